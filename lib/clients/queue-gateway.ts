@@ -1,0 +1,123 @@
+import {
+  ChangeMessageVisibilityCommand,
+  SendMessageBatchCommand,
+  SendMessageCommand,
+  type MessageAttributeValue,
+  type SendMessageBatchRequestEntry,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import { PermanentError, RetryableError } from '../errors.js';
+
+/** One message to enqueue. */
+export interface OutgoingMessage {
+  body: string;
+  /** String message attributes (e.g. `intent`, `reason`). */
+  attributes?: Record<string, string>;
+  delaySeconds?: number;
+}
+
+/** Everything the hub does with queues, behind one small interface so handlers take fakes. */
+export interface QueueGateway {
+  /** Enqueues all messages with as few SendMessageBatch calls as SQS allows. */
+  send(queueUrl: string, messages: readonly OutgoingMessage[]): Promise<void>;
+  /** Hides a received message for `delaySeconds`, so its next delivery is a delayed retry. */
+  retryLater(queueUrl: string, receiptHandle: string, delaySeconds: number): Promise<void>;
+  /** Puts a message on a dead-letter queue with the reason it cannot be processed. */
+  deadLetter(dlqUrl: string, message: OutgoingMessage, reason: { code: string; message: string }): Promise<void>;
+}
+
+/** SQS allows 10 entries and 256 KiB per SendMessageBatch. */
+export const SQS_BATCH_ENTRIES = 10;
+export const SQS_BATCH_BYTES = 256 * 1024;
+/** SQS caps a visibility timeout at 12 hours. */
+const MAX_VISIBILITY_SECONDS = 12 * 60 * 60;
+
+/** Splits messages into SendMessageBatch-sized chunks by entry count and total bytes. */
+export function chunkForBatch(messages: readonly OutgoingMessage[]): OutgoingMessage[][] {
+  const chunks: OutgoingMessage[][] = [];
+  let current: OutgoingMessage[] = [];
+  let bytes = 0;
+  for (const message of messages) {
+    const size = messageBytes(message);
+    if (size > SQS_BATCH_BYTES) throw new PermanentError(`A message of ${size} bytes exceeds the SQS limit of ${SQS_BATCH_BYTES}`, { code: 'MESSAGE_TOO_LARGE' });
+    if (current.length === SQS_BATCH_ENTRIES || bytes + size > SQS_BATCH_BYTES) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(message);
+    bytes += size;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
+function messageBytes(message: OutgoingMessage): number {
+  let size = Buffer.byteLength(message.body);
+  for (const [key, value] of Object.entries(message.attributes ?? {})) size += Buffer.byteLength(key) + Buffer.byteLength(value) + 'String'.length;
+  return size;
+}
+
+function toAttributes(attributes: Record<string, string> | undefined): Record<string, MessageAttributeValue> | undefined {
+  if (!attributes) return undefined;
+  return Object.fromEntries(Object.entries(attributes).map(([key, value]) => [key, { DataType: 'String', StringValue: value }]));
+}
+
+/** The SQS implementation. Pass `endpoint` for a local SQS (the env var alone is not enough). */
+export class SqsQueueGateway implements QueueGateway {
+  constructor(private readonly sqs: SQSClient) {}
+
+  static create(options: { endpoint?: string | undefined; region?: string } = {}): SqsQueueGateway {
+    return new SqsQueueGateway(
+      new SQSClient({
+        ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+        region: options.region ?? process.env.AWS_REGION ?? 'us-east-1',
+      }),
+    );
+  }
+
+  async send(queueUrl: string, messages: readonly OutgoingMessage[]): Promise<void> {
+    for (const chunk of chunkForBatch(messages)) await this.sendChunk(queueUrl, chunk);
+  }
+
+  private async sendChunk(queueUrl: string, chunk: OutgoingMessage[], attempt = 1): Promise<void> {
+    const entries: SendMessageBatchRequestEntry[] = chunk.map((message, index) => ({
+      Id: String(index),
+      MessageBody: message.body,
+      MessageAttributes: toAttributes(message.attributes),
+      DelaySeconds: message.delaySeconds,
+    }));
+    const result = await this.sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries })).catch((error: unknown) => {
+      throw new RetryableError(`SendMessageBatch to ${queueUrl} failed`, { cause: error });
+    });
+    const failed = result.Failed ?? [];
+    if (failed.length === 0) return;
+    const senderFault = failed.find((entry) => entry.SenderFault);
+    if (senderFault) throw new PermanentError(`SQS rejected a message: ${senderFault.Code} ${senderFault.Message ?? ''}`.trim(), { code: senderFault.Code ?? 'SQS_REJECTED' });
+    // Entries SQS failed on its side are worth one immediate second try before giving up.
+    const again = failed.map((entry) => chunk[Number(entry.Id)]).filter((message): message is OutgoingMessage => message !== undefined);
+    if (attempt >= 2) throw new RetryableError(`SQS failed ${again.length} of ${chunk.length} messages twice`);
+    await this.sendChunk(queueUrl, again, attempt + 1);
+  }
+
+  async retryLater(queueUrl: string, receiptHandle: string, delaySeconds: number): Promise<void> {
+    const seconds = Math.max(0, Math.min(MAX_VISIBILITY_SECONDS, Math.round(delaySeconds)));
+    await this.sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: receiptHandle, VisibilityTimeout: seconds }));
+  }
+
+  async deadLetter(dlqUrl: string, message: OutgoingMessage, reason: { code: string; message: string }): Promise<void> {
+    await this.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: dlqUrl,
+        MessageBody: message.body,
+        MessageAttributes: toAttributes({
+          ...message.attributes,
+          reason_code: reason.code,
+          // SQS attribute values are limited in size; a reason is a sentence, not a dump.
+          reason: reason.message.slice(0, 1000),
+          dead_lettered_at: new Date().toISOString(),
+        }),
+      }),
+    );
+  }
+}

@@ -1,0 +1,66 @@
+import { z } from 'zod';
+
+/** A setting is missing or malformed; the message names every variable at fault. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * Parses environment variables with a zod shape, once per container. Fails with the names of
+ * all missing or invalid variables, so a misconfigured deployment says what to set.
+ */
+export function parseEnv<S extends z.ZodRawShape>(shape: S, env: Env = process.env): z.infer<z.ZodObject<S>> {
+  const result = z.object(shape).safeParse(env);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const name = issue.path.join('.');
+    return env[name] === undefined ? `${name} is not set` : `${name}: ${issue.message}`;
+  });
+  throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+}
+
+/** Reads one SSM parameter (decrypted); injected so tests and the local runtime need no AWS. */
+export type ParameterReader = (name: string) => Promise<string | undefined>;
+
+/**
+ * Resolves secrets: `NAME` from the environment when set (local runs, `.env`), else the SSM
+ * parameter whose path is in `NAME_SSM` (deployments). Values are never logged.
+ */
+export async function resolveSecrets<K extends string>(
+  names: readonly K[],
+  readParameter: ParameterReader,
+  env: Env = process.env,
+): Promise<Record<K, string>> {
+  const missing: string[] = [];
+  const entries = await Promise.all(
+    names.map(async (name) => {
+      const direct = env[name];
+      if (direct) return [name, direct] as const;
+      const path = env[`${name}_SSM`];
+      const fromSsm = path ? await readParameter(path) : undefined;
+      if (!fromSsm) missing.push(path ? `${name} (SSM parameter ${path} is empty or missing)` : `${name} (or ${name}_SSM)`);
+      return [name, fromSsm ?? ''] as const;
+    }),
+  );
+  if (missing.length > 0) throw new ConfigError(`Missing secrets: ${missing.join(', ')}`);
+  return Object.fromEntries(entries) as Record<K, string>;
+}
+
+/** Reads decrypted SecureString parameters through Powertools, cached for the container's life. */
+export const ssmParameterReader: ParameterReader = async (name) => {
+  const { getParameter } = await import('@aws-lambda-powertools/parameters/ssm');
+  return getParameter(name, { decrypt: true, maxAge: 300 });
+};
+
+/** Where the hub's queues are; every function that enqueues or consumes needs these. */
+export const queueSettings = {
+  SQS_ENDPOINT: z.url().optional(),
+  SALESFORCE_QUEUE_URL: z.url(),
+  SALESFORCE_DLQ_URL: z.url(),
+  MIXPANEL_QUEUE_URL: z.url(),
+  MIXPANEL_DLQ_URL: z.url(),
+  ZENDESK_QUEUE_URL: z.url(),
+  ZENDESK_DLQ_URL: z.url(),
+};

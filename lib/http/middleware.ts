@@ -1,0 +1,72 @@
+import type { MiddlewareObj } from '@middy/core';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { ZodError } from 'zod';
+import { HttpError, PermanentError, RetryableError } from '../errors.js';
+import { logger } from '../observability.js';
+import { jsonResponse, type HttpEvent, type HttpResult } from './types.js';
+
+type Middleware = MiddlewareObj<HttpEvent, HttpResult>;
+
+/** Decodes the body (HTTP API base64-encodes binary ones) to the exact text that was signed. */
+export function rawBody(): Middleware {
+  return {
+    before: (request) => {
+      const event = request.event as APIGatewayProxyEventV2 & { rawBody?: string };
+      const body = event.body ?? '';
+      event.rawBody = event.isBase64Encoded ? Buffer.from(body, 'base64').toString('utf8') : body;
+    },
+  };
+}
+
+/** Puts the API Gateway request id on every log line and every answer as `x-request-id`. */
+export function requestIds(): Middleware {
+  return {
+    before: (request) => {
+      logger.appendKeys({ requestId: request.event.requestContext?.requestId, route: request.event.routeKey });
+    },
+    after: (request) => {
+      const id = request.event.requestContext?.requestId;
+      if (request.response && id) request.response.headers = { ...request.response.headers, 'x-request-id': id };
+    },
+  };
+}
+
+/** Maps errors to a status and a message a person can act on; never leaks internals. */
+export function httpErrors(): Middleware {
+  return {
+    onError: (request) => {
+      const requestId = request.event.requestContext?.requestId;
+      const error = request.error;
+      let response: HttpResult;
+      if (error instanceof HttpError) {
+        response = jsonResponse(error.statusCode, { error: error.message, ...(error.details ? { details: error.details } : {}), requestId });
+      } else if (error instanceof ZodError) {
+        const issues = error.issues.map((issue) => ({ field: issue.path.map(String).join('.') || '(body)', message: issue.message }));
+        const summary = issues.map((issue) => `${issue.field}: ${issue.message}`).join('; ');
+        response = jsonResponse(400, { error: `Invalid request: ${summary}`, issues, requestId });
+      } else if (error instanceof PermanentError) {
+        response = jsonResponse(400, { error: error.message, code: error.code, requestId });
+      } else if (error instanceof RetryableError) {
+        logger.warn('Request could not be accepted now', { error });
+        response = jsonResponse(503, { error: 'Temporarily unable to accept the request; retry later', requestId }, { 'retry-after': String(error.retryAfterSeconds ?? 5) });
+      } else {
+        logger.error('Unhandled error', { error });
+        response = jsonResponse(500, { error: 'Internal error', requestId });
+      }
+      if (requestId) response.headers = { ...response.headers, 'x-request-id': requestId };
+      request.response = response;
+    },
+  };
+}
+
+/** Parses a JSON body, answering 400 with the parser's complaint when it is not JSON. */
+export function parseJsonBody(event: HttpEvent): unknown {
+  const contentType = event.headers['content-type'] ?? '';
+  if (contentType && !/json/i.test(contentType)) throw new HttpError(415, `Content-Type must be application/json, got ${contentType}`);
+  if (!event.rawBody.trim()) throw new HttpError(400, 'Request body is empty; a JSON body is required');
+  try {
+    return JSON.parse(event.rawBody) as unknown;
+  } catch (error) {
+    throw new HttpError(400, `Request body is not valid JSON: ${(error as Error).message}`);
+  }
+}

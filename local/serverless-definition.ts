@@ -1,0 +1,112 @@
+import { readFileSync } from 'node:fs';
+import { loadServerlessYaml, type VariableContext } from './serverless-variables.js';
+
+export interface QueueDefinition {
+  logicalId: string;
+  name: string;
+  visibilityTimeoutSeconds: number;
+  attributes: Record<string, string>;
+  deadLetter?: { logicalId: string; maxReceiveCount: number };
+}
+
+/** An SQS event source as Lambda would run it, with Lambda's defaults filled in. */
+export interface SqsEventSource {
+  queueLogicalId: string;
+  batchSize: number;
+  maximumBatchingWindowSeconds: number;
+  /** Lambda scales to 1,000 concurrent batches when unset; locally that is capped at 5. */
+  maximumConcurrency: number;
+  reportBatchItemFailures: boolean;
+}
+
+export interface HttpRoute {
+  method: string;
+  path: string;
+}
+
+export interface FunctionDefinition {
+  name: string;
+  /** Module path relative to the service root without extension, e.g. `functions/health`. */
+  module: string;
+  exportName: string;
+  timeoutSeconds: number;
+  environment: Record<string, unknown>;
+  routes: HttpRoute[];
+  sqs: SqsEventSource[];
+}
+
+export interface HubDefinition {
+  service: string;
+  stage: string;
+  functions: FunctionDefinition[];
+  queues: QueueDefinition[];
+}
+
+type Node = Record<string, unknown>;
+
+/** Reads serverless.yml into what the local runtime needs: routes, queues and event sources. */
+export function readHubDefinition(path: string, context: VariableContext): HubDefinition {
+  const config = loadServerlessYaml(readFileSync(path, 'utf8'), context);
+  const provider = (config.provider ?? {}) as Node;
+  const resources = (((config.resources ?? {}) as Node).Resources ?? {}) as Record<string, Node>;
+
+  const queues = Object.entries(resources)
+    .filter(([, resource]) => resource.Type === 'AWS::SQS::Queue')
+    .map(([logicalId, resource]) => toQueue(logicalId, (resource.Properties ?? {}) as Node));
+
+  const functions = Object.entries((config.functions ?? {}) as Record<string, Node>).map(([name, fn]) => {
+    const handler = String(fn.handler);
+    const dot = handler.lastIndexOf('.');
+    const events = (fn.events ?? []) as Node[];
+    return {
+      name,
+      module: handler.slice(0, dot),
+      exportName: handler.slice(dot + 1),
+      timeoutSeconds: Number(fn.timeout ?? provider.timeout ?? 6),
+      environment: { ...(provider.environment as Node | undefined), ...(fn.environment as Node | undefined) },
+      routes: events.filter((event) => event.httpApi).map((event) => toRoute(event.httpApi)),
+      sqs: events.filter((event) => event.sqs).map((event) => toSqsSource(event.sqs as Node)),
+    };
+  });
+  return { service: String(config.service), stage: context.stage, functions, queues };
+}
+
+function toQueue(logicalId: string, properties: Node): QueueDefinition {
+  const redrive = properties.RedrivePolicy as Node | undefined;
+  const attributes: Record<string, string> = {};
+  for (const [property, attribute] of [['VisibilityTimeout', 'VisibilityTimeout'], ['MessageRetentionPeriod', 'MessageRetentionPeriod'], ['DelaySeconds', 'DelaySeconds']] as const) {
+    if (properties[property] !== undefined) attributes[attribute] = String(properties[property]);
+  }
+  return {
+    logicalId,
+    name: String(properties.QueueName ?? logicalId),
+    visibilityTimeoutSeconds: Number(properties.VisibilityTimeout ?? 30),
+    attributes,
+    ...(redrive ? { deadLetter: { logicalId: getAttTarget(redrive.deadLetterTargetArn), maxReceiveCount: Number(redrive.maxReceiveCount) } } : {}),
+  };
+}
+
+function toRoute(httpApi: unknown): HttpRoute {
+  if (typeof httpApi === 'string') {
+    const [method = '*', path = '/'] = httpApi.split(' ');
+    return { method: method.toUpperCase(), path };
+  }
+  const route = httpApi as Node;
+  return { method: String(route.method ?? '*').toUpperCase(), path: String(route.path) };
+}
+
+function toSqsSource(sqs: Node): SqsEventSource {
+  return {
+    queueLogicalId: getAttTarget(sqs.arn),
+    batchSize: Number(sqs.batchSize ?? 10),
+    maximumBatchingWindowSeconds: Number(sqs.maximumBatchingWindow ?? 0),
+    maximumConcurrency: Number(sqs.maximumConcurrency ?? 5),
+    reportBatchItemFailures: sqs.functionResponseType === 'ReportBatchItemFailures',
+  };
+}
+
+function getAttTarget(value: unknown): string {
+  const getAtt = (value as Node | undefined)?.['Fn::GetAtt'];
+  if (Array.isArray(getAtt) && typeof getAtt[0] === 'string') return getAtt[0];
+  throw new Error(`serverless.yml: expected !GetAtt <Queue>.Arn, got ${JSON.stringify(value)}`);
+}

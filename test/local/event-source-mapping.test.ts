@@ -1,0 +1,190 @@
+import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { EventSourceMapping, type Invocation, type SqsLambdaHandler } from '../../local/event-source-mapping.js';
+import { createQueues, startLocalSqs, type LocalQueue, type LocalSqs } from '../../local/local-sqs.js';
+
+let sqs: LocalSqs;
+let queue: LocalQueue;
+let dlq: LocalQueue;
+let mapping: EventSourceMapping | undefined;
+let counter = 0;
+
+beforeAll(async () => {
+  sqs = await startLocalSqs();
+});
+afterAll(async () => sqs.stop());
+
+/** A fresh queue + DLQ; a short visibility timeout makes re-deliveries quick. */
+function makeQueues(visibilityTimeoutSeconds: number): void {
+  counter += 1;
+  const queues = createQueues(sqs.server, [
+    { logicalId: 'Dlq', name: `dlq-${counter}`, visibilityTimeoutSeconds: 30, attributes: {} },
+    {
+      logicalId: 'Main',
+      name: `main-${counter}`,
+      visibilityTimeoutSeconds,
+      attributes: { VisibilityTimeout: String(visibilityTimeoutSeconds) },
+      deadLetter: { logicalId: 'Dlq', maxReceiveCount: 3 },
+    },
+  ]);
+  queue = queues.get('Main')!;
+  dlq = queues.get('Dlq')!;
+}
+
+beforeEach(() => makeQueues(1));
+afterEach(async () => {
+  await mapping?.stop();
+  mapping = undefined;
+});
+
+async function send(bodies: string[]): Promise<void> {
+  for (let i = 0; i < bodies.length; i += 10) {
+    const Entries = bodies.slice(i, i + 10).map((body, j) => ({ Id: String(j), MessageBody: body }));
+    await sqs.client.send(new SendMessageBatchCommand({ QueueUrl: queue.url, Entries }));
+  }
+}
+
+function run(handler: SqsLambdaHandler, settings: Partial<{ batchSize: number; window: number; concurrency: number; timeout: number }> = {}): Invocation[] {
+  const invocations: Invocation[] = [];
+  mapping = new EventSourceMapping({
+    functionName: 'test',
+    handler,
+    sqs: sqs.client,
+    queueUrl: queue.url,
+    queueArn: queue.arn,
+    region: 'us-east-1',
+    batchSize: settings.batchSize ?? 10,
+    maximumBatchingWindowSeconds: settings.window ?? 0,
+    maximumConcurrency: settings.concurrency ?? 2,
+    reportBatchItemFailures: true,
+    timeoutSeconds: settings.timeout ?? 10,
+    onInvocation: (invocation) => invocations.push(invocation),
+  });
+  mapping.start();
+  return invocations;
+}
+
+async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+async function depth(url: string): Promise<number> {
+  const { Attributes } = await sqs.client.send(
+    new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+  );
+  return Number(Attributes?.ApproximateNumberOfMessages ?? 0) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
+}
+
+describe('EventSourceMapping keeps the Lambda SQS contract', () => {
+  it('re-delivers only the reported failures and deletes the rest', async () => {
+    const seen: string[] = [];
+    let firstTry = true;
+    const handler: SqsLambdaHandler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
+      seen.push(...event.Records.map((record) => record.body));
+      const failures = firstTry ? event.Records.filter((record) => record.body === 'b') : [];
+      firstTry = false;
+      return { batchItemFailures: failures.map((record) => ({ itemIdentifier: record.messageId })) };
+    };
+    await send(['a', 'b', 'c']);
+
+    run(handler, { batchSize: 10 });
+    await until(() => seen.length === 4);
+    await until(async () => (await depth(queue.url)) === 0);
+
+    expect(seen.slice(0, 3).sort()).toEqual(['a', 'b', 'c']);
+    expect(seen[3]).toBe('b');
+  });
+
+  it('moves a message that fails maxReceiveCount times to the dead-letter queue', async () => {
+    const attempts: number[] = [];
+    const handler: SqsLambdaHandler = async (event) => {
+      attempts.push(...event.Records.map((record) => Number(record.attributes.ApproximateReceiveCount)));
+      return { batchItemFailures: event.Records.map((record) => ({ itemIdentifier: record.messageId })) };
+    };
+    await send(['poison']);
+
+    run(handler);
+    await until(async () => (await depth(dlq.url)) === 1);
+
+    const { Messages } = await sqs.client.send(new ReceiveMessageCommand({ QueueUrl: dlq.url }));
+    expect(Messages?.[0]?.Body).toBe('poison');
+    expect(attempts).toEqual([1, 2, 3]);
+    expect(await depth(queue.url)).toBe(0);
+  });
+
+  it('fails the whole batch on a throw or on an unknown item identifier', async () => {
+    let calls = 0;
+    const handler: SqsLambdaHandler = async (event) => {
+      calls += 1;
+      if (calls === 1) throw new Error('boom');
+      if (calls === 2) return { batchItemFailures: [{ itemIdentifier: 'not-in-this-batch' }] };
+      return { batchItemFailures: [] };
+    };
+    await send(['x', 'y']);
+
+    const invocations = run(handler);
+    await until(() => invocations.some((invocation) => invocation.outcome === 'ok'));
+
+    expect(invocations.map((invocation) => invocation.outcome)).toEqual(['error', 'invalid-response', 'ok']);
+    expect(invocations.map((invocation) => invocation.size)).toEqual([2, 2, 2]);
+  });
+
+  it('never runs more than maximumConcurrency batches at once', async () => {
+    let inFlight = 0;
+    let peak = 0;
+    const handler: SqsLambdaHandler = async () => {
+      inFlight += 1;
+      peak = Math.max(peak, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      inFlight -= 1;
+    };
+    await send(Array.from({ length: 40 }, (_, i) => `m${i}`));
+
+    const invocations = run(handler, { batchSize: 2, concurrency: 3 });
+    await until(() => invocations.reduce((sum, invocation) => sum + invocation.size, 0) === 40);
+
+    expect(peak).toBe(3);
+    expect(Math.max(...invocations.map((invocation) => invocation.size))).toBeLessThanOrEqual(2);
+  });
+
+  it('fills batches up to batchSize and no further', async () => {
+    makeQueues(30);
+    await send(Array.from({ length: 45 }, (_, i) => `m${i}`));
+    const handler: SqsLambdaHandler = async () => undefined;
+
+    const invocations = run(handler, { batchSize: 20, window: 2, concurrency: 2 });
+    await until(() => invocations.reduce((sum, invocation) => sum + invocation.size, 0) === 45);
+
+    expect(Math.max(...invocations.map((invocation) => invocation.size))).toBe(20);
+    expect(invocations.every((invocation) => invocation.size <= 20)).toBe(true);
+  });
+
+  it('waits for the batching window before invoking a partial batch, and no longer', async () => {
+    makeQueues(30);
+    const handler: SqsLambdaHandler = async () => undefined;
+    const invocations = run(handler, { batchSize: 100, window: 1, concurrency: 2 });
+    await send(['a', 'b', 'c']);
+
+    await until(() => invocations.length > 0);
+
+    const [first] = invocations;
+    expect(first?.size).toBe(3);
+    expect(first?.waitedMs).toBeGreaterThanOrEqual(900);
+    expect(first?.waitedMs).toBeLessThan(2500);
+  });
+
+  it('fails a batch whose handler outlives the function timeout', async () => {
+    const handler: SqsLambdaHandler = () => new Promise(() => undefined);
+    await send(['slow']);
+
+    const invocations = run(handler, { timeout: 1 });
+    await until(() => invocations.length > 0);
+
+    expect(invocations[0]?.outcome).toBe('timeout');
+    expect(await depth(queue.url)).toBe(1);
+  });
+});
