@@ -1,1 +1,23 @@
-export const handler = async () => ({ batchItemFailures: [] });
+import { SqsQueueGateway } from '../lib/clients/queue-gateway.js';
+import { MixpanelClient } from '../lib/clients/mixpanel/client.js';
+import { loadMixpanelConfig } from '../lib/clients/mixpanel/config.js';
+import { MixpanelIntent, sendMixpanelIntents } from '../lib/clients/mixpanel/intents.js';
+import { parseEnv, queueSettings, ssmParameterReader } from '../lib/config.js';
+import { createBatchConsumer } from '../lib/sqs/consumer.js';
+
+// Built once per container: config (with secrets from SSM), clients.
+const queues = parseEnv(queueSettings);
+const mixpanel = new MixpanelClient(await loadMixpanelConfig(ssmParameterReader));
+
+/** Consumer of the mixpanel queue: events, profile and group updates, 2,000 per Mixpanel call. */
+export const handler = createBatchConsumer({
+  name: 'mixpanel',
+  schema: MixpanelIntent,
+  queue: SqsQueueGateway.create({ endpoint: queues.SQS_ENDPOINT }),
+  queueUrl: queues.MIXPANEL_QUEUE_URL,
+  dlqUrl: queues.MIXPANEL_DLQ_URL,
+  maxReceiveCount: queues.MAX_RECEIVE_COUNT,
+  // Mixpanel asks for back-off from 2 s doubling to 60 s on 429 and 5xx.
+  backoff: { baseSeconds: 2, maxSeconds: 60 },
+  handleBatch: (messages) => sendMixpanelIntents(mixpanel, messages.map((message) => message.body)),
+});

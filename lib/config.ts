@@ -63,4 +63,6 @@ export const queueSettings = {
   MIXPANEL_DLQ_URL: z.url(),
   ZENDESK_QUEUE_URL: z.url(),
   ZENDESK_DLQ_URL: z.url(),
+  /** Equals the queues' redrive `maxReceiveCount`: the last delivery dead-letters with a reason. */
+  MAX_RECEIVE_COUNT: z.coerce.number().int().min(1).default(10),
 };

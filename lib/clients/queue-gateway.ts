@@ -6,6 +6,7 @@ import {
   type SendMessageBatchRequestEntry,
   SQSClient,
 } from '@aws-sdk/client-sqs';
+import { chunkBy } from '../batching.js';
 import { PermanentError, RetryableError } from '../errors.js';
 
 /** One message to enqueue. */
@@ -34,22 +35,11 @@ const MAX_VISIBILITY_SECONDS = 12 * 60 * 60;
 
 /** Splits messages into SendMessageBatch-sized chunks by entry count and total bytes. */
 export function chunkForBatch(messages: readonly OutgoingMessage[]): OutgoingMessage[][] {
-  const chunks: OutgoingMessage[][] = [];
-  let current: OutgoingMessage[] = [];
-  let bytes = 0;
   for (const message of messages) {
     const size = messageBytes(message);
     if (size > SQS_BATCH_BYTES) throw new PermanentError(`A message of ${size} bytes exceeds the SQS limit of ${SQS_BATCH_BYTES}`, { code: 'MESSAGE_TOO_LARGE' });
-    if (current.length === SQS_BATCH_ENTRIES || bytes + size > SQS_BATCH_BYTES) {
-      chunks.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(message);
-    bytes += size;
   }
-  if (current.length > 0) chunks.push(current);
-  return chunks;
+  return chunkBy(messages, SQS_BATCH_ENTRIES, SQS_BATCH_BYTES, messageBytes);
 }
 
 function messageBytes(message: OutgoingMessage): number {

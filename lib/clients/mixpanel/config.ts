@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { parseEnv, resolveSecrets, type ParameterReader } from '../../config.js';
+
+export interface MixpanelConfig {
+  apiUrl: string;
+  projectId: string;
+  projectToken: string;
+  serviceAccount: string;
+  serviceAccountSecret: string;
+}
+
+/** Mixpanel settings: the EU residency URL is `https://api-eu.mixpanel.com`. */
+export async function loadMixpanelConfig(readParameter: ParameterReader, env = process.env): Promise<MixpanelConfig> {
+  const settings = parseEnv(
+    {
+      MIXPANEL_API_URL: z.url().default('https://api.mixpanel.com'),
+      MIXPANEL_PROJECT_ID: z.string().min(1),
+      MIXPANEL_SERVICE_ACCOUNT: z.string().min(1),
+    },
+    env,
+  );
+  const secrets = await resolveSecrets(['MIXPANEL_SERVICE_ACCOUNT_SECRET', 'MIXPANEL_PROJECT_TOKEN'], readParameter, env);
+  return {
+    apiUrl: settings.MIXPANEL_API_URL.replace(/\/$/, ''),
+    projectId: settings.MIXPANEL_PROJECT_ID,
+    serviceAccount: settings.MIXPANEL_SERVICE_ACCOUNT,
+    serviceAccountSecret: secrets.MIXPANEL_SERVICE_ACCOUNT_SECRET,
+    projectToken: secrets.MIXPANEL_PROJECT_TOKEN,
+  };
+}

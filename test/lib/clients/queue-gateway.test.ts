@@ -1,0 +1,85 @@
+import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { chunkForBatch, SqsQueueGateway, type OutgoingMessage } from '../../../lib/clients/queue-gateway.js';
+import { PermanentError } from '../../../lib/errors.js';
+import { createQueues, startLocalSqs, type LocalSqs } from '../../../local/local-sqs.js';
+
+describe('chunkForBatch', () => {
+  it('keeps at most 10 entries per SendMessageBatch', () => {
+    const messages = Array.from({ length: 25 }, (_, i) => ({ body: `m${i}` }));
+
+    expect(chunkForBatch(messages).map((chunk) => chunk.length)).toEqual([10, 10, 5]);
+  });
+
+  it('starts a new chunk before 256 KiB in total', () => {
+    const big = { body: 'x'.repeat(100 * 1024) };
+
+    expect(chunkForBatch([big, big, big]).map((chunk) => chunk.length)).toEqual([2, 1]);
+  });
+
+  it('refuses a single message over the SQS limit', () => {
+    expect(() => chunkForBatch([{ body: 'x'.repeat(257 * 1024) }])).toThrow(PermanentError);
+  });
+});
+
+describe('SqsQueueGateway against a local SQS', () => {
+  let sqs: LocalSqs;
+  let gateway: SqsQueueGateway;
+  let queueUrl: string;
+  let dlqUrl: string;
+
+  beforeAll(async () => {
+    sqs = await startLocalSqs();
+    const queues = createQueues(sqs.server, [
+      { logicalId: 'Dlq', name: 'gw-dlq', visibilityTimeoutSeconds: 30, attributes: {} },
+      { logicalId: 'Main', name: 'gw-main', visibilityTimeoutSeconds: 30, attributes: {} },
+    ]);
+    queueUrl = queues.get('Main')!.url;
+    dlqUrl = queues.get('Dlq')!.url;
+    gateway = new SqsQueueGateway(sqs.client);
+  });
+  afterAll(async () => sqs.stop());
+
+  async function receiveAll(url: string): Promise<Array<{ body: string; attributes: Record<string, string>; receipt: string }>> {
+    const out: Array<{ body: string; attributes: Record<string, string>; receipt: string }> = [];
+    for (;;) {
+      const { Messages = [] } = await sqs.client.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, MessageAttributeNames: ['All'] }));
+      if (Messages.length === 0) return out;
+      for (const message of Messages) {
+        const attributes = Object.fromEntries(Object.entries(message.MessageAttributes ?? {}).map(([k, v]) => [k, v.StringValue ?? '']));
+        out.push({ body: message.Body ?? '', attributes, receipt: message.ReceiptHandle ?? '' });
+      }
+    }
+  }
+
+  it('enqueues every message with its attributes', async () => {
+    const messages: OutgoingMessage[] = Array.from({ length: 23 }, (_, i) => ({ body: `{"n":${i}}`, attributes: { intent: 'test' } }));
+
+    await gateway.send(queueUrl, messages);
+
+    const received = await receiveAll(queueUrl);
+    expect(received.map((message) => message.body).sort()).toEqual(messages.map((message) => message.body).sort());
+    expect(received.every((message) => message.attributes.intent === 'test')).toBe(true);
+  });
+
+  it('dead-letters a message with its reason as attributes', async () => {
+    await gateway.deadLetter(dlqUrl, { body: '{"x":1}', attributes: { intent: 'mixpanel.event' } }, { code: 'INVALID_FIELD', message: 'No such column Foo__c' });
+
+    const [message] = await receiveAll(dlqUrl);
+    expect(message?.body).toBe('{"x":1}');
+    expect(message?.attributes).toMatchObject({ intent: 'mixpanel.event', reason_code: 'INVALID_FIELD', reason: 'No such column Foo__c' });
+    expect(Date.parse(message?.attributes.dead_lettered_at ?? '')).not.toBeNaN();
+  });
+
+  it('makes a received message visible again after the requested delay', async () => {
+    await gateway.send(queueUrl, [{ body: 'later' }]);
+    const [first] = await receiveAll(queueUrl);
+
+    await gateway.retryLater(queueUrl, first!.receipt, 1);
+    const immediately = await receiveAll(queueUrl);
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    const afterDelay = await receiveAll(queueUrl);
+
+    expect(immediately).toEqual([]);
+    expect(afterDelay.map((message) => message.body)).toEqual(['later']);
+  });
+});

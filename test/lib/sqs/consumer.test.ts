@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import { PermanentError, RetryableError } from '../../../lib/errors.js';
+import type { ItemResult } from '../../../lib/sqs/batch-collector.js';
+import { createBatchConsumer, type ConsumedMessage } from '../../../lib/sqs/consumer.js';
+import { FakeQueueGateway } from '../../support/fake-queue-gateway.js';
+import { sqsEvent, sqsRecord } from '../../support/sqs-events.js';
+
+const Intent = z.object({ id: z.string() });
+type Intent = z.infer<typeof Intent>;
+
+function consumer(outcome: (message: ConsumedMessage<Intent>) => ItemResult | Promise<never>, maxReceiveCount = 5) {
+  const queue = new FakeQueueGateway();
+  const batches: ConsumedMessage<Intent>[][] = [];
+  const handler = createBatchConsumer({
+    name: 'test',
+    schema: Intent,
+    queue,
+    queueUrl: 'http://q/main',
+    dlqUrl: 'http://q/dlq',
+    maxReceiveCount,
+    backoff: { baseSeconds: 2, maxSeconds: 60 },
+    handleBatch: async (messages) => {
+      batches.push(messages);
+      return Promise.all(messages.map(async (message) => outcome(message)));
+    },
+  });
+  return { handler, queue, batches };
+}
+
+describe('createBatchConsumer', () => {
+  it('hands every valid message to one batch call and reports no failure when all succeed', async () => {
+    const { handler, batches } = consumer(() => undefined);
+
+    const response = await handler(sqsEvent([sqsRecord({ id: 'a' }), sqsRecord({ id: 'b' }), sqsRecord({ id: 'c' })]));
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect(batches).toHaveLength(1);
+    expect(batches[0]?.map((message) => message.body.id)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('reports a retryable failure and delays its next delivery with back-off', async () => {
+    const { handler, queue } = consumer((message) => (message.body.id === 'b' ? new RetryableError('429') : undefined));
+    const failing = sqsRecord({ id: 'b' }, { messageId: 'mb', receiveCount: 3 });
+
+    const response = await handler(sqsEvent([sqsRecord({ id: 'a' }), failing]));
+
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'mb' }]);
+    expect(queue.delayed).toHaveLength(1);
+    expect(queue.delayed[0]).toMatchObject({ queueUrl: 'http://q/main', receiptHandle: 'rh-mb' });
+    // Third delivery: 2 × 2² = 8 s plus at most 20 % jitter.
+    expect(queue.delayed[0]?.delaySeconds).toBeGreaterThanOrEqual(8);
+    expect(queue.delayed[0]?.delaySeconds).toBeLessThanOrEqual(10);
+  });
+
+  it('honours a vendor Retry-After longer than the back-off', async () => {
+    const { handler, queue } = consumer(() => new RetryableError('slow down', { retryAfterSeconds: 45 }));
+
+    await handler(sqsEvent([sqsRecord({ id: 'a' })]));
+
+    expect(queue.delayed[0]?.delaySeconds).toBe(45);
+  });
+
+  it('dead-letters a permanent failure at once with its reason and does not report it', async () => {
+    const { handler, queue } = consumer((message) => (message.body.id === 'bad' ? new PermanentError('No such column', { code: 'INVALID_FIELD' }) : undefined));
+
+    const response = await handler(sqsEvent([sqsRecord({ id: 'bad' }), sqsRecord({ id: 'ok' })]));
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect(queue.deadLettered).toEqual([{ dlqUrl: 'http://q/dlq', message: { body: '{"id":"bad"}' }, reason: { code: 'INVALID_FIELD', message: 'No such column' } }]);
+  });
+
+  it('dead-letters a message that is not valid JSON or not a valid intent, and still processes the rest', async () => {
+    const { handler, queue, batches } = consumer(() => undefined);
+
+    const response = await handler(sqsEvent([sqsRecord('{not json'), sqsRecord({ nope: 1 }), sqsRecord({ id: 'ok' })]));
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect(queue.deadLettered.map((entry) => entry.reason.code)).toEqual(['INVALID_MESSAGE', 'INVALID_MESSAGE']);
+    expect(queue.deadLettered[1]?.reason.message).toContain('id');
+    expect(batches[0]?.map((message) => message.body.id)).toEqual(['ok']);
+  });
+
+  it('dead-letters a retryable failure on its last allowed delivery with the last reason', async () => {
+    const { handler, queue } = consumer(() => new RetryableError('Mixpanel answered 503'), 4);
+
+    const response = await handler(sqsEvent([sqsRecord({ id: 'a' }, { receiveCount: 4 })]));
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect(queue.deadLettered[0]?.reason).toEqual({ code: 'RETRIES_EXHAUSTED', message: 'Gave up after 4 deliveries: Mixpanel answered 503' });
+  });
+
+  it('fails every message when the batch operation throws', async () => {
+    const queue = new FakeQueueGateway();
+    const handler = createBatchConsumer({
+      name: 'test', schema: Intent, queue, queueUrl: 'q', dlqUrl: 'd', maxReceiveCount: 5,
+      handleBatch: async () => {
+        throw new Error('socket hang up');
+      },
+    });
+
+    const response = await handler(sqsEvent([sqsRecord({ id: 'a' }, { messageId: '1' }), sqsRecord({ id: 'b' }, { messageId: '2' })]));
+
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: '1' }, { itemIdentifier: '2' }]);
+    expect(queue.delayed).toHaveLength(2);
+  });
+});
