@@ -44,6 +44,8 @@ export interface EmulatorSpec {
   headers?(): Record<string, string>;
   /** Clears held data back to the initial state. */
   reset?(): void;
+  /** Extra read-only `GET /__sandbox/...` routes, served like the built-in ones: not counted, no faults. */
+  inspection?: Router;
 }
 
 export interface RunningEmulator {
@@ -98,9 +100,9 @@ export async function startEmulator(spec: EmulatorSpec, options: EmulatorOptions
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://sandbox');
     const method = req.method ?? 'GET';
-    const inspect = inspection.match(method, url.pathname);
+    const inspect = inspection.match(method, url.pathname) ?? spec.inspection?.match(method, url.pathname);
     if (inspect && inspect !== 'methodNotAllowed') {
-      send(res, await inspect.handler(await toRequest(req, url, {})));
+      send(res, await inspect.handler(await toRequest(req, url, inspect.params)));
       return;
     }
     const match = spec.router.match(method, url.pathname);

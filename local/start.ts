@@ -1,0 +1,95 @@
+/**
+ * `npm start`: the whole hub on 127.0.0.1, offline. Each external API is its sandbox emulator
+ * unless `.env` (or the environment) holds real credentials for it.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseEnv } from 'node:util';
+import { startSandbox, type SandboxName } from '../sandbox/launch.js';
+import { startHub } from './hub.js';
+
+const started = performance.now();
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const envFile = resolve(root, '.env');
+const fromFile = existsSync(envFile) ? (parseEnv(readFileSync(envFile, 'utf8')) as Record<string, string>) : {};
+const settings: Record<string, string | undefined> = { ...fromFile, ...process.env };
+
+/** The credential whose presence means "use the real API". */
+const REAL_CREDENTIAL: Record<SandboxName, string[]> = {
+  salesforce: ['SALESFORCE_CLIENT_SECRET', 'SALESFORCE_PRIVATE_KEY'],
+  mixpanel: ['MIXPANEL_SERVICE_ACCOUNT_SECRET'],
+  zendesk: ['ZENDESK_API_TOKEN'],
+};
+const isReal = (name: SandboxName): boolean => REAL_CREDENTIAL[name].some((key) => Boolean(settings[key]));
+const emulated = (['salesforce', 'mixpanel', 'zendesk'] as const).filter((name) => !isReal(name));
+const port = (name: string, fallback: number): number => Number(settings[name] ?? fallback);
+
+const sandbox = await startSandbox({
+  only: emulated,
+  seed: port('SANDBOX_SEED', 1),
+  ports: { salesforce: port('SANDBOX_SALESFORCE_PORT', 4101), mixpanel: port('SANDBOX_MIXPANEL_PORT', 4102), zendesk: port('SANDBOX_ZENDESK_PORT', 4103) },
+});
+const userSettings = Object.fromEntries(Object.entries(settings).filter(([key, value]) => /^(SALESFORCE|MIXPANEL|ZENDESK|TERMS|SWITCHBOARD|POWERTOOLS)_/.test(key) && value !== undefined)) as Record<string, string>;
+
+const hub = await startHub({
+  root,
+  port: port('HUB_PORT', 3000),
+  sqsPort: port('SQS_PORT', 4566),
+  env: {
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    POWERTOOLS_LOG_LEVEL: 'WARN',
+    ...sandbox.env,
+    ...userSettings,
+  },
+  onInvocation: (invocation) => {
+    const failed = invocation.failed > 0 ? `, ${invocation.failed} failed` : '';
+    const error = invocation.error ? ` (${invocation.error})` : '';
+    process.stdout.write(`[${invocation.functionName}] batch of ${invocation.size}: ${invocation.outcome}${failed} in ${invocation.endedAt - invocation.startedAt} ms${error}\n`);
+  },
+});
+
+const seconds = ((performance.now() - started) / 1000).toFixed(1);
+const routes = hub.definition.functions.flatMap((fn) => fn.routes.map((route) => `    ${route.method.padEnd(6)} ${hub.url}${route.path}   (${fn.name})`));
+const consumers = hub.definition.functions.flatMap((fn) =>
+  fn.sqs.map((source) => `    ${fn.name} ← ${source.queueLogicalId} (batch ${source.batchSize}, window ${source.maximumBatchingWindowSeconds} s, concurrency ${source.maximumConcurrency})`),
+);
+const apis = (['salesforce', 'mixpanel', 'zendesk'] as const).map((name) => {
+  const emulator = sandbox[name];
+  return emulator ? `    ${name.padEnd(10)} sandbox ${emulator.url}   state: ${emulator.url}/__sandbox/state   calls: ${emulator.url}/__sandbox/calls` : `    ${name.padEnd(10)} REAL API (credentials from .env)`;
+});
+
+process.stdout.write(
+  [
+    '',
+    `Switchboard is running locally (ready in ${seconds} s).`,
+    '',
+    '  HTTP routes:',
+    ...routes,
+    '  Queue consumers:',
+    ...consumers,
+    `  SQS (local): ${hub.sqs.endpoint}   queues: ${hub.sqs.endpoint}/_fauxqs/queues`,
+    '  External APIs:',
+    ...apis,
+    '',
+    '  Try first:',
+    `    curl -s ${hub.url}/health`,
+    ...(sandbox.mixpanel ? [`    curl -s ${sandbox.mixpanel.url}/__sandbox/state      # what Mixpanel holds`] : []),
+    '',
+    'Ctrl-C stops everything.',
+    '',
+  ].join('\n'),
+);
+
+let stopping = false;
+const stop = async (): Promise<void> => {
+  if (stopping) return;
+  stopping = true;
+  process.stdout.write('\nStopping: finishing in-flight batches…\n');
+  await hub.stop();
+  await sandbox.stop();
+  process.stdout.write('Stopped.\n');
+  process.exit(0);
+};
+process.on('SIGINT', () => void stop());
+process.on('SIGTERM', () => void stop());

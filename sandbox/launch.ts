@@ -1,0 +1,72 @@
+import { defaultSalesforceConfig } from './salesforce/config.js';
+import { startSalesforceEmulator, type SalesforceEmulator } from './salesforce/index.js';
+import { defaultMixpanelConfig, startMixpanelEmulator, type MixpanelEmulator } from './mixpanel/index.js';
+import { defaultZendeskConfig, startZendeskEmulator, type ZendeskEmulator } from './zendesk/index.js';
+
+export const SANDBOX_NAMES = ['salesforce', 'mixpanel', 'zendesk'] as const;
+export type SandboxName = (typeof SANDBOX_NAMES)[number];
+
+export interface SandboxOptions {
+  /** Which emulators to start (default: all three). */
+  only?: readonly SandboxName[];
+  /** Fixed ports; 0 or absent picks free ones. */
+  ports?: Partial<Record<SandboxName, number>>;
+  seed?: number;
+  /** Where the Zendesk emulator sends signed webhooks for tickets added with `notify: true`. */
+  zendeskWebhook?: { url: string; secret: string; kind?: 'event' | 'trigger' };
+}
+
+export interface Sandbox {
+  salesforce?: SalesforceEmulator;
+  mixpanel?: MixpanelEmulator;
+  zendesk?: ZendeskEmulator;
+  /** The hub settings that point each started API at its emulator, with its sandbox credentials. */
+  env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+/** Starts the chosen emulators on loopback and tells the hub how to reach them. */
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const wanted = new Set(options.only ?? SANDBOX_NAMES);
+  const seed = options.seed ?? 1;
+  const sandbox: Sandbox = { env: {}, stop: async () => undefined };
+
+  if (wanted.has('salesforce')) {
+    const salesforce = await startSalesforceEmulator({ ...defaultSalesforceConfig, seed, port: options.ports?.salesforce ?? 0 });
+    sandbox.salesforce = salesforce;
+    Object.assign(sandbox.env, {
+      SALESFORCE_LOGIN_URL: salesforce.url,
+      SALESFORCE_CLIENT_ID: String(defaultSalesforceConfig.clientId),
+      SALESFORCE_CLIENT_SECRET: String(defaultSalesforceConfig.clientSecret),
+    });
+  }
+  if (wanted.has('mixpanel')) {
+    const mixpanel = await startMixpanelEmulator({ seed, port: options.ports?.mixpanel ?? 0 });
+    const account = defaultMixpanelConfig.serviceAccounts[0];
+    sandbox.mixpanel = mixpanel;
+    Object.assign(sandbox.env, {
+      MIXPANEL_API_URL: mixpanel.url,
+      MIXPANEL_PROJECT_ID: defaultMixpanelConfig.projectId,
+      MIXPANEL_PROJECT_TOKEN: defaultMixpanelConfig.projectToken,
+      MIXPANEL_SERVICE_ACCOUNT: account?.username ?? '',
+      MIXPANEL_SERVICE_ACCOUNT_SECRET: account?.secret ?? '',
+    });
+  }
+  if (wanted.has('zendesk')) {
+    const zendesk = await startZendeskEmulator({
+      seed,
+      port: options.ports?.zendesk ?? 0,
+      ...(options.zendeskWebhook ? { webhook: options.zendeskWebhook } : {}),
+    });
+    sandbox.zendesk = zendesk;
+    Object.assign(sandbox.env, {
+      ZENDESK_API_URL: zendesk.apiUrl,
+      ZENDESK_EMAIL: defaultZendeskConfig.credentials.email,
+      ZENDESK_API_TOKEN: defaultZendeskConfig.credentials.apiToken,
+    });
+  }
+  sandbox.stop = async () => {
+    await Promise.all([sandbox.salesforce?.stop(), sandbox.mixpanel?.stop(), sandbox.zendesk?.stop()]);
+  };
+  return sandbox;
+}

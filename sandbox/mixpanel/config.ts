@@ -1,0 +1,61 @@
+import { z } from 'zod';
+
+/** A service account as Mixpanel issues it: a username and a secret, used as HTTP Basic credentials. */
+export const ServiceAccount = z.object({ username: z.string().min(1), secret: z.string().min(1) });
+export type ServiceAccount = z.infer<typeof ServiceAccount>;
+
+/** Request and payload limits; defaults are the documented ones. */
+export const MixpanelLimits = z.object({
+  /** Events per `/import` request (docs.mixpanel.com reference/import-events). */
+  maxEventsPerRequest: z.number().int().positive(),
+  /** Uncompressed body bytes per `/import` request; above it the answer is 413. */
+  maxBodyBytes: z.number().int().positive(),
+  /** Uncompressed JSON bytes of one event or one profile update; an event must be smaller. */
+  maxRecordBytes: z.number().int().positive(),
+  /** An event must have fewer properties than this; nested objects fewer keys, arrays fewer elements. */
+  maxProperties: z.number().int().positive(),
+  /** Updates per `/engage` request (reference/user-profile-limits). */
+  maxProfileUpdatesPerRequest: z.number().int().positive(),
+  /** Updates per `/groups` request. */
+  maxGroupUpdatesPerRequest: z.number().int().positive(),
+});
+export type MixpanelLimits = z.infer<typeof MixpanelLimits>;
+
+/**
+ * Rolling-window rate limit shared by `/import`, `/engage` and `/groups`. Events count records
+ * (events or profile updates); leave a budget out to not limit on it.
+ */
+export const RateLimit = z.object({
+  windowMs: z.number().int().positive(),
+  maxRequests: z.number().int().positive().optional(),
+  maxEvents: z.number().int().positive().optional(),
+});
+export type RateLimit = z.infer<typeof RateLimit>;
+
+export const MixpanelConfig = z.object({
+  projectId: z.string().min(1),
+  projectToken: z.string().min(1),
+  serviceAccounts: z.array(ServiceAccount),
+  limits: MixpanelLimits,
+  rateLimit: RateLimit,
+});
+export type MixpanelConfig = z.infer<typeof MixpanelConfig>;
+
+/**
+ * What a launcher needs to start the emulator with no arguments, and can print so a person can
+ * point a client at it. The rate limit is the documented ~30k events/s over a rolling minute.
+ */
+export const defaultMixpanelConfig: MixpanelConfig = {
+  projectId: '3100001',
+  projectToken: 'sandbox0mixpanel0project0token00',
+  serviceAccounts: [{ username: 'switchboard.sandbox.mp-service-account', secret: 'sandbox-service-account-secret' }],
+  limits: {
+    maxEventsPerRequest: 2000,
+    maxBodyBytes: 10 * 1024 * 1024,
+    maxRecordBytes: 1024 * 1024,
+    maxProperties: 255,
+    maxProfileUpdatesPerRequest: 2000,
+    maxGroupUpdatesPerRequest: 2000,
+  },
+  rateLimit: { windowMs: 60_000, maxEvents: 30_000 * 60 },
+};
