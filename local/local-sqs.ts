@@ -22,7 +22,7 @@ export const LOCAL_AWS_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'l
 
 /** Starts an in-process SQS-compatible server (fauxqs) on loopback. */
 export async function startLocalSqs(port = 0, region = 'us-east-1'): Promise<LocalSqs> {
-  const server = await startFauxqs({ port, host: '127.0.0.1', logger: false, defaultRegion: region });
+  const server = await startFauxqs({ port, logger: false, defaultRegion: region });
   const endpoint = server.address;
   const client = new SQSClient({ endpoint, region, credentials: LOCAL_AWS_CREDENTIALS });
   return {

@@ -30,7 +30,7 @@ const sandbox = await startSandbox({
   seed: port('SANDBOX_SEED', 1),
   ports: { salesforce: port('SANDBOX_SALESFORCE_PORT', 4101), mixpanel: port('SANDBOX_MIXPANEL_PORT', 4102), zendesk: port('SANDBOX_ZENDESK_PORT', 4103) },
 });
-const userSettings = Object.fromEntries(Object.entries(settings).filter(([key, value]) => /^(SALESFORCE|MIXPANEL|ZENDESK|TERMS|SWITCHBOARD|POWERTOOLS)_/.test(key) && value !== undefined)) as Record<string, string>;
+const userSettings = Object.fromEntries(Object.entries(settings).filter(([key, value]) => /^(SALESFORCE|MIXPANEL|ZENDESK|TERMS|SWITCHBOARD|POWERTOOLS)_/.test(key) && value)) as Record<string, string>;
 
 const hub = await startHub({
   root,
@@ -39,8 +39,9 @@ const hub = await startHub({
   env: {
     POWERTOOLS_METRICS_DISABLED: 'true',
     POWERTOOLS_LOG_LEVEL: 'WARN',
-    ...sandbox.env,
     ...userSettings,
+    // An emulated API must reach its emulator whatever .env says about it.
+    ...sandbox.env,
   },
   onInvocation: (invocation) => {
     const failed = invocation.failed > 0 ? `, ${invocation.failed} failed` : '';

@@ -1,0 +1,71 @@
+import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { resolve } from 'node:path';
+import { SqsQueueGateway } from '../../lib/clients/queue-gateway.js';
+import { toMixpanelMessages } from '../../lib/clients/mixpanel/intents.js';
+import { startHub, type RunningHub } from '../../local/hub.js';
+import { startSandbox, type Sandbox } from '../../sandbox/launch.js';
+
+const root = resolve(import.meta.dirname, '../..');
+let sandbox: Sandbox;
+let hub: RunningHub;
+
+beforeAll(async () => {
+  sandbox = await startSandbox();
+  hub = await startHub({ root, env: { ...sandbox.env, POWERTOOLS_METRICS_DISABLED: 'true' } });
+}, 30_000);
+afterAll(async () => {
+  await hub.stop();
+  await sandbox.stop();
+});
+
+async function until<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('not reached in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('the local hub', () => {
+  it('serves the HTTP routes of serverless.yml with API Gateway semantics', async () => {
+    const health = await fetch(`${hub.url}/health`);
+    const unknown = await fetch(`${hub.url}/nope`);
+
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ status: 'ok', stage: 'local' });
+    expect(health.headers.get('x-request-id')).toMatch(/[0-9a-f-]{36}/);
+    expect(unknown.status).toBe(404);
+  });
+
+  it('relays an intent on the mixpanel queue to the Mixpanel sandbox, once, however often it is sent', async () => {
+    const gateway = new SqsQueueGateway(hub.sqs.client);
+    const intent = { type: 'mixpanel.event' as const, event: { event: 'Support Ticket Created', properties: { time: Date.now() - 1000, distinct_id: 'u_hub', $insert_id: 'hub-test-1', source: 'test' } } };
+
+    await gateway.send(hub.queues.get('MixpanelQueue')!.url, toMixpanelMessages([intent, intent, intent]));
+
+    const events = await until(() => {
+      const held = sandbox.mixpanel!.events('u_hub');
+      return held.length > 0 && sandbox.mixpanel!.stats().importedRecords >= 3 ? held : undefined;
+    });
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ event: 'Support Ticket Created', properties: { distinct_id: 'u_hub', source: 'test' } });
+  });
+
+  it('dead-letters an intent Mixpanel rejects, with the reason', async () => {
+    const gateway = new SqsQueueGateway(hub.sqs.client);
+    const bad = { type: 'mixpanel.event' as const, event: { event: 'Broken', properties: { time: Date.now(), distinct_id: 'undefined', $insert_id: 'hub-test-2' } } };
+
+    await gateway.send(hub.queues.get('MixpanelQueue')!.url, toMixpanelMessages([bad]));
+
+    const dlq = hub.queues.get('MixpanelDeadLetterQueue')!.url;
+    const message = await until(async () => {
+      const { Messages } = await hub.sqs.client.send(new ReceiveMessageCommand({ QueueUrl: dlq, MessageAttributeNames: ['All'] }));
+      return Messages?.[0];
+    });
+    expect(JSON.parse(message.Body ?? '')).toEqual(bad);
+    expect(message.MessageAttributes?.reason_code?.StringValue).toBe('MIXPANEL_INVALID_EVENT');
+    expect(message.MessageAttributes?.reason?.StringValue).toContain('distinct_id');
+  });
+});
