@@ -18,8 +18,12 @@ export function rawBody(): Middleware {
   };
 }
 
-/** Puts the API Gateway request id on every log line and every answer as `x-request-id`. */
+/**
+ * Puts the API Gateway request id on every log line of the request and on its answer as
+ * `x-request-id`; the keys are removed afterwards so they never leak into another invocation.
+ */
 export function requestIds(): Middleware {
+  const forget = (): void => logger.removeKeys(['requestId', 'route']);
   return {
     before: (request) => {
       logger.appendKeys({ requestId: request.event.requestContext?.requestId, route: request.event.routeKey });
@@ -27,7 +31,9 @@ export function requestIds(): Middleware {
     after: (request) => {
       const id = request.event.requestContext?.requestId;
       if (request.response && id) request.response.headers = { ...request.response.headers, 'x-request-id': id };
+      forget();
     },
+    onError: forget,
   };
 }
 

@@ -11,7 +11,7 @@ let hub: RunningHub;
 
 beforeAll(async () => {
   sandbox = await startSandbox();
-  hub = await startHub({ root, env: { ...sandbox.env, POWERTOOLS_METRICS_DISABLED: 'true' } });
+  hub = await startHub({ root, env: { ...sandbox.env, POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'SILENT' } });
 }, 30_000);
 afterAll(async () => {
   await hub.stop();
