@@ -6,6 +6,9 @@ import { defaultZendeskConfig, startZendeskEmulator, type ZendeskEmulator } from
 export const SANDBOX_NAMES = ['salesforce', 'mixpanel', 'zendesk'] as const;
 export type SandboxName = (typeof SANDBOX_NAMES)[number];
 
+/** The webhook secret the local hub and the sandbox share (never a real one). */
+export const SANDBOX_ZENDESK_WEBHOOK_SECRET = 'sandbox-zendesk-webhook-secret';
+
 export interface SandboxOptions {
   /** Which emulators to start (default: all three). */
   only?: readonly SandboxName[];
@@ -60,6 +63,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     });
     sandbox.zendesk = zendesk;
     Object.assign(sandbox.env, {
+      // The hub's own webhook secret; the sandbox's webhook sender signs with it.
+      ZENDESK_WEBHOOK_SECRET: SANDBOX_ZENDESK_WEBHOOK_SECRET,
       ZENDESK_API_URL: zendesk.apiUrl,
       ZENDESK_EMAIL: defaultZendeskConfig.credentials.email,
       ZENDESK_API_TOKEN: defaultZendeskConfig.credentials.apiToken,

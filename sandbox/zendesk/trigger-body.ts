@@ -23,6 +23,9 @@ export const TRIGGER_BODY_TEMPLATE = `{
     "name": "{{ticket.requester.name}}",
     "email": "{{ticket.requester.email}}",
     "external_id": "{{ticket.requester.external_id}}"
+  },
+  "organization": {
+    "external_id": "{{ticket.organization.external_id}}"
   }
 }`;
 
@@ -62,6 +65,8 @@ export function placeholderValues(ticket: ZendeskTicket, requester: ZendeskUser)
     'ticket.requester.name': requester.name,
     'ticket.requester.email': requester.email ?? '',
     'ticket.requester.external_id': requester.external_id ?? '',
+    // The sandbox holds no organization records, so this renders as for a ticket without one.
+    'ticket.organization.external_id': '',
   };
 }
 

@@ -9,6 +9,10 @@ describe('parseEnv', () => {
     expect(parseEnv(shape, { API_URL: 'https://x.test', NAME: 'hub' })).toEqual({ API_URL: 'https://x.test', BATCH: 200, NAME: 'hub' });
   });
 
+  it('treats an empty variable as unset', () => {
+    expect(() => parseEnv(shape, { API_URL: 'https://x.test', NAME: '' })).toThrow('NAME is not set');
+  });
+
   it('names every missing or invalid variable', () => {
     expect(() => parseEnv(shape, { API_URL: 'not a url' })).toThrow(ConfigError);
     expect(() => parseEnv(shape, { API_URL: 'not a url' })).toThrow(/API_URL: .*; NAME is not set/);

@@ -115,6 +115,7 @@ describe('webhook bodies', () => {
           updated_at: '2025-01-08T10:12Z',
         },
         requester: { id: String(requester.id), name: 'Ada Okafor', email: 'ada@customer.example.com', external_id: 'u_1' },
+        organization: { external_id: '' },
       });
     });
 

@@ -1,0 +1,22 @@
+import { SqsQueueGateway } from '../lib/clients/queue-gateway.js';
+import { ZendeskClient } from '../lib/clients/zendesk/client.js';
+import { loadZendeskConfig } from '../lib/clients/zendesk/config.js';
+import { parseEnv, queueSettings, ssmParameterReader } from '../lib/config.js';
+import { createBatchConsumer } from '../lib/sqs/consumer.js';
+import { ResolveRequesterIntent } from '../lib/tickets/intents.js';
+import { resolveRequesters } from '../lib/tickets/resolve.js';
+
+const settings = parseEnv(queueSettings);
+const zendesk = new ZendeskClient(await loadZendeskConfig(ssmParameterReader));
+const queue = SqsQueueGateway.create({ endpoint: settings.SQS_ENDPOINT });
+
+/** Consumer of the zendesk queue: requester look-ups, 100 users per Zendesk call. */
+export const handler = createBatchConsumer({
+  name: 'zendesk',
+  schema: ResolveRequesterIntent,
+  queue,
+  queueUrl: settings.ZENDESK_QUEUE_URL,
+  dlqUrl: settings.ZENDESK_DLQ_URL,
+  maxReceiveCount: settings.MAX_RECEIVE_COUNT,
+  handleBatch: (messages) => resolveRequesters(messages.map((message) => message.body.change), { zendesk, queue, salesforceQueueUrl: settings.SALESFORCE_QUEUE_URL }),
+});

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { SqsQueueGateway } from '../lib/clients/queue-gateway.js';
+import { parseEnv, queueSettings, resolveSecrets, ssmParameterReader } from '../lib/config.js';
+import { httpHandler } from '../lib/http/handler.js';
+import { parseJsonBody } from '../lib/http/middleware.js';
+import { verifySignedRequest } from '../lib/http/signature.js';
+import { jsonResponse } from '../lib/http/types.js';
+import { logger } from '../lib/observability.js';
+import { enqueueTicketChanges, parseZendeskWebhook } from '../lib/tickets/ingress.js';
+
+const settings = parseEnv({ ...queueSettings, ZENDESK_API_URL: z.url().optional() });
+const { ZENDESK_WEBHOOK_SECRET } = await resolveSecrets(['ZENDESK_WEBHOOK_SECRET'], ssmParameterReader);
+const queue = SqsQueueGateway.create({ endpoint: settings.SQS_ENDPOINT });
+
+// Zendesk signs base64(HMAC-SHA256(secret, timestamp + body)); five minutes bounds a replay.
+const ZENDESK_SIGNATURE = {
+  signatureHeader: 'X-Zendesk-Webhook-Signature',
+  timestampHeader: 'X-Zendesk-Webhook-Signature-Timestamp',
+  maxAgeSeconds: 300,
+};
+
+/** POST /webhooks/zendesk: verify, validate, enqueue, 202. No SaaS call on the request path. */
+export const handler = httpHandler(async (event) => {
+  verifySignedRequest(
+    { body: event.rawBody, signature: event.headers['x-zendesk-webhook-signature'], timestamp: event.headers['x-zendesk-webhook-signature-timestamp'] },
+    ZENDESK_WEBHOOK_SECRET,
+    ZENDESK_SIGNATURE,
+  );
+  const parsed = parseZendeskWebhook(parseJsonBody(event), settings.ZENDESK_API_URL);
+  if ('ignored' in parsed) {
+    logger.info('Zendesk event ignored', { reason: parsed.ignored });
+    return jsonResponse(202, { accepted: 0, ignored: parsed.ignored });
+  }
+  await enqueueTicketChanges([parsed.change], { queue, salesforceQueueUrl: settings.SALESFORCE_QUEUE_URL, zendeskQueueUrl: settings.ZENDESK_QUEUE_URL });
+  return jsonResponse(202, { accepted: 1, ticketId: parsed.change.ticketId });
+});

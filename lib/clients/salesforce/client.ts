@@ -1,0 +1,154 @@
+import { chunkBy } from '../../batching.js';
+import { PermanentError, RetryableError } from '../../errors.js';
+import type { SalesforceConfig } from './config.js';
+import type { ApiUsage, SalesforceGateway, UpsertOutcome } from './gateway.js';
+import { SalesforceSession } from './session.js';
+import { assertApiName, soqlLiteral } from './soql.js';
+
+/** sObject Collections take at most 200 records per call; so do our SOQL `IN` lists. */
+export const SALESFORCE_COLLECTION_SIZE = 200;
+// URI + headers may not exceed 16,384 bytes (else 414/431); keep the encoded IN list well under it.
+// https://help.salesforce.com/s/articleView?id=000386264&type=1
+const MAX_IN_LIST_URI_BYTES = 10_000;
+
+interface UpsertResult {
+  id?: string | null;
+  success: boolean;
+  created?: boolean;
+  errors?: Array<{ statusCode: string; message: string; fields?: string[] }>;
+}
+
+interface QueryPage {
+  done: boolean;
+  nextRecordsUrl?: string | null;
+  records: Array<Record<string, unknown>>;
+}
+
+interface Pending {
+  position: number;
+  key: string;
+  /** The record as it goes on the wire, with `attributes.type`. */
+  json: string;
+}
+
+/**
+ * The hub's Salesforce adapter on jsforce: upserts through sObject Collections (≤ 200 per call,
+ * allOrNone false) and `IN` look-ups through SOQL, with every failure classified per record.
+ * No sleeping retries: retryable outcomes go back to the queue, whose back-off does the waiting.
+ */
+export class SalesforceClient implements SalesforceGateway {
+  private readonly session: SalesforceSession;
+
+  constructor(config: SalesforceConfig, options: { timeoutMs?: number } = {}) {
+    this.session = new SalesforceSession(config, options);
+  }
+
+  apiUsage(): ApiUsage | undefined {
+    return this.session.apiUsage();
+  }
+
+  async upsert(object: string, externalIdField: string, records: ReadonlyArray<Record<string, unknown>>): Promise<UpsertOutcome[]> {
+    const outcomes = new Array<UpsertOutcome>(records.length);
+    try {
+      assertApiName(object, 'object');
+      assertApiName(externalIdField, 'external id field');
+    } catch (error) {
+      return outcomes.fill(error as PermanentError);
+    }
+    const sendable: Pending[] = [];
+    records.forEach((record, position) => {
+      const key = record[externalIdField];
+      if (key === undefined || key === null || key === '') {
+        outcomes[position] = new PermanentError(`${object}.${externalIdField} is missing: an upsert needs the external id`, { code: 'MISSING_ARGUMENT' });
+        return;
+      }
+      try {
+        sendable.push({ position, key: String(key), json: JSON.stringify({ ...record, attributes: { type: object } }) });
+      } catch (error) {
+        outcomes[position] = new PermanentError(`The ${object} record cannot be sent as JSON: ${(error as Error).message}`, { code: 'INVALID_RECORD', cause: error });
+      }
+    });
+    let stop: Error | undefined;
+    for (const chunk of collections(sendable)) {
+      if (stop) {
+        for (const entry of chunk) outcomes[entry.position] = stop;
+        continue;
+      }
+      try {
+        const results = await this.session.request<unknown>({
+          method: 'PATCH',
+          url: `/composite/sobjects/${object}/${externalIdField}`,
+          headers: { 'content-type': 'application/json' },
+          body: `{"allOrNone":false,"records":[${chunk.map((entry) => entry.json).join(',')}]}`,
+        });
+        chunk.forEach((entry, i) => {
+          outcomes[entry.position] = toOutcome(Array.isArray(results) ? (results[i] as UpsertResult | undefined) : undefined);
+        });
+      } catch (error) {
+        // A whole-call failure fails this chunk only, unless nothing sent now could succeed.
+        const failure = error instanceof Error ? error : new RetryableError(String(error));
+        for (const entry of chunk) outcomes[entry.position] = failure;
+        if (this.session.isOrgWide(failure)) stop = failure;
+      }
+    }
+    return outcomes;
+  }
+
+  async queryWhereIn<T extends Record<string, unknown>>(object: string, fields: readonly string[], field: string, values: readonly string[]): Promise<T[]> {
+    assertApiName(object, 'object');
+    assertApiName(field, 'field');
+    fields.forEach((name) => assertApiName(name, 'field'));
+    const literals = [...new Set(values)].map(soqlLiteral);
+    if (literals.length === 0 || fields.length === 0) return [];
+    const select = `SELECT ${[...new Set(fields)].join(', ')} FROM ${object} WHERE ${field} IN `;
+    const rows: T[] = [];
+    for (const chunk of chunkBy(literals, SALESFORCE_COLLECTION_SIZE, MAX_IN_LIST_URI_BYTES, (literal) => encodeURIComponent(`${literal}, `).length)) {
+      let page = await this.session.request<QueryPage>({ method: 'GET', url: `/query?q=${encodeURIComponent(`${select}(${chunk.join(', ')})`)}` });
+      rows.push(...page.records.map((record) => withoutAttributes(record) as T));
+      while (!page.done && page.nextRecordsUrl) {
+        page = await this.session.request<QueryPage>({ method: 'GET', url: page.nextRecordsUrl });
+        rows.push(...page.records.map((record) => withoutAttributes(record) as T));
+      }
+    }
+    return rows;
+  }
+}
+
+/**
+ * Packs records into calls of ≤ 200. Salesforce refuses every record of a call that repeats an
+ * external id, so a repeat goes into a later call than the previous record with that id
+ * (calls are sent in order, so the last write still wins).
+ */
+function collections(entries: readonly Pending[]): Pending[][] {
+  const chunks: Pending[][] = [];
+  const lastChunkOf = new Map<string, number>();
+  for (const entry of entries) {
+    // External ids match case-insensitively unless the field is marked case-sensitive: assume the stricter case.
+    const key = entry.key.toLowerCase();
+    let index = (lastChunkOf.get(key) ?? -1) + 1;
+    while (index < chunks.length && (chunks[index]?.length ?? 0) >= SALESFORCE_COLLECTION_SIZE) index += 1;
+    (chunks[index] ??= []).push(entry);
+    lastChunkOf.set(key, index);
+  }
+  return chunks;
+}
+
+/** Maps one UpsertResult: `UNABLE_TO_LOCK_ROW` is worth retrying, any other record error is not. */
+function toOutcome(result: UpsertResult | undefined): UpsertOutcome {
+  if (!result) return new RetryableError('Salesforce returned no result for this record');
+  if (result.success && result.id) return { id: result.id, created: result.created ?? false };
+  const errors = result.errors ?? [];
+  const describe = errors.map((e) => `${e.statusCode}: ${e.message}${e.fields?.length ? ` [${e.fields.join(', ')}]` : ''}`).join('; ');
+  if (errors.some((e) => e.statusCode === 'UNABLE_TO_LOCK_ROW')) return new RetryableError(`Salesforce could not lock the record: ${describe}`);
+  return new PermanentError(`Salesforce rejected the record: ${describe || 'no reason given'}`, { code: errors[0]?.statusCode ?? 'SALESFORCE_REJECTED' });
+}
+
+/** A query row without the `attributes` Salesforce adds to every record (and to nested parents). */
+function withoutAttributes(value: Record<string, unknown>): Record<string, unknown> {
+  const row: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(value)) {
+    if (key === 'attributes') continue;
+    row[key] = field && typeof field === 'object' && !Array.isArray(field) ? withoutAttributes(field as Record<string, unknown>) : field;
+  }
+  return row;
+}

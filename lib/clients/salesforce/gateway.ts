@@ -1,0 +1,18 @@
+/** One upserted record: its Salesforce id and whether it was created, or why it failed. */
+export type UpsertOutcome = { id: string; created: boolean } | Error; // Error = RetryableError | PermanentError
+
+/** API requests spent in the org's rolling 24 h, and the allocation, as `Sforce-Limit-Info` reports them. */
+export interface ApiUsage {
+  used: number;
+  max: number;
+}
+
+/** What the hub asks of Salesforce. Handlers get a fake of it; the adapter is `SalesforceClient`. */
+export interface SalesforceGateway {
+  /** Upserts by external id in sObject Collections of ≤ 200 (allOrNone false); one outcome per record, input order. */
+  upsert(object: string, externalIdField: string, records: ReadonlyArray<Record<string, unknown>>): Promise<UpsertOutcome[]>;
+  /** SELECT fields FROM object WHERE field IN (values), ≤ 200 values per query, all pages; literals escaped. */
+  queryWhereIn<T extends Record<string, unknown>>(object: string, fields: readonly string[], field: string, values: readonly string[]): Promise<T[]>;
+  /** Latest API usage seen in `Sforce-Limit-Info` (undefined before the first call). */
+  apiUsage(): ApiUsage | undefined;
+}

@@ -1,0 +1,150 @@
+import jsforce from 'jsforce';
+import type { Connection, HttpRequest, HttpRequestOptions, TokenResponse } from 'jsforce';
+import { PermanentError, RetryableError } from '../../errors.js';
+import type { SalesforceConfig } from './config.js';
+import type { ApiUsage } from './gateway.js';
+
+/** A spent daily allocation frees up slowly (rolling 24 h): wait minutes, not seconds. */
+export const DAILY_LIMIT_RETRY_SECONDS = 900;
+/** Too many long-running requests in flight: those finish within a minute or so. */
+export const CONCURRENCY_LIMIT_RETRY_SECONDS = 30;
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+type Attempt<T> = { ok: true; value: T } | { ok: false; expired: boolean; error: RetryableError | PermanentError };
+
+/** jsforce's `HttpApiError`: the first `{errorCode, message}` of a REST error body. */
+function isApiError(error: unknown): error is Error & { errorCode: string } {
+  return error instanceof Error && typeof (error as { errorCode?: unknown }).errorCode === 'string';
+}
+
+/**
+ * One Salesforce session per container: a client-credentials token obtained on first use and
+ * cached, REST calls through jsforce without its sleeping retries, one re-auth and retry on
+ * `401 INVALID_SESSION_ID`, every failure classified, and the latest `Sforce-Limit-Info` kept.
+ */
+export class SalesforceSession {
+  private readonly oauth2: InstanceType<typeof jsforce.OAuth2>;
+  private readonly timeoutMs: number;
+  private pending: Promise<Connection> | undefined;
+  private settled: Connection | undefined;
+  private usage: ApiUsage | undefined;
+  /** Failures no later call of the same batch can escape (token refused, daily budget spent). */
+  private readonly orgWide = new WeakSet<Error>();
+
+  constructor(
+    private readonly config: SalesforceConfig,
+    options: { timeoutMs?: number } = {},
+  ) {
+    this.oauth2 = new jsforce.OAuth2({ loginUrl: config.loginUrl, clientId: config.clientId, clientSecret: config.clientSecret });
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  }
+
+  apiUsage(): ApiUsage | undefined {
+    return this.usage ? { ...this.usage } : undefined;
+  }
+
+  /** Whether a failure will repeat for every other call made now, so a batch can stop early. */
+  isOrgWide(error: Error): boolean {
+    return this.orgWide.has(error);
+  }
+
+  /** Sends one REST request (path relative to `/services/data/vXX.X`, or from `/services`); throws a classified error. */
+  async request<T>(request: HttpRequest): Promise<T> {
+    const conn = await this.connection();
+    const first = await this.attempt<T>(conn, request);
+    if (first.ok) return first.value;
+    if (!first.expired) throw first.error;
+    const second = await this.attempt<T>(await this.renew(conn), request);
+    if (second.ok) return second.value;
+    if (second.expired) throw this.markOrgWide(new RetryableError('Salesforce refused a freshly issued token (401 INVALID_SESSION_ID)', { cause: second.error }));
+    throw second.error;
+  }
+
+  private async attempt<T>(conn: Connection, request: HttpRequest): Promise<Attempt<T>> {
+    // jsforce's HttpApiError carries the errorCode but not the HTTP status; observe it on the transport.
+    let status: number | undefined;
+    const base = conn._transport;
+    const transport = {
+      httpRequest: (req: HttpRequest, options?: HttpRequestOptions) => {
+        const sent = base.httpRequest(req, options);
+        sent.then((response) => (status = response.statusCode), () => undefined);
+        return sent;
+      },
+    };
+    try {
+      // No sleeping retries inside jsforce (it retries GETs on 5xx for up to ~15 s): the queue backs off.
+      const value = await conn.request<T>(request, { transport, timeout: this.timeoutMs, retry: { maxRetries: 0, methods: [] } });
+      return { ok: true, value };
+    } catch (error) {
+      return { ok: false, expired: status === 401, error: this.classify(error, status) };
+    } finally {
+      // jsforce parses `Sforce-Limit-Info: api-usage=used/max` of every response, errors included.
+      const seen = conn.limitInfo.apiUsage;
+      if (seen) this.usage = { used: seen.used, max: seen.limit };
+    }
+  }
+
+  /** Whole-call failures: limits, 401, 5xx and no answer are retryable; other 4xx are permanent. */
+  private classify(error: unknown, status: number | undefined): RetryableError | PermanentError {
+    if (!isApiError(error) || status === undefined) {
+      return new RetryableError(`Salesforce did not answer: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+    const message = `Salesforce answered ${status} ${error.errorCode}: ${error.message}`;
+    if (error.errorCode === 'REQUEST_LIMIT_EXCEEDED') {
+      const daily = /TotalRequests/i.test(error.message) || (this.usage !== undefined && this.usage.used >= this.usage.max);
+      const retry = new RetryableError(message, { cause: error, retryAfterSeconds: daily ? DAILY_LIMIT_RETRY_SECONDS : CONCURRENCY_LIMIT_RETRY_SECONDS });
+      return daily ? this.markOrgWide(retry) : retry;
+    }
+    if (status === 401 || status === 408 || status === 420 || status === 429 || status >= 500) return new RetryableError(message, { cause: error });
+    return new PermanentError(message, { code: error.errorCode, cause: error });
+  }
+
+  private connection(): Promise<Connection> {
+    this.pending ??= this.authorize().then(
+      (conn) => (this.settled = conn),
+      (error: unknown) => {
+        this.pending = undefined;
+        throw error;
+      },
+    );
+    return this.pending;
+  }
+
+  /** A new token unless another call already replaced the stale one (concurrent 401s share one token request). */
+  private renew(stale: Connection): Promise<Connection> {
+    if (this.settled === stale) {
+      this.settled = undefined;
+      this.pending = undefined;
+    }
+    return this.connection();
+  }
+
+  private async authorize(): Promise<Connection> {
+    let token: TokenResponse;
+    try {
+      token = await withTimeout(this.oauth2.requestToken({ grant_type: 'client_credentials' }), this.timeoutMs);
+    } catch (error) {
+      // A refused client, a concurrent-refresh 400 or an outage: all retryable (a rotated secret is usually fixed soon).
+      const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      throw this.markOrgWide(new RetryableError(`Salesforce token request failed: ${reason}`, { cause: error }));
+    }
+    return new jsforce.Connection({ instanceUrl: token.instance_url, accessToken: token.access_token, version: this.config.apiVersion });
+  }
+
+  private markOrgWide<E extends Error>(error: E): E {
+    this.orgWide.add(error);
+    return error;
+  }
+}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

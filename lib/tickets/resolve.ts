@@ -1,0 +1,27 @@
+import type { QueueGateway } from '../clients/queue-gateway.js';
+import type { ZendeskGateway } from '../clients/zendesk/gateway.js';
+import type { ItemResult } from '../sqs/batch-collector.js';
+import { toQueueMessage } from './intents.js';
+import type { TicketChange } from './ticket-change.js';
+
+export interface ResolveDeps {
+  zendesk: ZendeskGateway;
+  queue: QueueGateway;
+  salesforceQueueUrl: string;
+}
+
+/**
+ * Fills in the requester's email and external id with one `users/show_many` call per 100
+ * requesters, then passes the changes on to Salesforce. A requester Zendesk no longer knows
+ * goes on unresolved and meets the unmatched-requester policy there.
+ */
+export async function resolveRequesters(changes: readonly TicketChange[], deps: ResolveDeps): Promise<ItemResult[]> {
+  const ids = [...new Set(changes.map((change) => Number(change.requester.zendeskId)).filter((id) => Number.isInteger(id) && id > 0))];
+  const users = await deps.zendesk.usersByIds(ids);
+  const resolved = changes.map((change): TicketChange => {
+    const user = users.get(Number(change.requester.zendeskId));
+    return { ...change, requester: { ...change.requester, email: user?.email ?? null, externalId: user?.externalId ?? null } };
+  });
+  await deps.queue.send(deps.salesforceQueueUrl, resolved.map((change) => toQueueMessage({ type: 'ticket.sync', change })));
+  return changes.map(() => undefined);
+}

@@ -1,0 +1,132 @@
+import { toMixpanelMessages, type MixpanelIntent } from '../clients/mixpanel/intents.js';
+import type { QueueGateway } from '../clients/queue-gateway.js';
+import type { SalesforceGateway, UpsertOutcome } from '../clients/salesforce/gateway.js';
+import { logger, metrics, MetricUnit } from '../observability.js';
+import type { ItemResult } from '../sqs/batch-collector.js';
+import { toCaseFields, type CaseMapping } from './case-mapping.js';
+import { ticketEvents } from './events.js';
+import type { TicketChange } from './ticket-change.js';
+
+export type UnmatchedPolicy = 'skip' | 'email';
+
+export interface TicketSyncDeps {
+  salesforce: SalesforceGateway;
+  queue: QueueGateway;
+  mixpanelQueueUrl: string;
+  mapping: CaseMapping;
+  /** A requester with no app user id: no Mixpanel event (`skip`), or the email as distinct id. */
+  unmatchedPolicy: UnmatchedPolicy;
+}
+
+interface Contact extends Record<string, unknown> {
+  Id: string;
+  AccountId: string | null;
+  Email: string | null;
+  App_User_Id__c: string | null;
+}
+
+interface TicketGroup {
+  changes: TicketChange[];
+  positions: number[];
+  latest: TicketChange;
+  externalId: string | null;
+  email: string | null;
+}
+
+/**
+ * Upserts the Cases of a batch of ticket changes — one collection call per 200 tickets, plus one
+ * Contact query per 200 requesters known only by email — then enqueues their Mixpanel events
+ * carrying the Case id. Several changes of one ticket share one Case upsert (Salesforce refuses
+ * a repeated external id in one call) and each keeps its own events.
+ */
+export async function syncTickets(changes: readonly TicketChange[], deps: TicketSyncDeps): Promise<ItemResult[]> {
+  const groups = groupByTicket(changes);
+  const contacts = await contactsByEmail(groups, deps.salesforce);
+
+  const outcomes: Array<UpsertOutcome | undefined> = await deps.salesforce.upsert('Case', 'Zendesk_Ticket_Id__c', groups.map((group) => caseRecord(group, contacts, deps.mapping, true)));
+  // An app user or account with no record in Salesforce yet: keep the Case, unlinked, rather than lose the ticket.
+  const unlinkable = groups.flatMap((group, i) => (isMissingParent(outcomes[i]) ? [{ group, i }] : []));
+  if (unlinkable.length > 0) {
+    const retried = await deps.salesforce.upsert('Case', 'Zendesk_Ticket_Id__c', unlinkable.map(({ group }) => caseRecord(group, contacts, deps.mapping, false)));
+    unlinkable.forEach(({ i }, j) => (outcomes[i] = retried[j]));
+  }
+
+  const intents = new Map<string, MixpanelIntent>();
+  let unmatched = 0;
+  groups.forEach((ticket, i) => {
+    const outcome = outcomes[i];
+    if (!outcome || outcome instanceof Error) return;
+    const distinctId = ticket.externalId ?? (ticket.email ? contacts.get(ticket.email)?.App_User_Id__c : null) ?? (deps.unmatchedPolicy === 'email' ? ticket.email : null);
+    if (!distinctId) {
+      unmatched += 1;
+      return;
+    }
+    for (const change of ticket.changes) {
+      for (const intent of ticketEvents(change, distinctId, outcome.id)) intents.set(intent.type === 'mixpanel.event' ? intent.event.properties.$insert_id : '', intent);
+    }
+  });
+  if (unmatched > 0) {
+    logger.info('Tickets whose requester matches no app user', { count: unmatched, policy: deps.unmatchedPolicy });
+    metrics.addMetric('UnmatchedRequesters', MetricUnit.Count, unmatched);
+  }
+  if (intents.size > 0) await deps.queue.send(deps.mixpanelQueueUrl, toMixpanelMessages([...intents.values()]));
+
+  const results: ItemResult[] = new Array<ItemResult>(changes.length).fill(undefined);
+  groups.forEach((ticket, i) => {
+    const outcome = outcomes[i];
+    for (const position of ticket.positions) results[position] = outcome instanceof Error ? outcome : undefined;
+  });
+  return results;
+}
+
+function groupByTicket(changes: readonly TicketChange[]): TicketGroup[] {
+  const groups = new Map<string, TicketGroup>();
+  changes.forEach((change, position) => {
+    const email = change.requester.email?.toLowerCase() ?? null;
+    const existing = groups.get(change.ticketId);
+    if (!existing) {
+      groups.set(change.ticketId, { changes: [change], positions: [position], latest: change, externalId: change.requester.externalId, email });
+      return;
+    }
+    existing.changes.push(change);
+    existing.positions.push(position);
+    if (Date.parse(change.updatedAt) >= Date.parse(existing.latest.updatedAt)) existing.latest = change;
+    existing.externalId ??= change.requester.externalId;
+    existing.email ??= email;
+  });
+  return [...groups.values()];
+}
+
+async function contactsByEmail(groups: readonly TicketGroup[], salesforce: SalesforceGateway): Promise<Map<string, Contact>> {
+  const emails = [...new Set(groups.filter((group) => !group.externalId && group.email).map((group) => group.email!))];
+  if (emails.length === 0) return new Map();
+  const found = await salesforce.queryWhereIn<Contact>('Contact', ['Id', 'AccountId', 'Email', 'App_User_Id__c'], 'Email', emails);
+  const byEmail = new Map<string, Contact>();
+  for (const contact of found) {
+    const email = contact.Email?.toLowerCase();
+    // Several Contacts may share an email; prefer the one that is an app user.
+    if (email && (!byEmail.has(email) || (!byEmail.get(email)?.App_User_Id__c && contact.App_User_Id__c))) byEmail.set(email, contact);
+  }
+  return byEmail;
+}
+
+function caseRecord(group: TicketGroup, contacts: Map<string, Contact>, mapping: CaseMapping, withLinks: boolean): Record<string, unknown> {
+  const record: Record<string, unknown> = { Zendesk_Ticket_Id__c: group.latest.ticketId, ...toCaseFields(group.latest, mapping) };
+  if (!withLinks) return record;
+  // Links through external ids cost no query; only email-only requesters need the Contact query.
+  if (group.latest.accountExternalId) record.Account = { App_Account_Id__c: group.latest.accountExternalId };
+  if (group.externalId) {
+    record.Contact = { App_User_Id__c: group.externalId };
+  } else if (group.email) {
+    const contact = contacts.get(group.email);
+    if (contact) {
+      record.ContactId = contact.Id;
+      if (contact.AccountId && !record.Account) record.AccountId = contact.AccountId;
+    }
+  }
+  return record;
+}
+
+function isMissingParent(outcome: UpsertOutcome | undefined): boolean {
+  return outcome instanceof Error && /Foreign key external ID/i.test(outcome.message);
+}

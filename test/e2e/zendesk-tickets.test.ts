@@ -1,0 +1,108 @@
+import { SANDBOX_ZENDESK_WEBHOOK_SECRET } from '../../sandbox/launch.js';
+import { buildTicketEvent, renderTriggerBody, sendWebhook, type ZendeskTicket, type ZendeskUser } from '../../sandbox/zendesk/index.js';
+import { eventually, queueDepth, startHubWithSandbox } from '../support/hub-harness.js';
+
+let harness: Awaited<ReturnType<typeof startHubWithSandbox>>;
+let contacts: Array<{ id: string; appUserId: string; email: string; accountId: string }>;
+
+beforeAll(async () => {
+  harness = await startHubWithSandbox();
+  contacts = harness.sandbox.salesforce!.seedAccountsWithContacts({ accounts: 2, contactsPerAccount: 3 }).contacts;
+}, 30_000);
+afterAll(async () => harness.stop());
+
+const webhookUrl = () => `${harness.hub.url}/webhooks/zendesk`;
+const zendesk = () => harness.sandbox.zendesk!;
+const salesforce = () => harness.sandbox.salesforce!;
+const mixpanel = () => harness.sandbox.mixpanel!;
+const send = (body: string, options: { secret?: string; timestamp?: Date } = {}) =>
+  sendWebhook(webhookUrl(), body, { secret: options.secret ?? SANDBOX_ZENDESK_WEBHOOK_SECRET, ...(options.timestamp ? { timestamp: options.timestamp } : {}) });
+
+function requester(contact: { appUserId: string; email: string } | undefined, overrides: { external_id?: string | null; email?: string } = {}): ZendeskUser {
+  return zendesk().addUser({ name: 'Ann Customer', email: contact?.email ?? `nobody${Date.now()}@example.com`, external_id: contact?.appUserId ?? null, ...overrides });
+}
+function ticket(user: ZendeskUser): ZendeskTicket {
+  return zendesk().addTicket({ subject: 'Export to CSV fails', requester_id: user.id, priority: 'high', tags: ['exports', 'billing'], channel: 'email' });
+}
+const caseOf = (ticketId: number) => salesforce().findByExternalId('Case', 'Zendesk_Ticket_Id__c', String(ticketId));
+
+describe('Zendesk ticket → Salesforce Case → Mixpanel timeline', () => {
+  it('relays a signed trigger webhook to a Case linked to the right Contact and an event on the right user', async () => {
+    const contact = contacts[0]!;
+    const user = requester(contact);
+    const created = ticket(user);
+
+    const answer = await send(renderTriggerBody(created, user));
+
+    expect(answer.status).toBe(202);
+    const event = await eventually(() => mixpanel().events(contact.appUserId).find((e) => e.properties.ticket_id === String(created.id)));
+    const kase = caseOf(created.id);
+    expect(kase).toMatchObject({ Subject: 'Export to CSV fails', Priority: 'High', Origin: 'Email', ContactId: contact.id });
+    expect(event).toMatchObject({ event: 'Support Ticket Created', properties: { distinct_id: contact.appUserId, status: 'new', priority: 'high', tags: ['exports', 'billing'], salesforce_case_id: kase?.Id, source: 'zendesk' } });
+  });
+
+  it('keeps one Case and one event when the same webhook arrives three times', async () => {
+    const contact = contacts[1]!;
+    const user = requester(contact);
+    const created = ticket(user);
+    const body = renderTriggerBody(created, user);
+
+    const answers = await Promise.all([send(body), send(body), send(body)]);
+
+    expect(answers.map((answer) => answer.status)).toEqual([202, 202, 202]);
+    await eventually(async () => ((await queueDepth(harness.hub, 'SalesforceQueue')) === 0 && (await queueDepth(harness.hub, 'MixpanelQueue')) === 0 ? true : undefined));
+    await eventually(() => (mixpanel().events(contact.appUserId).length > 0 ? true : undefined));
+    expect(salesforce().records('Case').filter((record) => record.Zendesk_Ticket_Id__c === String(created.id))).toHaveLength(1);
+    expect(mixpanel().events(contact.appUserId).filter((e) => e.properties.ticket_id === String(created.id))).toHaveLength(1);
+  });
+
+  it('resolves an event-subscribed webhook requester through Zendesk, and a solved status becomes a Solved event', async () => {
+    const contact = contacts[2]!;
+    const user = requester(contact);
+    const created = ticket(user);
+    const solved = zendesk().updateTicket(created.id, { status: 'solved' });
+    const at = (t: ZendeskTicket) => ({ accountId: zendesk().config.accountId, at: new Date(t.updated_at) });
+
+    await send(JSON.stringify(buildTicketEvent(created, { type: 'ticket.created' }, at(created))));
+    await send(JSON.stringify(buildTicketEvent(solved, { type: 'ticket.status_changed', previous: 'new' }, at(solved))));
+
+    const names = await eventually(() => {
+      const events = mixpanel().events(contact.appUserId).filter((e) => e.properties.ticket_id === String(created.id));
+      return events.length === 2 ? events.map((e) => e.event).sort() : undefined;
+    });
+    expect(names).toEqual(['Support Ticket Created', 'Support Ticket Solved']);
+    expect(caseOf(created.id)).toMatchObject({ Status: 'Closed', ContactId: contact.id });
+  });
+
+  it('matches a requester known only by email to its Contact and Account', async () => {
+    const contact = contacts[3]!;
+    const user = requester(contact, { external_id: null });
+    const created = ticket(user);
+
+    await send(renderTriggerBody(created, user));
+
+    await eventually(() => mixpanel().events(contact.appUserId).find((e) => e.properties.ticket_id === String(created.id)));
+    expect(caseOf(created.id)).toMatchObject({ ContactId: contact.id, AccountId: contact.accountId });
+  });
+
+  it('refuses a bad signature, a stale timestamp and a malformed body, and enqueues nothing', async () => {
+    const user = requester(contacts[4]);
+    const body = renderTriggerBody(ticket(user), user);
+    const callsBefore = salesforce().calls().total;
+
+    const wrongSecret = await send(body, { secret: 'not-the-secret' });
+    const stale = await send(body, { timestamp: new Date(Date.now() - 6 * 60_000) });
+    const malformed = await send(JSON.stringify({ ticket: { id: 'abc' } }));
+    const notJson = await send('{nope');
+
+    expect(wrongSecret.status).toBe(401);
+    expect(stale.status).toBe(401);
+    expect(JSON.parse(stale.body).error).toMatch(/replay/);
+    expect(malformed.status).toBe(400);
+    expect(JSON.parse(malformed.body).error).toMatch(/ticket\.id/);
+    expect(notJson.status).toBe(400);
+    expect(await queueDepth(harness.hub, 'SalesforceQueue')).toBe(0);
+    expect(await queueDepth(harness.hub, 'ZendeskQueue')).toBe(0);
+    expect(salesforce().calls().total).toBe(callsBefore);
+  });
+});

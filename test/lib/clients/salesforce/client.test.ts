@@ -1,0 +1,300 @@
+import { SalesforceClient } from '../../../../lib/clients/salesforce/client.js';
+import { DAILY_LIMIT_RETRY_SECONDS } from '../../../../lib/clients/salesforce/session.js';
+import type { UpsertOutcome } from '../../../../lib/clients/salesforce/gateway.js';
+import { PermanentError, RetryableError } from '../../../../lib/errors.js';
+import type { SalesforceEmulator } from '../../../../sandbox/salesforce/index.js';
+import { configFor, startOrg, ticketCase, tickets } from './factories.js';
+
+const CASE_KEY = 'Zendesk_Ticket_Id__c';
+const succeeded = (outcome: UpsertOutcome | undefined): outcome is { id: string; created: boolean } => !!outcome && !(outcome instanceof Error);
+/** The error of a failed outcome (fails the test when the record succeeded). */
+function failure(outcome: UpsertOutcome | undefined): Error {
+  if (outcome instanceof Error) return outcome;
+  throw new Error(`expected a failure, got ${JSON.stringify(outcome)}`);
+}
+
+describe('SalesforceClient.upsert', () => {
+  let sf: SalesforceEmulator;
+  let client: SalesforceClient;
+  beforeEach(async () => {
+    sf = await startOrg();
+    client = new SalesforceClient(configFor(sf));
+  });
+  afterEach(async () => sf.stop());
+
+  it('upserts 450 Cases in 3 collection calls after one token call, then updates them in 3 more', async () => {
+    const cases = tickets(450);
+
+    const first = await client.upsert('Case', CASE_KEY, cases);
+    const callsAfterFirst = sf.calls().byEndpoint;
+    const second = await client.upsert('Case', CASE_KEY, cases);
+
+    expect(callsAfterFirst).toEqual({ 'oauth.token': 1, 'collections.upsert': 3 });
+    expect(sf.calls().byEndpoint).toEqual({ 'oauth.token': 1, 'collections.upsert': 6 });
+    expect(first).toHaveLength(450);
+    first.forEach((outcome, i) => {
+      expect(outcome).toEqual({ id: sf.findByExternalId('Case', CASE_KEY, String(i + 1))?.Id, created: true });
+    });
+    expect(second).toEqual(first.map((outcome) => (succeeded(outcome) ? { id: outcome.id, created: false } : outcome)));
+    expect(sf.records('Case')).toHaveLength(450);
+  });
+
+  it('links lookups through external ids and fails only the record whose parent is unknown', async () => {
+    const seeded = sf.seedAccountsWithContacts({ accounts: 1, contactsPerAccount: 2 });
+
+    const [linked, unknown, other] = await client.upsert('Case', CASE_KEY, [
+      ticketCase(1, { Contact: { App_User_Id__c: 'u_000001' } }),
+      ticketCase(2, { Contact: { App_User_Id__c: 'u_999999' } }),
+      ticketCase(3, { Contact: { App_User_Id__c: 'u_000002' }, Account: { App_Account_Id__c: 'acc_000001' } }),
+    ]);
+
+    expect(succeeded(linked) && sf.getRecord(linked.id)?.ContactId).toBe(seeded.contacts[0]?.id);
+    expect(unknown).toBeInstanceOf(PermanentError);
+    expect(unknown).toMatchObject({ code: 'INVALID_FIELD', message: expect.stringContaining('u_999999') });
+    expect(succeeded(other) && sf.getRecord(other.id)).toMatchObject({ ContactId: seeded.contacts[1]?.id, AccountId: seeded.accounts[0]?.id });
+    expect(sf.findByExternalId('Case', CASE_KEY, '2')).toBeUndefined();
+  });
+
+  it('reports an unknown field as a permanent INVALID_FIELD for that record only', async () => {
+    const [bad, good] = await client.upsert('Case', CASE_KEY, [ticketCase(1, { Nope__c: 'x' }), ticketCase(2)]);
+
+    expect(bad).toBeInstanceOf(PermanentError);
+    expect(bad).toMatchObject({ code: 'INVALID_FIELD', message: expect.stringContaining('Nope__c') });
+    expect(succeeded(good)).toBe(true);
+  });
+
+  it('refuses a record without its external id before sending it', async () => {
+    const [missing, good] = await client.upsert('Case', CASE_KEY, [{ Subject: 'no key' }, ticketCase(2)]);
+
+    expect(missing).toMatchObject({ name: 'PermanentError', code: 'MISSING_ARGUMENT' });
+    expect(succeeded(good)).toBe(true);
+    expect(sf.calls().byEndpoint['collections.upsert']).toBe(1);
+  });
+
+  it('sends a repeated external id in a later call so both writes apply in order', async () => {
+    const outcomes = await client.upsert('Case', CASE_KEY, [ticketCase(1, { Subject: 'first' }), ticketCase(2), ticketCase(1, { Subject: 'second' })]);
+
+    expect(outcomes.map((o) => (succeeded(o) ? o.created : o))).toEqual([true, true, false]);
+    expect(sf.calls().byEndpoint['collections.upsert']).toBe(2);
+    expect(sf.findByExternalId('Case', CASE_KEY, '1')?.Subject).toBe('second');
+  });
+
+  it('classifies UNABLE_TO_LOCK_ROW as retryable per record', async () => {
+    await client.upsert('Case', CASE_KEY, tickets(3));
+    sf.setUnableToLockRowRate(1);
+
+    const outcomes = await client.upsert('Case', CASE_KEY, tickets(3));
+
+    expect(outcomes).toHaveLength(3);
+    for (const outcome of outcomes) {
+      expect(outcome).toBeInstanceOf(RetryableError);
+      expect((outcome as Error).message).toContain('UNABLE_TO_LOCK_ROW');
+    }
+  });
+
+  it('gets a new token once when the session was revoked and retries the call', async () => {
+    await client.upsert('Case', CASE_KEY, tickets(1));
+    sf.revokeTokens();
+
+    const outcomes = await client.upsert('Case', CASE_KEY, tickets(2, 10));
+
+    expect(outcomes.every(succeeded)).toBe(true);
+    expect(sf.calls().byEndpoint['oauth.token']).toBe(2);
+    expect(sf.callLog().filter((c) => c.endpoint === 'collections.upsert').map((c) => c.status)).toEqual([200, 401, 200]);
+  });
+
+  it('fails every record as retryable when a fresh token is refused too, without trying the other chunks', async () => {
+    await sf.stop();
+    let now = Date.now();
+    // Every clock reading is an hour later: each token has expired by the time it is used.
+    sf = await startOrg({ tokenTtlMs: 60_000, clock: () => new Date((now += 3_600_000)) });
+    client = new SalesforceClient(configFor(sf));
+
+    const outcomes = await client.upsert('Case', CASE_KEY, tickets(450));
+
+    expect(outcomes.every((o) => o instanceof RetryableError)).toBe(true);
+    expect(failure(outcomes[0]).message).toMatch(/401/);
+    expect(sf.calls().byEndpoint).toEqual({ 'oauth.token': 2, 'collections.upsert': 2 });
+  });
+
+  it('fails every record as retryable for minutes once the daily budget is spent', async () => {
+    sf.setDailyApiLimit(1000);
+    sf.setApiUsage(1000);
+
+    const outcomes = await client.upsert('Case', CASE_KEY, tickets(450));
+
+    expect(outcomes).toHaveLength(450);
+    for (const outcome of outcomes) {
+      expect(outcome).toBeInstanceOf(RetryableError);
+      expect((outcome as RetryableError).retryAfterSeconds).toBeGreaterThanOrEqual(60);
+    }
+    expect((outcomes[0] as RetryableError).retryAfterSeconds).toBe(DAILY_LIMIT_RETRY_SECONDS);
+    expect(failure(outcomes[0]).message).toContain('REQUEST_LIMIT_EXCEEDED');
+    // The later chunks would be refused too: they are not sent.
+    expect(sf.calls().byEndpoint['collections.upsert']).toBe(1);
+    expect(client.apiUsage()).toEqual({ used: 1000, max: 1000 });
+  });
+
+  it('retries the concurrency limit after seconds, not minutes', async () => {
+    const other = new SalesforceClient(configFor(sf));
+    await Promise.all([client.upsert('Case', CASE_KEY, tickets(1)), other.upsert('Case', CASE_KEY, tickets(1, 2))]);
+    sf.setConcurrencyLimit(1, 300);
+
+    const [a, b] = await Promise.all([client.upsert('Case', CASE_KEY, tickets(1, 3)), other.upsert('Case', CASE_KEY, tickets(1, 4))]);
+
+    const refused = [a?.[0], b?.[0]].filter((o) => o instanceof RetryableError);
+    expect(refused).toHaveLength(1);
+    expect(refused[0]?.message).toContain('ConcurrentPerOrgLongTxn');
+    expect(refused[0]?.retryAfterSeconds).toBeLessThan(DAILY_LIMIT_RETRY_SECONDS);
+  });
+
+  it('classifies 5xx as retryable, for the API call and for the token call', async () => {
+    await client.upsert('Case', CASE_KEY, tickets(1));
+    sf.setFaults({ errorRate: 1, errorStatus: 503 });
+    const cold = new SalesforceClient(configFor(sf));
+
+    const [unavailable] = await client.upsert('Case', CASE_KEY, tickets(1, 2));
+    const [noToken] = await cold.upsert('Case', CASE_KEY, tickets(1, 3));
+
+    expect(unavailable).toBeInstanceOf(RetryableError);
+    expect(failure(unavailable).message).toContain('503');
+    expect(noToken).toBeInstanceOf(RetryableError);
+    expect(failure(noToken).message).toMatch(/token/i);
+  });
+
+  it('fails only the chunk whose call failed', async () => {
+    await client.upsert('Case', CASE_KEY, tickets(1));
+    // Every answer takes 50 ms; the fault is lifted as soon as the first chunk has been refused.
+    sf.setLatency(50);
+    sf.setFaults({ errorRate: 1, errorStatus: 503 });
+    const lifted = new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        if (!sf.callLog().some((c) => c.status === 503)) return;
+        clearInterval(poll);
+        sf.setFaults({});
+        resolve();
+      }, 2);
+    });
+
+    const [outcomes] = await Promise.all([client.upsert('Case', CASE_KEY, tickets(250, 100)), lifted]);
+
+    expect(outcomes.slice(0, 200).every((o) => o instanceof RetryableError && o.message.includes('503'))).toBe(true);
+    expect(outcomes.slice(200).every(succeeded)).toBe(true);
+    expect(sf.callLog().filter((c) => c.endpoint === 'collections.upsert').map((c) => c.status)).toEqual([200, 503, 200]);
+  });
+
+  it('fails only a record that cannot be serialised', async () => {
+    const [bad, good] = await client.upsert('Case', CASE_KEY, [ticketCase(1, { Big__c: 1n }), ticketCase(2)]);
+
+    expect(bad).toMatchObject({ name: 'PermanentError', code: 'INVALID_RECORD' });
+    expect(succeeded(good)).toBe(true);
+  });
+
+  it('treats a call that gets no answer in time as retryable', async () => {
+    const impatient = new SalesforceClient(configFor(sf), { timeoutMs: 200 });
+    await impatient.upsert('Case', CASE_KEY, tickets(1));
+    sf.setFaults({ timeoutRate: 1, hangMs: 2000 });
+
+    const [outcome] = await impatient.upsert('Case', CASE_KEY, tickets(1, 2));
+
+    expect(outcome).toBeInstanceOf(RetryableError);
+    expect(failure(outcome).message).toMatch(/did not answer/);
+  });
+
+  it('reports an unknown object as permanent for every record', async () => {
+    const outcomes = await client.upsert('Nope__c', 'Key__c', [{ Key__c: '1' }, { Key__c: '2' }]);
+
+    expect(outcomes.map((o) => (o as PermanentError).code)).toEqual(['NOT_FOUND', 'NOT_FOUND']);
+  });
+
+  it('makes no call for an empty batch', async () => {
+    expect(await client.upsert('Case', CASE_KEY, [])).toEqual([]);
+    expect(sf.calls().total).toBe(0);
+  });
+});
+
+describe('SalesforceClient.queryWhereIn', () => {
+  let sf: SalesforceEmulator;
+  let client: SalesforceClient;
+  beforeEach(async () => {
+    sf = await startOrg();
+    client = new SalesforceClient(configFor(sf));
+  });
+  afterEach(async () => sf.stop());
+
+  it('looks up 450 emails, one with a quote, in 3 queries of at most 200', async () => {
+    const seeded = sf.seedAccountsWithContacts({ accounts: 9, contactsPerAccount: 50 });
+    const obrien = sf.insert('Contact', { LastName: "O'Brien", Email: "o'brien@example.com", App_User_Id__c: 'u_obrien' });
+    const emails = [...seeded.contacts.slice(0, 449).map((c) => c.email), "o'brien@example.com"];
+
+    const rows = await client.queryWhereIn<{ Id: string; Email: string; App_User_Id__c: string }>('Contact', ['Id', 'Email', 'App_User_Id__c'], 'Email', [...emails, emails[0]!, 'nobody@example.com']);
+
+    expect(sf.calls().byEndpoint).toEqual({ 'oauth.token': 1, query: 3 });
+    expect(rows).toHaveLength(450);
+    expect(rows.find((r) => r.Email === "o'brien@example.com")).toEqual({ Id: obrien, Email: "o'brien@example.com", App_User_Id__c: 'u_obrien' });
+    expect(new Set(rows.map((r) => r.Id))).toEqual(new Set([...seeded.contacts.slice(0, 449).map((c) => c.id), obrien]));
+  });
+
+  it('escapes backslashes and quotes in literals', async () => {
+    const id = sf.insert('Contact', { LastName: "Back\\slash O'Neil" });
+
+    const rows = await client.queryWhereIn('Contact', ['Id'], 'LastName', ["Back\\slash O'Neil", "x') OR Id != null OR LastName IN ('"]);
+
+    expect(rows).toEqual([{ Id: id }]);
+  });
+
+  it('follows nextRecordsUrl when the result is larger than a page', async () => {
+    await sf.stop();
+    sf = await startOrg({ queryPageSize: 50 });
+    client = new SalesforceClient(configFor(sf));
+    const seeded = sf.seedAccountsWithContacts({ accounts: 1, contactsPerAccount: 120 });
+
+    const rows = await client.queryWhereIn<{ Id: string; Account: { App_Account_Id__c: string } }>('Contact', ['Id', 'Account.App_Account_Id__c'], 'App_User_Id__c', seeded.contacts.map((c) => c.appUserId));
+
+    expect(rows).toHaveLength(120);
+    expect(rows[0]).toEqual({ Id: seeded.contacts[0]?.id, Account: { App_Account_Id__c: 'acc_000001' } });
+    expect(sf.calls().byEndpoint).toEqual({ 'oauth.token': 1, query: 1, 'query.more': 2 });
+  });
+
+  it('makes no call for no values', async () => {
+    expect(await client.queryWhereIn('Contact', ['Id'], 'Email', [])).toEqual([]);
+    expect(sf.calls().total).toBe(0);
+  });
+
+  it('throws permanent errors for an unknown field or object and refuses names that are not API names', async () => {
+    await expect(client.queryWhereIn('Contact', ['Nope__c'], 'Email', ['a@example.com'])).rejects.toMatchObject({ name: 'PermanentError', code: 'INVALID_FIELD' });
+    await expect(client.queryWhereIn('Nope__c', ['Id'], 'Email', ['a@example.com'])).rejects.toMatchObject({ name: 'PermanentError', code: 'INVALID_TYPE' });
+    await expect(client.queryWhereIn('Contact', ['Id FROM User --'], 'Email', ['a@example.com'])).rejects.toMatchObject({ name: 'PermanentError', code: 'INVALID_API_NAME' });
+  });
+
+  it('throws a retryable error on 5xx without jsforce sleeping through its own retries', async () => {
+    await client.queryWhereIn('Contact', ['Id'], 'Email', ['a@example.com']);
+    sf.setFaults({ errorRate: 1, errorStatus: 500 });
+    const started = Date.now();
+
+    await expect(client.queryWhereIn('Contact', ['Id'], 'Email', ['a@example.com'])).rejects.toBeInstanceOf(RetryableError);
+    expect(Date.now() - started).toBeLessThan(400);
+    expect(sf.calls().byEndpoint.query).toBe(2);
+  });
+});
+
+describe('SalesforceClient.apiUsage', () => {
+  it('is undefined before the first call and then follows Sforce-Limit-Info', async () => {
+    const sf = await startOrg({ dailyApiRequests: 15_000, apiUsage: 41 });
+    try {
+      const client = new SalesforceClient(configFor(sf));
+      const before = client.apiUsage();
+
+      await client.upsert('Case', CASE_KEY, tickets(1));
+      const afterOne = client.apiUsage();
+      await client.queryWhereIn('Case', ['Id'], CASE_KEY, ['1']);
+
+      expect(before).toBeUndefined();
+      expect(afterOne).toEqual({ used: 42, max: 15_000 });
+      expect(client.apiUsage()).toEqual({ used: 43, max: 15_000 });
+      expect(sf.apiUsage()).toMatchObject({ used: 43, max: 15_000 });
+    } finally {
+      await sf.stop();
+    }
+  });
+});

@@ -1,0 +1,44 @@
+import { createHmac } from 'node:crypto';
+import { HttpError } from '../../../lib/errors.js';
+import { hmacSignature, verifySignedRequest } from '../../../lib/http/signature.js';
+
+const scheme = { signatureHeader: 'X-Signature', timestampHeader: 'X-Timestamp', maxAgeSeconds: 300 };
+const secret = 'shh';
+const now = Date.parse('2026-01-01T12:00:00Z');
+
+function signed(body: string, timestamp = '2026-01-01T11:59:00Z') {
+  return { body, timestamp, signature: createHmac('sha256', secret).update(timestamp + body).digest('base64') };
+}
+
+function statusOf(run: () => void): number | undefined {
+  try {
+    run();
+    return undefined;
+  } catch (error) {
+    return error instanceof HttpError ? error.statusCode : -1;
+  }
+}
+
+describe('verifySignedRequest', () => {
+  it('accepts a fresh request whose signature matches the exact body', () => {
+    expect(() => verifySignedRequest(signed('{"a":1}'), secret, scheme, now)).not.toThrow();
+    expect(hmacSignature(secret, 'ts', 'b')).toBe(createHmac('sha256', secret).update('tsb').digest('base64'));
+  });
+
+  it('refuses a tampered body, a wrong secret and a missing header with 401', () => {
+    const request = signed('{"a":1}');
+    expect(statusOf(() => verifySignedRequest({ ...request, body: '{"a":2}' }, secret, scheme, now))).toBe(401);
+    expect(statusOf(() => verifySignedRequest(request, 'other', scheme, now))).toBe(401);
+    expect(() => verifySignedRequest({ ...request, signature: undefined }, secret, scheme, now)).toThrow('Missing X-Signature header');
+    expect(() => verifySignedRequest({ ...request, timestamp: undefined }, secret, scheme, now)).toThrow('Missing X-Timestamp header');
+  });
+
+  it('refuses a request signed outside the window as a replay, however valid its signature', () => {
+    const stale = signed('{}', '2026-01-01T11:54:59Z');
+    expect(() => verifySignedRequest(stale, secret, scheme, now)).toThrow(/refused as a possible replay/);
+  });
+
+  it('accepts epoch-second timestamps too', () => {
+    expect(() => verifySignedRequest(signed('{}', String(now / 1000 - 10)), secret, scheme, now)).not.toThrow();
+  });
+});

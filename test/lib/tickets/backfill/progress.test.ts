@@ -1,0 +1,45 @@
+import { createProgressRenderer, formatElapsed } from '../../../../lib/tickets/backfill/progress.js';
+
+function fakeStream(isTTY: boolean): { isTTY: boolean; written: string[]; write: (text: string) => boolean } {
+  const written: string[] = [];
+  return { isTTY, written, write: (text) => written.push(text) > 0 };
+}
+
+describe('createProgressRenderer', () => {
+  let ms: number;
+  const now = (): number => ms;
+  beforeEach(() => {
+    ms = 1_000_000;
+  });
+
+  it('writes one plain line per page when not on a terminal', () => {
+    const stream = fakeStream(false);
+    const render = createProgressRenderer(stream, now);
+
+    ms += 10_000;
+    render({ pages: 1, tickets: 1000, cursor: 'c1', done: false });
+    ms += 10_000;
+    render({ pages: 2, tickets: 1500, cursor: 'c2', done: true });
+
+    expect(stream.written).toEqual([
+      'backfill: 1 pages, 1000 tickets, 100.0 tickets/s, 0:10\n',
+      'backfill: 2 pages, 1500 tickets, 75.0 tickets/s, 0:20, done\n',
+    ]);
+  });
+
+  it('rewrites one line in place on a terminal and ends it when done', () => {
+    const stream = fakeStream(true);
+    const render = createProgressRenderer(stream, now);
+
+    ms += 2_000;
+    render({ pages: 1, tickets: 1000, cursor: 'c1', done: false });
+    render({ pages: 2, tickets: 2000, cursor: 'c2', done: true });
+
+    expect(stream.written[0]).toBe('\rbackfill: 1 pages, 1000 tickets, 500.0 tickets/s, 0:02\u001b[K');
+    expect(stream.written[1]).toMatch(/^\rbackfill: 2 pages, 2000 tickets, .*, done\u001b\[K\n$/);
+  });
+
+  it('formats elapsed time as m:ss, and h:mm:ss from an hour on', () => {
+    expect([formatElapsed(0), formatElapsed(65.9), formatElapsed(3_725)]).toEqual(['0:00', '1:05', '1:02:05']);
+  });
+});

@@ -1,0 +1,121 @@
+import { MixpanelIntent } from '../../../lib/clients/mixpanel/intents.js';
+import { PermanentError } from '../../../lib/errors.js';
+import { DEFAULT_CASE_MAPPING } from '../../../lib/tickets/case-mapping.js';
+import { syncTickets, type TicketSyncDeps } from '../../../lib/tickets/sync.js';
+import type { TicketChange } from '../../../lib/tickets/ticket-change.js';
+import { FakeQueueGateway } from '../../support/fake-queue-gateway.js';
+import { FakeSalesforce } from '../../support/fake-salesforce.js';
+
+function ticket(id: number, overrides: Partial<TicketChange> = {}): TicketChange {
+  return {
+    ticketId: String(id),
+    subject: `Ticket ${id}`,
+    status: 'open',
+    priority: 'high',
+    type: null,
+    channel: 'email',
+    tags: ['billing'],
+    createdAt: '2026-01-01T10:00:00.000Z',
+    updatedAt: '2026-01-01T11:00:00.000Z',
+    url: `https://acme.zendesk.com/agent/tickets/${id}`,
+    requester: { zendeskId: '7', email: `u${id}@example.com`, externalId: `u_${id}` },
+    accountExternalId: null,
+    events: ['created'],
+    source: 'trigger',
+    ...overrides,
+  };
+}
+
+function setup(policy: TicketSyncDeps['unmatchedPolicy'] = 'skip') {
+  const salesforce = new FakeSalesforce();
+  const queue = new FakeQueueGateway();
+  const deps: TicketSyncDeps = { salesforce, queue, mixpanelQueueUrl: 'http://q/mixpanel', mapping: DEFAULT_CASE_MAPPING, unmatchedPolicy: policy };
+  const sentEvents = () => queue.sent.flatMap((batch) => batch.messages.map((message) => MixpanelIntent.parse(JSON.parse(message.body)))).map((intent) => (intent.type === 'mixpanel.event' ? intent.event : undefined));
+  return { salesforce, queue, deps, sentEvents };
+}
+
+describe('syncTickets', () => {
+  it('upserts one Case per ticket linked through the Contact external id, without any query, then enqueues its events', async () => {
+    const { salesforce, deps, sentEvents } = setup();
+    salesforce.knownAppUsers = new Set(['u_1', 'u_2']);
+
+    const results = await syncTickets([ticket(1), ticket(2, { status: 'solved', events: ['solved'] })], deps);
+
+    expect(results).toEqual([undefined, undefined]);
+    expect(salesforce.queries).toEqual([]);
+    expect(salesforce.upserts).toHaveLength(1);
+    expect(salesforce.upserts[0]?.records[0]).toEqual({
+      Zendesk_Ticket_Id__c: '1',
+      Subject: 'Ticket 1',
+      Status: 'Working',
+      Priority: 'High',
+      Origin: 'Email',
+      Zendesk_Tags__c: 'billing',
+      Zendesk_Created_At__c: '2026-01-01T10:00:00.000Z',
+      Zendesk_Updated_At__c: '2026-01-01T11:00:00.000Z',
+      Zendesk_Ticket_Url__c: 'https://acme.zendesk.com/agent/tickets/1',
+      Contact: { App_User_Id__c: 'u_1' },
+    });
+    const events = sentEvents();
+    expect(events.map((event) => [event?.event, event?.properties.distinct_id])).toEqual([
+      ['Support Ticket Created', 'u_1'],
+      ['Support Ticket Solved', 'u_2'],
+    ]);
+    expect(events[0]?.properties).toMatchObject({ source: 'zendesk', ticket_id: '1', tags: ['billing'], salesforce_case_id: expect.stringMatching(/^500/), time: Date.parse('2026-01-01T10:00:00.000Z') });
+  });
+
+  it('collapses duplicate deliveries of one ticket into one upsert and one event', async () => {
+    const { salesforce, deps, sentEvents } = setup();
+    salesforce.knownAppUsers = new Set(['u_1']);
+
+    const results = await syncTickets([ticket(1), ticket(1), ticket(1)], deps);
+
+    expect(results).toEqual([undefined, undefined, undefined]);
+    expect(salesforce.upserts[0]?.records).toHaveLength(1);
+    expect(sentEvents()).toHaveLength(1);
+  });
+
+  it('resolves email-only requesters with one Contact query and links Contact and Account', async () => {
+    const { salesforce, deps, sentEvents } = setup();
+    salesforce.contacts = [{ Id: '003A', AccountId: '001A', Email: 'Ann@Example.com', App_User_Id__c: 'u_ann' }];
+    const emailOnly = (id: number, email: string) => ticket(id, { requester: { zendeskId: '9', email, externalId: null } });
+
+    await syncTickets([emailOnly(1, 'ann@example.com'), emailOnly(2, 'nobody@example.com')], deps);
+
+    expect(salesforce.queries).toEqual([{ object: 'Contact', field: 'Email', values: ['ann@example.com', 'nobody@example.com'] }]);
+    expect(salesforce.upserts[0]?.records[0]).toMatchObject({ ContactId: '003A', AccountId: '001A' });
+    expect(salesforce.upserts[0]?.records[1]).not.toHaveProperty('ContactId');
+    expect(sentEvents().map((event) => event?.properties.distinct_id)).toEqual(['u_ann']);
+  });
+
+  it('uses the email as distinct id for unmatched requesters when the policy says so', async () => {
+    const { deps, sentEvents } = setup('email');
+
+    await syncTickets([ticket(1, { requester: { zendeskId: '9', email: 'Lost@Example.com', externalId: null } })], deps);
+
+    expect(sentEvents().map((event) => event?.properties.distinct_id)).toEqual(['lost@example.com']);
+  });
+
+  it('keeps the Case, unlinked, when the app user has no Contact yet', async () => {
+    const { salesforce, deps, sentEvents } = setup();
+
+    const results = await syncTickets([ticket(1, { requester: { zendeskId: '9', email: null, externalId: 'u_new' } })], deps);
+
+    expect(results).toEqual([undefined]);
+    expect(salesforce.upserts).toHaveLength(2);
+    expect(salesforce.upserts[1]?.records[0]).not.toHaveProperty('Contact');
+    expect(sentEvents().map((event) => event?.properties.distinct_id)).toEqual(['u_new']);
+  });
+
+  it('reports a rejected Case on every message of its ticket and sends no event for it', async () => {
+    const { salesforce, deps, sentEvents } = setup();
+    salesforce.knownAppUsers = new Set(['u_1', 'u_2']);
+    const rejection = new PermanentError('bad value', { code: 'INVALID_TYPE' });
+    salesforce.upsert = async (_object, _field, records) => records.map((record) => (record.Zendesk_Ticket_Id__c === '2' ? rejection : { id: '500X', created: true }));
+
+    const results = await syncTickets([ticket(1), ticket(2), ticket(2)], deps);
+
+    expect(results).toEqual([undefined, rejection, rejection]);
+    expect(sentEvents().map((event) => event?.properties.ticket_id)).toEqual(['1']);
+  });
+});

@@ -1,0 +1,39 @@
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { resolve } from 'node:path';
+import { startHub, type RunningHub } from '../../local/hub.js';
+import { startSandbox, type Sandbox } from '../../sandbox/launch.js';
+
+const root = resolve(import.meta.dirname, '../..');
+
+/** The whole hub on loopback over the three emulators, quiet, as `npm start` runs it. */
+export async function startHubWithSandbox(env: Record<string, string> = {}): Promise<{ hub: RunningHub; sandbox: Sandbox; stop(): Promise<void> }> {
+  const sandbox = await startSandbox();
+  const hub = await startHub({ root, env: { ...sandbox.env, POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'SILENT', ...env } });
+  return {
+    hub,
+    sandbox,
+    stop: async () => {
+      await hub.stop();
+      await sandbox.stop();
+    },
+  };
+}
+
+/** Polls until `probe` returns a value (not undefined), or fails after `timeoutMs`. */
+export async function eventually<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`Not reached within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Messages on a queue, visible or in flight. */
+export async function queueDepth(hub: RunningHub, logicalId: string): Promise<number> {
+  const { Attributes } = await hub.sqs.client.send(
+    new GetQueueAttributesCommand({ QueueUrl: hub.queues.get(logicalId)!.url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+  );
+  return Number(Attributes?.ApproximateNumberOfMessages ?? 0) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
+}
