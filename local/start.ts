@@ -7,6 +7,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseEnv } from 'node:util';
 import { startSandbox, type SandboxName } from '../sandbox/launch.js';
+import { seedDemoData } from './demo-data.js';
 import { startHub } from './hub.js';
 
 const started = performance.now();
@@ -30,6 +31,7 @@ const sandbox = await startSandbox({
   seed: port('SANDBOX_SEED', 1),
   ports: { salesforce: port('SANDBOX_SALESFORCE_PORT', 4101), mixpanel: port('SANDBOX_MIXPANEL_PORT', 4102), zendesk: port('SANDBOX_ZENDESK_PORT', 4103) },
 });
+const demo = settings.SANDBOX_DEMO_DATA === 'false' ? undefined : seedDemoData(sandbox);
 const userSettings = Object.fromEntries(Object.entries(settings).filter(([key, value]) => /^(SALESFORCE|MIXPANEL|ZENDESK|TERMS|SWITCHBOARD|POWERTOOLS)_/.test(key) && value)) as Record<string, string>;
 
 const hub = await startHub({
@@ -73,9 +75,17 @@ process.stdout.write(
     '  External APIs:',
     ...apis,
     '',
+    ...(demo
+      ? [
+          `  Demo data: ${demo.appUserIds.length} Salesforce Contacts (${demo.appUserIds[0]} … ${demo.appUserIds.at(-1)}, ${demo.emails[0]} …) mirrored as Zendesk users; ${demo.pastTickets} past Zendesk tickets.`,
+        ]
+      : []),
+    ...(sandbox.zendesk ? [`  Zendesk webhook secret (local): ${process.env.ZENDESK_WEBHOOK_SECRET ?? ""}`] : []),
+    '',
     '  Try first:',
     `    curl -s ${hub.url}/health`,
-    ...(sandbox.mixpanel ? [`    curl -s ${sandbox.mixpanel.url}/__sandbox/state      # what Mixpanel holds`] : []),
+    '    README "Your first ticket through the hub": a signed Zendesk webhook, then the Case and the event.',
+    ...(sandbox.zendesk ? ['    npm run backfill:zendesk -- --since 2020-01-01     # relays the past tickets'] : []),
     '',
     'Ctrl-C stops everything.',
     '',

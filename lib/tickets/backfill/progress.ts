@@ -6,19 +6,32 @@ export interface ProgressStream {
   isTTY?: boolean;
 }
 
+const BAR_WIDTH = 24;
+
+/** `[#########...............]  38%` for a fraction in 0..1. */
+export function progressBar(fraction: number): string {
+  const clamped = Math.min(1, Math.max(0, fraction));
+  const filled = Math.round(clamped * BAR_WIDTH);
+  return `[${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}] ${String(Math.floor(clamped * 100)).padStart(3)}%`;
+}
+
 /**
  * A progress reporter for `runBackfill`'s `onProgress`: on a terminal one line rewritten in place
- * (pages, tickets, tickets/s, elapsed); elsewhere (logs, pipes) one plain line per page.
+ * (a bar when `fraction` can tell how far along the export is, pages, tickets, tickets/s,
+ * elapsed); elsewhere (logs, pipes) one plain line per page.
  */
 export function createProgressRenderer(
   stream: ProgressStream = process.stderr,
   now: () => number = Date.now,
+  fraction?: () => number | undefined,
 ): (progress: BackfillProgress) => void {
   const startedAt = now();
   return (progress) => {
     const seconds = Math.max(0, (now() - startedAt) / 1000);
     const rate = seconds > 0 ? progress.tickets / seconds : 0;
-    const line = `backfill: ${progress.pages} pages, ${progress.tickets} tickets, ${rate.toFixed(1)} tickets/s, ${formatElapsed(seconds)}${progress.done ? ', done' : ''}`;
+    const along = progress.done ? 1 : fraction?.();
+    const bar = fraction === undefined || along === undefined ? '' : `${progressBar(along)} `;
+    const line = `backfill: ${bar}${progress.pages} pages, ${progress.tickets} tickets, ${rate.toFixed(1)} tickets/s, ${formatElapsed(seconds)}${progress.done ? ', done' : ''}`;
     if (stream.isTTY) stream.write(`\r${line}\u001b[K${progress.done ? '\n' : ''}`);
     else stream.write(`${line}\n`);
   };

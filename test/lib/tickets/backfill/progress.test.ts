@@ -1,4 +1,4 @@
-import { createProgressRenderer, formatElapsed } from '../../../../lib/tickets/backfill/progress.js';
+import { createProgressRenderer, formatElapsed, progressBar } from '../../../../lib/tickets/backfill/progress.js';
 
 function fakeStream(isTTY: boolean): { isTTY: boolean; written: string[]; write: (text: string) => boolean } {
   const written: string[] = [];
@@ -41,5 +41,28 @@ describe('createProgressRenderer', () => {
 
   it('formats elapsed time as m:ss, and h:mm:ss from an hour on', () => {
     expect([formatElapsed(0), formatElapsed(65.9), formatElapsed(3_725)]).toEqual(['0:00', '1:05', '1:02:05']);
+  });
+});
+
+describe('progressBar', () => {
+  it('fills in proportion and clamps to 0..100 %', () => {
+    expect(progressBar(0)).toBe(`[${'.'.repeat(24)}]   0%`);
+    expect(progressBar(0.5)).toBe(`[${'#'.repeat(12)}${'.'.repeat(12)}]  50%`);
+    expect(progressBar(1.7)).toBe(`[${'#'.repeat(24)}] 100%`);
+  });
+});
+
+describe('createProgressRenderer with a fraction', () => {
+  it('draws the bar from how far along the export is, full when done', () => {
+    const written: string[] = [];
+    let along = 0.25;
+    const render = createProgressRenderer({ write: (text: string) => written.push(text) }, () => 0, () => along);
+
+    render({ pages: 1, tickets: 1000, cursor: 'c1', done: false });
+    along = 0.6;
+    render({ pages: 2, tickets: 1500, cursor: 'c2', done: true });
+
+    expect(written[0]).toContain(`[${'#'.repeat(6)}${'.'.repeat(18)}]  25%`);
+    expect(written[1]).toContain(`[${'#'.repeat(24)}] 100%`);
   });
 });

@@ -1,0 +1,63 @@
+/**
+ * `npm run backfill:zendesk -- --since 2024-01-01 [--state .switchboard/zendesk-backfill.json]`
+ *
+ * Relays historical tickets through the hub's own path: Zendesk's incremental cursor export →
+ * the zendesk queue (requester look-ups) → Salesforce Cases → Mixpanel events. Resumable: the
+ * cursor is saved after every page; run it again to continue, or later to catch up.
+ * Settings come from the environment (or `.env`); with none it targets `npm start`'s local hub.
+ */
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { SqsQueueGateway } from '../lib/clients/queue-gateway.js';
+import { ZendeskClient } from '../lib/clients/zendesk/client.js';
+import { loadZendeskConfig } from '../lib/clients/zendesk/config.js';
+import { parseEnv, ssmParameterReader } from '../lib/config.js';
+import { toQueueMessage } from '../lib/tickets/intents.js';
+import { changeFromExport } from '../lib/tickets/backfill/to-change.js';
+import { createProgressRenderer } from '../lib/tickets/backfill/progress.js';
+import { runBackfill } from '../lib/tickets/backfill/runner.js';
+import { defaultZendeskConfig } from '../sandbox/zendesk/index.js';
+
+if (existsSync('.env')) process.loadEnvFile('.env');
+const { values } = parseArgs({ options: { since: { type: 'string' }, state: { type: 'string', default: '.switchboard/zendesk-backfill.json' } } });
+const since = values.since ? Date.parse(values.since) : NaN;
+if (Number.isNaN(since)) {
+  process.stderr.write('Usage: npm run backfill:zendesk -- --since <ISO date> [--state <file>]\n  --since is required for a first run (later runs resume from the saved cursor).\n');
+  process.exit(2);
+}
+
+// Defaults point at `npm start`: its local SQS and its Zendesk sandbox.
+const local = {
+  SQS_ENDPOINT: 'http://127.0.0.1:4566',
+  ZENDESK_QUEUE_URL: 'http://sqs.us-east-1.localhost:4566/000000000000/switchboard-local-zendesk',
+  ZENDESK_API_URL: `http://127.0.0.1:${process.env.SANDBOX_ZENDESK_PORT ?? 4103}/api/v2`,
+  ZENDESK_EMAIL: defaultZendeskConfig.credentials.email,
+  ZENDESK_API_TOKEN: defaultZendeskConfig.credentials.apiToken,
+};
+const env = { ...local, ...Object.fromEntries(Object.entries(process.env).filter(([, value]) => value)) };
+const settings = parseEnv({ SQS_ENDPOINT: z.url().optional(), ZENDESK_QUEUE_URL: z.url() }, env);
+const zendeskConfig = await loadZendeskConfig(ssmParameterReader, env);
+// A local SQS checks no signature, but the SDK must not go looking for AWS credentials.
+if (settings.SQS_ENDPOINT && !process.env.AWS_ACCESS_KEY_ID) Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' });
+const queue = SqsQueueGateway.create({ endpoint: settings.SQS_ENDPOINT });
+const abort = new AbortController();
+// The export runs in updated_at order: how far the last ticket is between --since and now is how far along it is.
+let lastUpdatedAt: number | undefined;
+const fraction = () => (lastUpdatedAt === undefined ? undefined : (lastUpdatedAt - since) / (Date.now() - since));
+process.on('SIGINT', () => abort.abort());
+
+const result = await runBackfill({
+  zendesk: new ZendeskClient(zendeskConfig),
+  stateFile: values.state,
+  startTime: Math.floor(since / 1000),
+  signal: abort.signal,
+  onProgress: createProgressRenderer(process.stderr, Date.now, fraction),
+  onPage: async (tickets) => {
+    const changes = tickets.map((ticket) => changeFromExport(ticket, zendeskConfig.apiUrl));
+    const last = tickets.at(-1);
+    if (last) lastUpdatedAt = Date.parse(last.updatedAt);
+    await queue.send(settings.ZENDESK_QUEUE_URL, changes.map((change) => toQueueMessage({ type: 'ticket.resolve-requester', change })));
+  },
+});
+process.stderr.write(`\n${result.done ? 'Backfill complete' : 'Backfill stopped'}: ${result.tickets} tickets in ${result.pages} pages this run; cursor saved in ${values.state}.\n`);
