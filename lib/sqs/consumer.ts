@@ -89,7 +89,7 @@ export function createBatchConsumer<T>(options: BatchConsumerOptions<T>) {
         throwOnFullBatchFailure: false,
       });
     } finally {
-      metrics.publishStoredMetrics();
+      if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
     }
   };
 }

@@ -1,6 +1,7 @@
 import { toMixpanelMessages, type MixpanelIntent } from '../clients/mixpanel/intents.js';
 import type { QueueGateway } from '../clients/queue-gateway.js';
 import type { SalesforceGateway, UpsertOutcome } from '../clients/salesforce/gateway.js';
+import { RetryableError } from '../errors.js';
 import { logger, metrics, MetricUnit } from '../observability.js';
 import type { ItemResult } from '../sqs/batch-collector.js';
 import { toCaseFields, type CaseMapping } from './case-mapping.js';
@@ -74,7 +75,8 @@ export async function syncTickets(changes: readonly TicketChange[], deps: Ticket
   const results: ItemResult[] = new Array<ItemResult>(changes.length).fill(undefined);
   groups.forEach((ticket, i) => {
     const outcome = outcomes[i];
-    for (const position of ticket.positions) results[position] = outcome instanceof Error ? outcome : undefined;
+    const result = outcome === undefined ? new RetryableError(`No Salesforce outcome for ticket ${ticket.latest.ticketId}`) : outcome instanceof Error ? outcome : undefined;
+    for (const position of ticket.positions) results[position] = result;
   });
   return results;
 }

@@ -1,0 +1,122 @@
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { MixpanelClient } from '../lib/clients/mixpanel/client.js';
+import { SalesforceClient } from '../lib/clients/salesforce/client.js';
+import { hmacSignature } from '../lib/http/signature.js';
+import { DEFAULT_CASE_MAPPING, toCaseFields } from '../lib/tickets/case-mapping.js';
+import { ticketEvents } from '../lib/tickets/events.js';
+import type { TicketChange } from '../lib/tickets/ticket-change.js';
+import type { RunningHub } from '../local/hub.js';
+import { SANDBOX_ZENDESK_WEBHOOK_SECRET, type Sandbox } from '../sandbox/launch.js';
+
+export interface Contact {
+  appUserId: string;
+  email: string;
+}
+
+export interface CallCount {
+  salesforce: number;
+  mixpanel: number;
+  zendesk: number;
+}
+
+export interface ScenarioResult {
+  name: string;
+  records: number;
+  seconds: number;
+  calls: CallCount;
+  salesforceByEndpoint: Record<string, number>;
+}
+
+/** The recommended trigger body for ticket `id`, its requester known by external id or by email only. */
+function triggerBody(id: number, contact: Contact, withExternalId: boolean): string {
+  return JSON.stringify({
+    ticket: { id: String(id), subject: `Bench ticket ${id}`, status: 'New', priority: 'Normal', type: '', via: 'Mail', tags: 'bench', created_at: '2026-11-01T09:00Z', updated_at: '2026-11-01T09:00Z' },
+    requester: { id: '', name: 'Bench Customer', email: contact.email, external_id: withExternalId ? contact.appUserId : '' },
+  });
+}
+
+async function send(url: string, body: string): Promise<void> {
+  const timestamp = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-zendesk-webhook-signature': hmacSignature(SANDBOX_ZENDESK_WEBHOOK_SECRET, timestamp, body),
+      'x-zendesk-webhook-signature-timestamp': timestamp,
+    },
+    body,
+  });
+  if (response.status !== 202) throw new Error(`Webhook answered ${response.status}: ${await response.text()}`);
+}
+
+/** Runs `work` over `items` with at most `concurrency` in flight. */
+async function pool<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < items.length) await work(items[next++]!);
+  }));
+}
+
+async function queuesEmpty(hub: RunningHub): Promise<boolean> {
+  for (const queue of ['SalesforceQueue', 'ZendeskQueue', 'MixpanelQueue']) {
+    const { Attributes } = await hub.sqs.client.send(
+      new GetQueueAttributesCommand({ QueueUrl: hub.queues.get(queue)!.url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+    );
+    if (Number(Attributes?.ApproximateNumberOfMessages) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible) > 0) return false;
+  }
+  return true;
+}
+
+function resetCounters(sandbox: Sandbox): void {
+  sandbox.salesforce!.resetCalls();
+  sandbox.mixpanel!.resetCalls();
+  sandbox.zendesk!.resetCalls();
+}
+
+function counts(sandbox: Sandbox): CallCount {
+  return { salesforce: sandbox.salesforce!.calls().total, mixpanel: sandbox.mixpanel!.calls().total, zendesk: sandbox.zendesk!.calls().total };
+}
+
+/**
+ * Relays `records` ticket webhooks through the running hub (HTTP → queues → consumers →
+ * emulators) and counts the calls each API received until every event is in Mixpanel.
+ */
+export async function relayThroughHub(name: string, hub: RunningHub, sandbox: Sandbox, contacts: readonly Contact[], options: { records: number; firstTicketId: number; withExternalId: boolean }): Promise<ScenarioResult> {
+  resetCounters(sandbox);
+  const before = sandbox.mixpanel!.stats().importedRecords;
+  const started = performance.now();
+  const ids = Array.from({ length: options.records }, (_, i) => options.firstTicketId + i);
+  await pool(ids, 32, (id) => send(`${hub.url}/webhooks/zendesk`, triggerBody(id, contacts[id % contacts.length]!, options.withExternalId)));
+  const deadline = Date.now() + 10 * 60_000;
+  while (sandbox.mixpanel!.stats().importedRecords - before < options.records || !(await queuesEmpty(hub))) {
+    if (Date.now() > deadline) throw new Error(`${name}: not relayed within 10 minutes`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return { name, records: options.records, seconds: (performance.now() - started) / 1000, calls: counts(sandbox), salesforceByEndpoint: sandbox.salesforce!.calls().byEndpoint };
+}
+
+/**
+ * The naive relay the hub is designed against: per ticket, a Contact query, a one-record Case
+ * upsert and a one-event Mixpanel import, on the same emulators and the same adapters.
+ */
+export async function relayNaively(name: string, sandbox: Sandbox, env: Record<string, string>, contacts: readonly Contact[], options: { records: number; firstTicketId: number }): Promise<ScenarioResult> {
+  const salesforce = new SalesforceClient({ loginUrl: env.SALESFORCE_LOGIN_URL!, clientId: env.SALESFORCE_CLIENT_ID!, clientSecret: env.SALESFORCE_CLIENT_SECRET!, apiVersion: '62.0', budgetGuardPercent: 80 });
+  const mixpanel = new MixpanelClient({ apiUrl: env.MIXPANEL_API_URL!, projectId: env.MIXPANEL_PROJECT_ID!, projectToken: env.MIXPANEL_PROJECT_TOKEN!, serviceAccount: env.MIXPANEL_SERVICE_ACCOUNT!, serviceAccountSecret: env.MIXPANEL_SERVICE_ACCOUNT_SECRET! });
+  resetCounters(sandbox);
+  const started = performance.now();
+  for (let i = 0; i < options.records; i += 1) {
+    const id = options.firstTicketId + i;
+    const contact = contacts[id % contacts.length]!;
+    const [found] = await salesforce.queryWhereIn<{ Id: string; App_User_Id__c: string }>('Contact', ['Id', 'App_User_Id__c'], 'Email', [contact.email]);
+    const change: TicketChange = {
+      ticketId: String(id), subject: `Naive ticket ${id}`, status: 'new', priority: 'normal', type: null, channel: 'email', tags: ['bench'],
+      createdAt: '2026-11-01T09:00:00.000Z', updatedAt: '2026-11-01T09:00:00.000Z', url: null,
+      requester: { zendeskId: null, email: contact.email, externalId: null }, accountExternalId: null, events: ['created'], source: 'bench',
+    };
+    const [outcome] = await salesforce.upsert('Case', 'Zendesk_Ticket_Id__c', [{ Zendesk_Ticket_Id__c: change.ticketId, ...toCaseFields(change, DEFAULT_CASE_MAPPING), ContactId: found?.Id }]);
+    if (!outcome || outcome instanceof Error) throw outcome ?? new Error('no outcome');
+    const events = ticketEvents(change, found?.App_User_Id__c ?? contact.appUserId, outcome.id).map((intent) => (intent.type === 'mixpanel.event' ? intent.event : undefined)).filter((event) => event !== undefined);
+    await mixpanel.importEvents(events);
+  }
+  return { name, records: options.records, seconds: (performance.now() - started) / 1000, calls: counts(sandbox), salesforceByEndpoint: sandbox.salesforce!.calls().byEndpoint };
+}
