@@ -13,14 +13,20 @@ function failure(outcome: UpsertOutcome | undefined): Error {
   throw new Error(`expected a failure, got ${JSON.stringify(outcome)}`);
 }
 
-describe('SalesforceClient.upsert', () => {
-  let sf: SalesforceEmulator;
-  let client: SalesforceClient;
+let sf: SalesforceEmulator;
+let client: SalesforceClient;
+
+/** A fresh emulated org and a client of it for each test of the block. */
+function useOrg(): void {
   beforeEach(async () => {
     sf = await startOrg();
     client = new SalesforceClient(configFor(sf));
   });
   afterEach(async () => sf.stop());
+}
+
+describe('SalesforceClient.upsert', () => {
+  useOrg();
 
   it('upserts 450 Cases in 3 collection calls after one token call, then updates them in 3 more', async () => {
     const cases = tickets(450);
@@ -214,13 +220,7 @@ describe('SalesforceClient.upsert', () => {
 });
 
 describe('SalesforceClient.queryWhereIn', () => {
-  let sf: SalesforceEmulator;
-  let client: SalesforceClient;
-  beforeEach(async () => {
-    sf = await startOrg();
-    client = new SalesforceClient(configFor(sf));
-  });
-  afterEach(async () => sf.stop());
+  useOrg();
 
   it('looks up 450 emails, one with a quote, in 3 queries of at most 200', async () => {
     const seeded = sf.seedAccountsWithContacts({ accounts: 9, contactsPerAccount: 50 });
