@@ -7,7 +7,8 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startHub } from '../local/hub.js';
-import { startSandbox } from '../sandbox/launch.js';
+import { SANDBOX_TERMS_WEBHOOK_SECRET, startSandbox } from '../sandbox/launch.js';
+import { relayTermsThroughHub } from './terms.js';
 import { relayNaively, relayThroughHub, type ScenarioResult } from './tickets.js';
 
 const records = Number(process.env.BENCH_RECORDS ?? 10_000);
@@ -16,7 +17,7 @@ const latencyMs = Number(process.env.BENCH_LATENCY_MS ?? 20);
 const root = resolve(fileURLToPath(import.meta.url), '../..');
 
 const sandbox = await startSandbox();
-const hub = await startHub({ root, env: { ...sandbox.env, POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'ERROR' } });
+const hub = await startHub({ root, env: { ...sandbox.env, TERMS_WEBHOOK_SECRET: SANDBOX_TERMS_WEBHOOK_SECRET, POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'ERROR' } });
 const contacts = sandbox.salesforce!.seedAccountsWithContacts({ accounts: 400, contactsPerAccount: 5 }).contacts;
 for (const emulator of [sandbox.salesforce!, sandbox.mixpanel!, sandbox.zendesk!]) emulator.setLatency(latencyMs);
 
@@ -24,6 +25,7 @@ const results: ScenarioResult[] = [];
 try {
   results.push(await relayThroughHub('hub: tickets, requester with external id', hub, sandbox, contacts, { records, firstTicketId: 1, withExternalId: true }));
   results.push(await relayThroughHub('hub: tickets, requester by email only', hub, sandbox, contacts, { records, firstTicketId: 100_001, withExternalId: false }));
+  results.push(await relayTermsThroughHub(hub, sandbox, contacts, Math.min(records, 5000)));
   results.push(await relayNaively('naive: one call per record (email)', sandbox, sandbox.env, contacts, { records: naiveRecords, firstTicketId: 200_001 }));
 } finally {
   await hub.stop();

@@ -50,14 +50,14 @@ async function send(url: string, body: string): Promise<void> {
 }
 
 /** Runs `work` over `items` with at most `concurrency` in flight. */
-async function pool<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
+export async function pool<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   await Promise.all(Array.from({ length: concurrency }, async () => {
     while (next < items.length) await work(items[next++]!);
   }));
 }
 
-async function queuesEmpty(hub: RunningHub): Promise<boolean> {
+export async function queuesEmpty(hub: RunningHub): Promise<boolean> {
   for (const queue of ['SalesforceQueue', 'ZendeskQueue', 'MixpanelQueue']) {
     const { Attributes } = await hub.sqs.client.send(
       new GetQueueAttributesCommand({ QueueUrl: hub.queues.get(queue)!.url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
@@ -67,13 +67,13 @@ async function queuesEmpty(hub: RunningHub): Promise<boolean> {
   return true;
 }
 
-function resetCounters(sandbox: Sandbox): void {
+export function resetCounters(sandbox: Sandbox): void {
   sandbox.salesforce!.resetCalls();
   sandbox.mixpanel!.resetCalls();
   sandbox.zendesk!.resetCalls();
 }
 
-function counts(sandbox: Sandbox): CallCount {
+export function counts(sandbox: Sandbox): CallCount {
   return { salesforce: sandbox.salesforce!.calls().total, mixpanel: sandbox.mixpanel!.calls().total, zendesk: sandbox.zendesk!.calls().total };
 }
 
@@ -82,17 +82,22 @@ function counts(sandbox: Sandbox): CallCount {
  * emulators) and counts the calls each API received until every event is in Mixpanel.
  */
 export async function relayThroughHub(name: string, hub: RunningHub, sandbox: Sandbox, contacts: readonly Contact[], options: { records: number; firstTicketId: number; withExternalId: boolean }): Promise<ScenarioResult> {
+  const ids = Array.from({ length: options.records }, (_, i) => options.firstTicketId + i);
+  return measureRelay(name, hub, sandbox, options.records, () => pool(ids, 32, (id) => send(`${hub.url}/webhooks/zendesk`, triggerBody(id, contacts[id % contacts.length]!, options.withExternalId))));
+}
+
+/** Counts the calls each API receives from `post` until `events` more events are in Mixpanel and every queue is empty. */
+export async function measureRelay(name: string, hub: RunningHub, sandbox: Sandbox, events: number, post: () => Promise<void>): Promise<ScenarioResult> {
   resetCounters(sandbox);
   const before = sandbox.mixpanel!.stats().importedRecords;
   const started = performance.now();
-  const ids = Array.from({ length: options.records }, (_, i) => options.firstTicketId + i);
-  await pool(ids, 32, (id) => send(`${hub.url}/webhooks/zendesk`, triggerBody(id, contacts[id % contacts.length]!, options.withExternalId)));
+  await post();
   const deadline = Date.now() + 10 * 60_000;
-  while (sandbox.mixpanel!.stats().importedRecords - before < options.records || !(await queuesEmpty(hub))) {
+  while (sandbox.mixpanel!.stats().importedRecords - before < events || !(await queuesEmpty(hub))) {
     if (Date.now() > deadline) throw new Error(`${name}: not relayed within 10 minutes`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  return { name, records: options.records, seconds: (performance.now() - started) / 1000, calls: counts(sandbox), salesforceByEndpoint: sandbox.salesforce!.calls().byEndpoint };
+  return { name, records: events, seconds: (performance.now() - started) / 1000, calls: counts(sandbox), salesforceByEndpoint: sandbox.salesforce!.calls().byEndpoint };
 }
 
 /**

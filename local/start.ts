@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseEnv } from 'node:util';
-import { startSandbox, type SandboxName } from '../sandbox/launch.js';
+import { SANDBOX_TERMS_WEBHOOK_SECRET, startSandbox, type SandboxName } from '../sandbox/launch.js';
 import { seedDemoData } from './demo-data.js';
 import { startHub } from './hub.js';
 
@@ -32,7 +32,7 @@ const sandbox = await startSandbox({
   ports: { salesforce: port('SANDBOX_SALESFORCE_PORT', 4101), mixpanel: port('SANDBOX_MIXPANEL_PORT', 4102), zendesk: port('SANDBOX_ZENDESK_PORT', 4103) },
 });
 const demo = settings.SANDBOX_DEMO_DATA === 'false' ? undefined : seedDemoData(sandbox);
-const userSettings = Object.fromEntries(Object.entries(settings).filter(([key, value]) => /^(SALESFORCE|MIXPANEL|ZENDESK|TERMS|SWITCHBOARD|POWERTOOLS)_/.test(key) && value)) as Record<string, string>;
+const userSettings = Object.fromEntries(Object.entries(settings).filter(([key, value]) => /^(SALESFORCE|MIXPANEL|ZENDESK|TERMS|SWITCHBOARD|POWERTOOLS|UNMATCHED|TICKET)_/.test(key) && value)) as Record<string, string>;
 
 const hub = await startHub({
   root,
@@ -41,6 +41,8 @@ const hub = await startHub({
   env: {
     POWERTOOLS_METRICS_DISABLED: 'true',
     POWERTOOLS_LOG_LEVEL: 'WARN',
+    // The app's terms webhook has no vendor sandbox: a local secret unless .env names one.
+    TERMS_WEBHOOK_SECRET: SANDBOX_TERMS_WEBHOOK_SECRET,
     ...userSettings,
     // An emulated API must reach its emulator whatever .env says about it.
     ...sandbox.env,
@@ -80,7 +82,7 @@ process.stdout.write(
           `  Demo data: ${demo.appUserIds.length} Salesforce Contacts (${demo.appUserIds[0]} … ${demo.appUserIds.at(-1)}, ${demo.emails[0]} …) mirrored as Zendesk users; ${demo.pastTickets} past Zendesk tickets.`,
         ]
       : []),
-    ...(sandbox.zendesk ? [`  Zendesk webhook secret (local): ${process.env.ZENDESK_WEBHOOK_SECRET ?? ""}`] : []),
+    `  Webhook secrets (local): Zendesk ${process.env.ZENDESK_WEBHOOK_SECRET ?? '(from .env)'}, terms ${process.env.TERMS_WEBHOOK_SECRET ?? '(from .env)'}`,
     '',
     '  Try first:',
     `    curl -s ${hub.url}/health`,

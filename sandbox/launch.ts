@@ -8,6 +8,8 @@ export type SandboxName = (typeof SANDBOX_NAMES)[number];
 
 /** The webhook secret the local hub and the sandbox share (never a real one). */
 export const SANDBOX_ZENDESK_WEBHOOK_SECRET = 'sandbox-zendesk-webhook-secret';
+/** The terms webhook secret of the local hub (the app side signs with it). */
+export const SANDBOX_TERMS_WEBHOOK_SECRET = 'sandbox-terms-webhook-secret';
 
 export interface SandboxOptions {
   /** Which emulators to start (default: all three). */

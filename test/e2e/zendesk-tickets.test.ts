@@ -1,6 +1,10 @@
+import { jest } from '@jest/globals';
 import { SANDBOX_ZENDESK_WEBHOOK_SECRET } from '../../sandbox/launch.js';
 import { buildTicketEvent, renderTriggerBody, sendWebhook, type ZendeskTicket, type ZendeskUser } from '../../sandbox/zendesk/index.js';
 import { eventually, queueDepth, startHubWithSandbox } from '../support/hub-harness.js';
+
+// Each relay crosses two 5 s batching windows (salesforce, then mixpanel queue), as in Lambda.
+jest.setTimeout(60_000);
 
 let harness: Awaited<ReturnType<typeof startHubWithSandbox>>;
 let contacts: Array<{ id: string; appUserId: string; email: string; accountId: string }>;

@@ -1,32 +1,19 @@
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { resolve } from 'node:path';
 import { SqsQueueGateway } from '../../lib/clients/queue-gateway.js';
 import { toMixpanelMessages } from '../../lib/clients/mixpanel/intents.js';
-import { startHub, type RunningHub } from '../../local/hub.js';
-import { startSandbox, type Sandbox } from '../../sandbox/launch.js';
+import type { RunningHub } from '../../local/hub.js';
+import type { Sandbox } from '../../sandbox/launch.js';
+import { eventually as until, startHubWithSandbox } from '../support/hub-harness.js';
 
-const root = resolve(import.meta.dirname, '../..');
+let harness: Awaited<ReturnType<typeof startHubWithSandbox>>;
 let sandbox: Sandbox;
 let hub: RunningHub;
 
 beforeAll(async () => {
-  sandbox = await startSandbox();
-  hub = await startHub({ root, env: { ...sandbox.env, POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'SILENT' } });
+  harness = await startHubWithSandbox();
+  ({ sandbox, hub } = harness);
 }, 30_000);
-afterAll(async () => {
-  await hub.stop();
-  await sandbox.stop();
-});
-
-async function until<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('not reached in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+afterAll(async () => harness.stop());
 
 describe('the local hub', () => {
   it('serves the HTTP routes of serverless.yml with API Gateway semantics', async () => {

@@ -1,14 +1,14 @@
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { resolve } from 'node:path';
 import { startHub, type RunningHub } from '../../local/hub.js';
-import { startSandbox, type Sandbox } from '../../sandbox/launch.js';
+import { SANDBOX_TERMS_WEBHOOK_SECRET, startSandbox, type Sandbox } from '../../sandbox/launch.js';
 
 const root = resolve(import.meta.dirname, '../..');
 
 /** The whole hub on loopback over the three emulators, quiet, as `npm start` runs it. */
 export async function startHubWithSandbox(env: Record<string, string> = {}): Promise<{ hub: RunningHub; sandbox: Sandbox; stop(): Promise<void> }> {
   const sandbox = await startSandbox();
-  const hub = await startHub({ root, env: { ...sandbox.env, POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'SILENT', ...env } });
+  const hub = await startHub({ root, env: { ...sandbox.env, TERMS_WEBHOOK_SECRET: SANDBOX_TERMS_WEBHOOK_SECRET, POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'SILENT', ...env } });
   return {
     hub,
     sandbox,

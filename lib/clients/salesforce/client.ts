@@ -11,7 +11,8 @@ export const SALESFORCE_COLLECTION_SIZE = 200;
 // https://help.salesforce.com/s/articleView?id=000386264&type=1
 const MAX_IN_LIST_URI_BYTES = 10_000;
 
-interface UpsertResult {
+/** A SaveResult (create) or UpsertResult (upsert, with `created`) of a collection call. */
+interface SaveResult {
   id?: string | null;
   success: boolean;
   created?: boolean;
@@ -26,14 +27,26 @@ interface QueryPage {
 
 interface Pending {
   position: number;
-  key: string;
+  /** The external id a record is matched by (upsert only): repeats of it go into later calls. */
+  key?: string;
   /** The record as it goes on the wire, with `attributes.type`. */
   json: string;
 }
 
+/** How one kind of sObject Collections write is sent and read back; the rest is shared. */
+interface CollectionWrite {
+  object: string;
+  method: 'POST' | 'PATCH';
+  url: string;
+  /** The external id field every record must carry (upsert), or none (create). */
+  externalIdField?: string;
+  /** `created` of a success whose result does not say (a create's SaveResult has no `created`). */
+  createdByDefault: boolean;
+}
+
 /**
- * The hub's Salesforce adapter on jsforce: upserts through sObject Collections (≤ 200 per call,
- * allOrNone false) and `IN` look-ups through SOQL, with every failure classified per record.
+ * The hub's Salesforce adapter on jsforce: creates and upserts through sObject Collections (≤ 200
+ * per call, allOrNone false) and `IN` look-ups through SOQL, with every failure classified per record.
  * No sleeping retries: retryable outcomes go back to the queue, whose back-off does the waiting.
  */
 export class SalesforceClient implements SalesforceGateway {
@@ -48,22 +61,42 @@ export class SalesforceClient implements SalesforceGateway {
   }
 
   async upsert(object: string, externalIdField: string, records: ReadonlyArray<Record<string, unknown>>): Promise<UpsertOutcome[]> {
-    const outcomes = new Array<UpsertOutcome>(records.length);
     try {
       assertApiName(object, 'object');
       assertApiName(externalIdField, 'external id field');
     } catch (error) {
-      return outcomes.fill(error as PermanentError);
+      return new Array<UpsertOutcome>(records.length).fill(error as PermanentError);
     }
+    return this.write({ object, method: 'PATCH', url: `/composite/sobjects/${object}/${externalIdField}`, externalIdField, createdByDefault: false }, records);
+  }
+
+  async insert(object: string, records: ReadonlyArray<Record<string, unknown>>): Promise<UpsertOutcome[]> {
+    try {
+      assertApiName(object, 'object');
+    } catch (error) {
+      return new Array<UpsertOutcome>(records.length).fill(error as PermanentError);
+    }
+    return this.write({ object, method: 'POST', url: '/composite/sobjects', createdByDefault: true }, records);
+  }
+
+  /** Checks and serialises each record, sends them in sequential calls of ≤ 200 and maps every result back to its position. */
+  private async write(write: CollectionWrite, records: ReadonlyArray<Record<string, unknown>>): Promise<UpsertOutcome[]> {
+    const { object, externalIdField } = write;
+    const outcomes = new Array<UpsertOutcome>(records.length);
     const sendable: Pending[] = [];
     records.forEach((record, position) => {
-      const key = record[externalIdField];
-      if (key === undefined || key === null || key === '') {
-        outcomes[position] = new PermanentError(`${object}.${externalIdField} is missing: an upsert needs the external id`, { code: 'MISSING_ARGUMENT' });
-        return;
+      let key: string | undefined;
+      if (externalIdField !== undefined) {
+        const value = record[externalIdField];
+        if (value === undefined || value === null || value === '') {
+          outcomes[position] = new PermanentError(`${object}.${externalIdField} is missing: an upsert needs the external id`, { code: 'MISSING_ARGUMENT' });
+          return;
+        }
+        key = String(value);
       }
       try {
-        sendable.push({ position, key: String(key), json: JSON.stringify({ ...record, attributes: { type: object } }) });
+        const { attributes: _ignored, ...fields } = record;
+        sendable.push({ position, ...(key !== undefined ? { key } : {}), json: JSON.stringify({ attributes: { type: object }, ...fields }) });
       } catch (error) {
         outcomes[position] = new PermanentError(`The ${object} record cannot be sent as JSON: ${(error as Error).message}`, { code: 'INVALID_RECORD', cause: error });
       }
@@ -76,13 +109,13 @@ export class SalesforceClient implements SalesforceGateway {
       }
       try {
         const results = await this.session.request<unknown>({
-          method: 'PATCH',
-          url: `/composite/sobjects/${object}/${externalIdField}`,
+          method: write.method,
+          url: write.url,
           headers: { 'content-type': 'application/json' },
           body: `{"allOrNone":false,"records":[${chunk.map((entry) => entry.json).join(',')}]}`,
         });
         chunk.forEach((entry, i) => {
-          outcomes[entry.position] = toOutcome(Array.isArray(results) ? (results[i] as UpsertResult | undefined) : undefined);
+          outcomes[entry.position] = toOutcome(Array.isArray(results) ? (results[i] as SaveResult | undefined) : undefined, write.createdByDefault);
         });
       } catch (error) {
         // A whole-call failure fails this chunk only, unless nothing sent now could succeed.
@@ -115,28 +148,33 @@ export class SalesforceClient implements SalesforceGateway {
 }
 
 /**
- * Packs records into calls of ≤ 200. Salesforce refuses every record of a call that repeats an
- * external id, so a repeat goes into a later call than the previous record with that id
- * (calls are sent in order, so the last write still wins).
+ * Packs records into calls of ≤ 200. Salesforce refuses every record of an upsert call that
+ * repeats an external id, so a repeat goes into a later call than the previous record with that
+ * id (calls are sent in order, so the last write still wins). Records without a key pack freely.
  */
 function collections(entries: readonly Pending[]): Pending[][] {
   const chunks: Pending[][] = [];
   const lastChunkOf = new Map<string, number>();
   for (const entry of entries) {
     // External ids match case-insensitively unless the field is marked case-sensitive: assume the stricter case.
-    const key = entry.key.toLowerCase();
-    let index = (lastChunkOf.get(key) ?? -1) + 1;
+    const key = entry.key?.toLowerCase();
+    let index = (key === undefined ? -1 : (lastChunkOf.get(key) ?? -1)) + 1;
     while (index < chunks.length && (chunks[index]?.length ?? 0) >= SALESFORCE_COLLECTION_SIZE) index += 1;
     (chunks[index] ??= []).push(entry);
-    lastChunkOf.set(key, index);
+    if (key !== undefined) lastChunkOf.set(key, index);
   }
   return chunks;
 }
 
-/** Maps one UpsertResult: `UNABLE_TO_LOCK_ROW` is worth retrying, any other record error is not. */
-function toOutcome(result: UpsertResult | undefined): UpsertOutcome {
+/**
+ * Maps one SaveResult/UpsertResult: `UNABLE_TO_LOCK_ROW` is worth retrying, any other record error
+ * is not. The PermanentError keeps Salesforce's own text, e.g. `DUPLICATE_VALUE: duplicate value
+ * found: Acceptance_Id__c duplicates value on record with id: a01…` (the 15-character id of the
+ * record that holds the value, or `<unknown>` when Salesforce cannot name it).
+ */
+function toOutcome(result: SaveResult | undefined, createdByDefault: boolean): UpsertOutcome {
   if (!result) return new RetryableError('Salesforce returned no result for this record');
-  if (result.success && result.id) return { id: result.id, created: result.created ?? false };
+  if (result.success && result.id) return { id: result.id, created: result.created ?? createdByDefault };
   const errors = result.errors ?? [];
   const describe = errors.map((e) => `${e.statusCode}: ${e.message}${e.fields?.length ? ` [${e.fields.join(', ')}]` : ''}`).join('; ');
   if (errors.some((e) => e.statusCode === 'UNABLE_TO_LOCK_ROW')) return new RetryableError(`Salesforce could not lock the record: ${describe}`);

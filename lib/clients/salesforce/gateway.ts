@@ -1,4 +1,4 @@
-/** One upserted record: its Salesforce id and whether it was created, or why it failed. */
+/** One upserted or inserted record: its Salesforce id and whether it was created, or why it failed. */
 export type UpsertOutcome = { id: string; created: boolean } | Error; // Error = RetryableError | PermanentError
 
 /** API requests spent in the org's rolling 24 h, and the allocation, as `Sforce-Limit-Info` reports them. */
@@ -11,6 +11,13 @@ export interface ApiUsage {
 export interface SalesforceGateway {
   /** Upserts by external id in sObject Collections of ≤ 200 (allOrNone false); one outcome per record, input order. */
   upsert(object: string, externalIdField: string, records: ReadonlyArray<Record<string, unknown>>): Promise<UpsertOutcome[]>;
+  /**
+   * Creates records (never updates) in sObject Collections of ≤ 200 (allOrNone false); one outcome
+   * per record, input order: `{ id, created: true }` or the classified error. A value already held
+   * by a unique field (e.g. an external id) fails that record only, as a PermanentError with code
+   * `DUPLICATE_VALUE` whose message keeps Salesforce's text naming the field and the existing record.
+   */
+  insert(object: string, records: ReadonlyArray<Record<string, unknown>>): Promise<UpsertOutcome[]>;
   /** SELECT fields FROM object WHERE field IN (values), ≤ 200 values per query, all pages; literals escaped. */
   queryWhereIn<T extends Record<string, unknown>>(object: string, fields: readonly string[], field: string, values: readonly string[]): Promise<T[]>;
   /** Latest API usage seen in `Sforce-Limit-Info` (undefined before the first call). */

@@ -3,9 +3,11 @@ import { DAILY_LIMIT_RETRY_SECONDS } from '../../../../lib/clients/salesforce/se
 import type { UpsertOutcome } from '../../../../lib/clients/salesforce/gateway.js';
 import { PermanentError, RetryableError } from '../../../../lib/errors.js';
 import type { SalesforceEmulator } from '../../../../sandbox/salesforce/index.js';
-import { configFor, startOrg, ticketCase, tickets } from './factories.js';
+import { acceptances, configFor, startOrg, termsAcceptance, ticketCase, tickets } from './factories.js';
 
 const CASE_KEY = 'Zendesk_Ticket_Id__c';
+const TERMS = 'Terms_Acceptance__c';
+const TERMS_KEY = 'Acceptance_Id__c';
 const succeeded = (outcome: UpsertOutcome | undefined): outcome is { id: string; created: boolean } => !!outcome && !(outcome instanceof Error);
 /** The error of a failed outcome (fails the test when the record succeeded). */
 function failure(outcome: UpsertOutcome | undefined): Error {
@@ -216,6 +218,109 @@ describe('SalesforceClient.upsert', () => {
   it('makes no call for an empty batch', async () => {
     expect(await client.upsert('Case', CASE_KEY, [])).toEqual([]);
     expect(sf.calls().total).toBe(0);
+  });
+});
+
+describe('SalesforceClient.insert', () => {
+  useOrg();
+
+  it('creates 450 terms acceptances in 3 collections.create calls after one token call, outcomes in input order', async () => {
+    const outcomes = await client.insert(TERMS, acceptances(450));
+
+    expect(sf.calls().byEndpoint).toEqual({ 'oauth.token': 1, 'collections.create': 3 });
+    expect(outcomes).toHaveLength(450);
+    outcomes.forEach((outcome, i) => {
+      expect(outcome).toEqual({ id: sf.findByExternalId(TERMS, TERMS_KEY, `acc-${i + 1}`)?.Id, created: true });
+    });
+    expect(sf.records(TERMS)).toHaveLength(450);
+    expect(sf.findByExternalId(TERMS, TERMS_KEY, 'acc-7')).toMatchObject({ Email__c: 'user000007@example.com', Accepted_At__c: '2026-01-31T09:15:00.000+0000' });
+  });
+
+  it('fails only the record whose Acceptance_Id__c is already stored, with DUPLICATE_VALUE naming the existing record, and leaves that record as it was', async () => {
+    const [first] = await client.insert(TERMS, [termsAcceptance(1)]);
+    const firstId = succeeded(first) ? first.id : '';
+    const before = sf.getRecord(firstId);
+
+    const [fresh, again] = await client.insert(TERMS, [termsAcceptance(2), termsAcceptance(1, { User_Agent__c: 'curl/8.0', Evidence_Hash__c: 'f'.repeat(64) })]);
+
+    expect(succeeded(fresh) && fresh.created).toBe(true);
+    expect(again).toBeInstanceOf(PermanentError);
+    expect(again).toMatchObject({ code: 'DUPLICATE_VALUE' });
+    expect(failure(again).message).toContain(`duplicate value found: Acceptance_Id__c duplicates value on record with id: ${firstId.slice(0, 15)}`);
+    expect(sf.getRecord(firstId)).toEqual(before);
+    expect(sf.records(TERMS)).toHaveLength(2);
+    expect(sf.calls().byEndpoint['collections.create']).toBe(2);
+  });
+
+  it('links Contact__r and Account__r through external ids and fails only the record whose contact is missing, naming the foreign key', async () => {
+    const seeded = sf.seedAccountsWithContacts({ accounts: 1, contactsPerAccount: 1 });
+
+    const [linked, missing] = await client.insert(TERMS, [
+      termsAcceptance(1, { Contact__r: { App_User_Id__c: 'u_000001' }, Account__r: { App_Account_Id__c: 'acc_000001' } }),
+      termsAcceptance(2, { Contact__r: { App_User_Id__c: 'u_x' } }),
+    ]);
+
+    expect(succeeded(linked) && sf.getRecord(linked.id)).toMatchObject({ Contact__c: seeded.contacts[0]?.id, Account__c: seeded.accounts[0]?.id });
+    expect(missing).toBeInstanceOf(PermanentError);
+    expect(missing).toMatchObject({ code: 'INVALID_FIELD' });
+    expect(failure(missing).message).toContain('Foreign key external ID: u_x not found for field App_User_Id__c in entity Contact');
+    expect(sf.findByExternalId(TERMS, TERMS_KEY, 'acc-2')).toBeUndefined();
+  });
+
+  it('reports an unknown field as a permanent INVALID_FIELD for that record only', async () => {
+    const [bad, good] = await client.insert(TERMS, [termsAcceptance(1, { Nope__c: 'x' }), termsAcceptance(2)]);
+
+    expect(bad).toBeInstanceOf(PermanentError);
+    expect(bad).toMatchObject({ code: 'INVALID_FIELD', message: expect.stringContaining('Nope__c') });
+    expect(succeeded(good)).toBe(true);
+  });
+
+  it('never updates: a record carrying another record type in attributes is still sent as the object asked for', async () => {
+    const [outcome] = await client.insert(TERMS, [{ ...termsAcceptance(1), attributes: { type: 'Case' } }]);
+
+    expect(succeeded(outcome) && sf.getRecord(outcome.id)?.Acceptance_Id__c).toBe('acc-1');
+    expect(sf.records('Case')).toHaveLength(0);
+  });
+
+  it('classifies UNABLE_TO_LOCK_ROW as retryable per record', async () => {
+    sf.setUnableToLockRowRate(1);
+
+    const outcomes = await client.insert(TERMS, acceptances(2));
+
+    expect(outcomes.every((o) => o instanceof RetryableError && o.message.includes('UNABLE_TO_LOCK_ROW'))).toBe(true);
+  });
+
+  it('gets a new token once when the session was revoked and retries the call', async () => {
+    await client.insert(TERMS, acceptances(1));
+    sf.revokeTokens();
+
+    const outcomes = await client.insert(TERMS, acceptances(2, 10));
+
+    expect(outcomes.every(succeeded)).toBe(true);
+    expect(sf.calls().byEndpoint['oauth.token']).toBe(2);
+    expect(sf.callLog().filter((c) => c.endpoint === 'collections.create').map((c) => c.status)).toEqual([200, 401, 200]);
+  });
+
+  it('fails every record as retryable once the daily budget is spent, without sending the later chunks', async () => {
+    sf.setDailyApiLimit(1000);
+    sf.setApiUsage(1000);
+
+    const outcomes = await client.insert(TERMS, acceptances(450));
+
+    expect(outcomes.every((o) => o instanceof RetryableError && o.retryAfterSeconds === DAILY_LIMIT_RETRY_SECONDS)).toBe(true);
+    expect(sf.calls().byEndpoint['collections.create']).toBe(1);
+  });
+
+  it('reports an unknown object per record, refuses a name that is not an API name, and makes no call for an empty batch', async () => {
+    const unknown = await client.insert('Nope__c', [{ Key__c: '1' }, { Key__c: '2' }]);
+    const calls = sf.calls().byEndpoint['collections.create'];
+    const injected = await client.insert('Terms_Acceptance__c/../x', [termsAcceptance(1)]);
+
+    expect(unknown.map((o) => (o as PermanentError).code)).toEqual(['INVALID_TYPE', 'INVALID_TYPE']);
+    expect(injected).toEqual([expect.objectContaining({ name: 'PermanentError', code: 'INVALID_API_NAME' })]);
+    expect(sf.calls().byEndpoint['collections.create']).toBe(calls);
+    expect(await client.insert(TERMS, [])).toEqual([]);
+    expect(sf.calls().byEndpoint['collections.create']).toBe(calls);
   });
 });
 

@@ -1,0 +1,100 @@
+import { toMixpanelMessages } from '../clients/mixpanel/intents.js';
+import type { QueueGateway } from '../clients/queue-gateway.js';
+import type { SalesforceGateway, UpsertOutcome } from '../clients/salesforce/gateway.js';
+import { PermanentError, RetryableError } from '../errors.js';
+import type { ItemResult } from '../sqs/batch-collector.js';
+import type { TermsAcceptance } from './acceptance.js';
+import { EVIDENCE_RECORD_FIELDS, evidenceHash, evidenceOf } from './evidence-hash.js';
+import { termsIntents } from './events.js';
+
+export interface RecordTermsDeps {
+  salesforce: SalesforceGateway;
+  queue: QueueGateway;
+  mixpanelQueueUrl: string;
+}
+
+const OBJECT = 'Terms_Acceptance__c';
+
+interface Pending {
+  acceptance: TermsAcceptance;
+  hash: string;
+  positions: number[];
+}
+
+/**
+ * Records acceptances as insert-only evidence — one collections create per 200, never an update —
+ * then enqueues their Mixpanel event and profile updates with the record id. An acceptance
+ * already recorded with the same evidence is a no-op (a retry); one recorded with different
+ * evidence is refused and dead-lettered, and the stored record is left as it is.
+ */
+export async function recordAcceptances(acceptances: readonly TermsAcceptance[], deps: RecordTermsDeps): Promise<ItemResult[]> {
+  const results: ItemResult[] = new Array<ItemResult>(acceptances.length).fill(undefined);
+  const pending = new Map<string, Pending>();
+  acceptances.forEach((acceptance, position) => {
+    const hash = evidenceHash(evidenceOf(acceptance));
+    const seen = pending.get(acceptance.acceptance_id);
+    if (!seen) pending.set(acceptance.acceptance_id, { acceptance, hash, positions: [position] });
+    else if (seen.hash === hash) seen.positions.push(position);
+    else results[position] = conflict(acceptance.acceptance_id, 'an earlier message of this batch');
+  });
+  const items = [...pending.values()];
+
+  const outcomes: Array<UpsertOutcome | undefined> = await deps.salesforce.insert(OBJECT, items.map((item) => toRecord(item, true)));
+  // A user or account the org does not have yet: keep the evidence, unlinked.
+  const unlinkable = items.flatMap((item, i) => (isMissingParent(outcomes[i]) ? [{ item, i }] : []));
+  if (unlinkable.length > 0) {
+    const retried = await deps.salesforce.insert(OBJECT, unlinkable.map(({ item }) => toRecord(item, false)));
+    unlinkable.forEach(({ i }, j) => (outcomes[i] = retried[j]));
+  }
+  await resolveDuplicates(items, outcomes, deps.salesforce);
+
+  const recorded = items.flatMap((item, i) => {
+    const outcome = outcomes[i];
+    return outcome && !(outcome instanceof Error) ? termsIntents(item.acceptance, outcome.id) : [];
+  });
+  if (recorded.length > 0) await deps.queue.send(deps.mixpanelQueueUrl, toMixpanelMessages(recorded));
+
+  items.forEach((item, i) => {
+    const outcome = outcomes[i];
+    const result = outcome === undefined ? new RetryableError(`No Salesforce outcome for acceptance ${item.acceptance.acceptance_id}`) : outcome instanceof Error ? outcome : undefined;
+    for (const position of item.positions) results[position] = result;
+  });
+  return results;
+}
+
+function toRecord(item: Pending, withLinks: boolean): Record<string, unknown> {
+  const evidence = evidenceOf(item.acceptance);
+  const record: Record<string, unknown> = { Evidence_Hash__c: item.hash };
+  for (const [field, column] of Object.entries(EVIDENCE_RECORD_FIELDS)) {
+    const value = evidence[field as keyof typeof evidence];
+    if (value !== null) record[column] = value;
+  }
+  if (withLinks) {
+    record.Contact__r = { App_User_Id__c: item.acceptance.user_id };
+    record.Account__r = { App_Account_Id__c: item.acceptance.account_id };
+  }
+  return record;
+}
+
+/** Duplicates of the unique Acceptance_Id__c: a retry when the stored evidence hash is the same. */
+async function resolveDuplicates(items: Pending[], outcomes: Array<UpsertOutcome | undefined>, salesforce: SalesforceGateway): Promise<void> {
+  const duplicates = items.flatMap((item, i) => (outcomes[i] instanceof PermanentError && (outcomes[i] as PermanentError).code === 'DUPLICATE_VALUE' ? [i] : []));
+  if (duplicates.length === 0) return;
+  const ids = duplicates.map((i) => items[i]!.acceptance.acceptance_id);
+  const stored = await salesforce.queryWhereIn<{ Id: string; Acceptance_Id__c: string; Evidence_Hash__c: string | null }>(OBJECT, ['Id', 'Acceptance_Id__c', 'Evidence_Hash__c'], 'Acceptance_Id__c', ids);
+  const byId = new Map(stored.map((record) => [record.Acceptance_Id__c, record]));
+  for (const i of duplicates) {
+    const item = items[i]!;
+    const existing = byId.get(item.acceptance.acceptance_id);
+    if (existing && existing.Evidence_Hash__c === item.hash) outcomes[i] = { id: existing.Id, created: false };
+    else if (existing) outcomes[i] = conflict(item.acceptance.acceptance_id, `record ${existing.Id}`);
+  }
+}
+
+function conflict(acceptanceId: string, where: string): PermanentError {
+  return new PermanentError(`Acceptance ${acceptanceId} is already recorded in ${where} with different evidence; the recorded evidence is kept`, { code: 'EVIDENCE_CONFLICT' });
+}
+
+function isMissingParent(outcome: UpsertOutcome | undefined): boolean {
+  return outcome instanceof Error && /Foreign key external ID/i.test(outcome.message);
+}
