@@ -1,7 +1,8 @@
 import { toMixpanelMessages } from '../clients/mixpanel/intents.js';
 import type { QueueGateway } from '../clients/queue-gateway.js';
 import type { SalesforceGateway, UpsertOutcome } from '../clients/salesforce/gateway.js';
-import { PermanentError, RetryableError } from '../errors.js';
+import { outcomesByPosition, rewriteWithoutMissingParents } from '../clients/salesforce/record-outcomes.js';
+import { PermanentError } from '../errors.js';
 import type { ItemResult } from '../sqs/batch-collector.js';
 import type { TermsAcceptance } from './acceptance.js';
 import { EVIDENCE_RECORD_FIELDS, evidenceHash, evidenceOf } from './evidence-hash.js';
@@ -40,12 +41,7 @@ export async function recordAcceptances(acceptances: readonly TermsAcceptance[],
   const items = [...pending.values()];
 
   const outcomes: Array<UpsertOutcome | undefined> = await deps.salesforce.insert(OBJECT, items.map((item) => toRecord(item, true)));
-  // A user or account the org does not have yet: keep the evidence, unlinked.
-  const unlinkable = items.flatMap((item, i) => (isMissingParent(outcomes[i]) ? [{ item, i }] : []));
-  if (unlinkable.length > 0) {
-    const retried = await deps.salesforce.insert(OBJECT, unlinkable.map(({ item }) => toRecord(item, false)));
-    unlinkable.forEach(({ i }, j) => (outcomes[i] = retried[j]));
-  }
+  await rewriteWithoutMissingParents(items, outcomes, (unlinked) => deps.salesforce.insert(OBJECT, unlinked.map((item) => toRecord(item, false))));
   await resolveDuplicates(items, outcomes, deps.salesforce);
 
   const recorded = items.flatMap((item, i) => {
@@ -54,11 +50,7 @@ export async function recordAcceptances(acceptances: readonly TermsAcceptance[],
   });
   if (recorded.length > 0) await deps.queue.send(deps.mixpanelQueueUrl, toMixpanelMessages(recorded));
 
-  items.forEach((item, i) => {
-    const outcome = outcomes[i];
-    const result = outcome === undefined ? new RetryableError(`No Salesforce outcome for acceptance ${item.acceptance.acceptance_id}`) : outcome instanceof Error ? outcome : undefined;
-    for (const position of item.positions) results[position] = result;
-  });
+  outcomesByPosition(results, items.map((item) => ({ positions: item.positions, key: `acceptance ${item.acceptance.acceptance_id}` })), outcomes);
   return results;
 }
 
@@ -93,8 +85,4 @@ async function resolveDuplicates(items: Pending[], outcomes: Array<UpsertOutcome
 
 function conflict(acceptanceId: string, where: string): PermanentError {
   return new PermanentError(`Acceptance ${acceptanceId} is already recorded in ${where} with different evidence; the recorded evidence is kept`, { code: 'EVIDENCE_CONFLICT' });
-}
-
-function isMissingParent(outcome: UpsertOutcome | undefined): boolean {
-  return outcome instanceof Error && /Foreign key external ID/i.test(outcome.message);
 }

@@ -1,7 +1,7 @@
 import { toMixpanelMessages, type MixpanelIntent } from '../clients/mixpanel/intents.js';
 import type { QueueGateway } from '../clients/queue-gateway.js';
 import type { SalesforceGateway, UpsertOutcome } from '../clients/salesforce/gateway.js';
-import { RetryableError } from '../errors.js';
+import { outcomesByPosition, rewriteWithoutMissingParents } from '../clients/salesforce/record-outcomes.js';
 import { logger, metrics, MetricUnit } from '../observability.js';
 import type { ItemResult } from '../sqs/batch-collector.js';
 import { toCaseFields, type CaseMapping } from './case-mapping.js';
@@ -45,12 +45,9 @@ export async function syncTickets(changes: readonly TicketChange[], deps: Ticket
   const contacts = await contactsByEmail(groups, deps.salesforce);
 
   const outcomes: Array<UpsertOutcome | undefined> = await deps.salesforce.upsert('Case', 'Zendesk_Ticket_Id__c', groups.map((group) => caseRecord(group, contacts, deps.mapping, true)));
-  // An app user or account with no record in Salesforce yet: keep the Case, unlinked, rather than lose the ticket.
-  const unlinkable = groups.flatMap((group, i) => (isMissingParent(outcomes[i]) ? [{ group, i }] : []));
-  if (unlinkable.length > 0) {
-    const retried = await deps.salesforce.upsert('Case', 'Zendesk_Ticket_Id__c', unlinkable.map(({ group }) => caseRecord(group, contacts, deps.mapping, false)));
-    unlinkable.forEach(({ i }, j) => (outcomes[i] = retried[j]));
-  }
+  await rewriteWithoutMissingParents(groups, outcomes, (unlinked) =>
+    deps.salesforce.upsert('Case', 'Zendesk_Ticket_Id__c', unlinked.map((group) => caseRecord(group, contacts, deps.mapping, false))),
+  );
 
   const intents = new Map<string, MixpanelIntent>();
   let unmatched = 0;
@@ -73,11 +70,7 @@ export async function syncTickets(changes: readonly TicketChange[], deps: Ticket
   if (intents.size > 0) await deps.queue.send(deps.mixpanelQueueUrl, toMixpanelMessages([...intents.values()]));
 
   const results: ItemResult[] = new Array<ItemResult>(changes.length).fill(undefined);
-  groups.forEach((ticket, i) => {
-    const outcome = outcomes[i];
-    const result = outcome === undefined ? new RetryableError(`No Salesforce outcome for ticket ${ticket.latest.ticketId}`) : outcome instanceof Error ? outcome : undefined;
-    for (const position of ticket.positions) results[position] = result;
-  });
+  outcomesByPosition(results, groups.map((group) => ({ positions: group.positions, key: `ticket ${group.latest.ticketId}` })), outcomes);
   return results;
 }
 
@@ -127,8 +120,4 @@ function caseRecord(group: TicketGroup, contacts: Map<string, Contact>, mapping:
     }
   }
   return record;
-}
-
-function isMissingParent(outcome: UpsertOutcome | undefined): boolean {
-  return outcome instanceof Error && /Foreign key external ID/i.test(outcome.message);
 }
