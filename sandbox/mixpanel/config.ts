@@ -32,12 +32,24 @@ export const RateLimit = z.object({
 });
 export type RateLimit = z.infer<typeof RateLimit>;
 
+/**
+ * Query budget of the Raw Event Export API (`GET /api/2.0/export`): documented as 60 queries per
+ * hour and 3 per second (docs.mixpanel.com reference/rate-limits). Its limit on 100 concurrent
+ * queries is not emulated: the emulator answers at once.
+ */
+export const ExportRateLimit = z.object({
+  perSecond: z.number().int().positive(),
+  perHour: z.number().int().positive(),
+});
+export type ExportRateLimit = z.infer<typeof ExportRateLimit>;
+
 export const MixpanelConfig = z.object({
   projectId: z.string().min(1),
   projectToken: z.string().min(1),
   serviceAccounts: z.array(ServiceAccount),
   limits: MixpanelLimits,
   rateLimit: RateLimit,
+  exportRateLimit: ExportRateLimit,
 });
 export type MixpanelConfig = z.infer<typeof MixpanelConfig>;
 
@@ -58,4 +70,5 @@ export const defaultMixpanelConfig: MixpanelConfig = {
     maxGroupUpdatesPerRequest: 2000,
   },
   rateLimit: { windowMs: 60_000, maxEvents: 30_000 * 60 },
+  exportRateLimit: { perSecond: 3, perHour: 60 },
 };

@@ -1,7 +1,8 @@
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../common/emulator.js';
 import { Router } from '../common/router.js';
-import { defaultMixpanelConfig, MixpanelConfig, type MixpanelLimits, type RateLimit, type ServiceAccount } from './config.js';
+import { defaultMixpanelConfig, MixpanelConfig, type ExportRateLimit, type MixpanelLimits, type RateLimit, type ServiceAccount } from './config.js';
 import type { StoredEvent } from './event-store.js';
+import { ExportRateLimiter, exportHandler } from './export-route.js';
 import { importHandler } from './import-route.js';
 import { inspectionRoutes } from './inspection.js';
 import { profileHandler } from './profile-route.js';
@@ -12,6 +13,7 @@ import { validateEvent } from './validate-event.js';
 
 export {
   defaultMixpanelConfig,
+  type ExportRateLimit,
   type MixpanelConfig,
   type MixpanelLimits,
   type RateLimit,
@@ -29,6 +31,8 @@ export interface MixpanelEmulatorOptions extends EmulatorOptions {
   serviceAccounts?: ServiceAccount[];
   limits?: Partial<MixpanelLimits>;
   rateLimit?: RateLimit;
+  /** Query budget of `GET /api/2.0/export` (default: the documented 3 per second, 60 per hour). */
+  exportRateLimit?: ExportRateLimit;
   /** Epoch-ms clock for time validation, Last Seen and the rate window (default `Date.now`). */
   clock?: () => number;
 }
@@ -55,7 +59,7 @@ export interface MixpanelEmulator extends RunningEmulator {
   /** `$set`s properties on a user profile without touching Last Seen or the counters. */
   seedProfile(distinctId: string, properties: Record<string, unknown>): void;
   seedGroup(groupKey: string, groupId: string, properties: Record<string, unknown>): void;
-  /** Forgets events, profiles, counters and the rate window (call counters: `resetCalls`). */
+  /** Forgets events, profiles, counters and the rate windows (call counters: `resetCalls`). */
   reset(): void;
 }
 
@@ -68,22 +72,30 @@ export function mixpanelConfig(options: MixpanelEmulatorOptions = {}): MixpanelC
     serviceAccounts: options.serviceAccounts ?? base.serviceAccounts,
     limits: { ...base.limits, ...options.limits },
     rateLimit: options.rateLimit ?? base.rateLimit,
+    exportRateLimit: options.exportRateLimit ?? base.exportRateLimit,
   });
 }
 
 /**
  * Starts an emulated Mixpanel project serving `POST /import`, `/engage` and `/groups` (also `GET`
- * with `?data=`) on loopback. Point a client at `emulator.url` in place of `https://api.mixpanel.com`.
+ * with `?data=`) and the raw export `GET /api/2.0/export` on loopback. Point a client at
+ * `emulator.url` in place of `https://api.mixpanel.com` and of `https://data.mixpanel.com`.
  */
 export async function startMixpanelEmulator(options: MixpanelEmulatorOptions = {}): Promise<MixpanelEmulator> {
   const config = mixpanelConfig(options);
   const project = new MixpanelProject(config, options.clock ?? Date.now);
+  const exportLimiter = new ExportRateLimiter(config.exportRateLimit, project.clock);
+  const reset = (): void => {
+    project.reset();
+    exportLimiter.clear();
+  };
   const router = new Router()
     .add('POST', '/import', 'import', importHandler(project))
     .add('POST', '/engage', 'engage', profileHandler(project, 'user'))
     .add('GET', '/engage', 'engage', profileHandler(project, 'user'))
     .add('POST', '/groups', 'groups', profileHandler(project, 'group'))
-    .add('GET', '/groups', 'groups', profileHandler(project, 'group'));
+    .add('GET', '/groups', 'groups', profileHandler(project, 'group'))
+    .add('GET', '/api/2.0/export', 'export', exportHandler(project, exportLimiter));
 
   const running = await startEmulator(
     {
@@ -92,7 +104,7 @@ export async function startMixpanelEmulator(options: MixpanelEmulatorOptions = {
       inspection: inspectionRoutes(project),
       state: () => ({ projectId: config.projectId, ...project.stats() }),
       errorBody: (status, message) => importError(status, message).body,
-      reset: () => project.reset(),
+      reset,
     },
     options,
   );
@@ -118,6 +130,6 @@ export async function startMixpanelEmulator(options: MixpanelEmulatorOptions = {
     },
     seedProfile: (distinctId, properties) => project.profiles.applyToUser(distinctId, '$set', properties, undefined),
     seedGroup: (groupKey, groupId, properties) => project.profiles.applyToGroup(groupKey, groupId, '$set', properties),
-    reset: () => project.reset(),
+    reset,
   };
 }

@@ -1,5 +1,10 @@
 import { jest } from '@jest/globals';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { MixpanelExportClient } from '../../lib/clients/mixpanel/export.js';
+import { loadMixpanelExportConfig } from '../../lib/clients/mixpanel/config.js';
+import { SalesforceClient } from '../../lib/clients/salesforce/client.js';
+import { loadSalesforceConfig } from '../../lib/clients/salesforce/config.js';
+import { findAcceptances } from '../../lib/terms/evidence/index.js';
 import { SANDBOX_TERMS_WEBHOOK_SECRET } from '../../sandbox/launch.js';
 import { eventually, queueDepth, startHubWithSandbox } from '../support/hub-harness.js';
 import { acceptanceBody, termsSignature } from '../support/terms.js';
@@ -76,6 +81,26 @@ describe('terms acceptance → Salesforce evidence → Mixpanel timeline', () =>
     const dlq = harness.hub.queues.get('SalesforceDeadLetterQueue')!.url;
     const { Messages = [] } = await harness.hub.sqs.client.send(new ReceiveMessageCommand({ QueueUrl: dlq, MessageAttributeNames: ['All'], MaxNumberOfMessages: 10 }));
     expect(Messages.map((message) => message.MessageAttributes?.reason_code?.StringValue)).toEqual(['EVIDENCE_CONFLICT']);
+  });
+
+  it('lets the evidence lookup find the record and the event, and flags the record once someone edits it', async () => {
+    await post(acceptanceBody(4, { ip: '198.51.100.44' }));
+    await eventually(() => mixpanel().events('u_000004').find((e) => e.event === 'Terms Accepted'));
+    const noSsm = async () => undefined;
+    const env = { ...harness.sandbox.env, MIXPANEL_EXPORT_API_URL: mixpanel().url };
+    const salesforceClient = new SalesforceClient(await loadSalesforceConfig(noSsm, env));
+    const exportClient = new MixpanelExportClient(await loadMixpanelExportConfig(noSsm, env));
+    const evidence = () => findAcceptances({ salesforce: salesforceClient, mixpanel: exportClient, by: { email: 'user000004@example.com' } });
+
+    const before = await evidence();
+    salesforce().update('Terms_Acceptance__c', String(recordOf('acc-4')?.Id), { IP_Address__c: '203.0.113.99' });
+    const after = await evidence();
+
+    expect(before.verified).toBe(true);
+    expect(before.acceptances).toHaveLength(1);
+    expect(before.acceptances[0]).toMatchObject({ ipAddress: '198.51.100.44', hashValid: true, mixpanelEvent: { status: 'found' } });
+    expect(after.verified).toBe(false);
+    expect(after.acceptances[0]?.verdicts).toContain('EDITED SINCE RECORDED');
   });
 
   it('refuses a tampered body, a replayed request and a bad field, and enqueues nothing', async () => {

@@ -28,3 +28,34 @@ export async function loadMixpanelConfig(readParameter: ParameterReader, env = p
     projectToken: secrets.MIXPANEL_PROJECT_TOKEN,
   };
 }
+
+/** What the Raw Event Export reader needs: the data host and a service account of the project. */
+export interface MixpanelExportConfig {
+  /** `https://data.mixpanel.com`; EU residency `https://data-eu.mixpanel.com`, India `https://data-in.mixpanel.com`. */
+  exportApiUrl: string;
+  projectId: string;
+  serviceAccount: string;
+  serviceAccountSecret: string;
+}
+
+/**
+ * Export settings from the same variables as `loadMixpanelConfig` plus `MIXPANEL_EXPORT_API_URL`;
+ * the project token is not needed to read.
+ */
+export async function loadMixpanelExportConfig(readParameter: ParameterReader, env = process.env): Promise<MixpanelExportConfig> {
+  const settings = parseEnv(
+    {
+      MIXPANEL_EXPORT_API_URL: z.url().default('https://data.mixpanel.com'),
+      MIXPANEL_PROJECT_ID: z.string().min(1),
+      MIXPANEL_SERVICE_ACCOUNT: z.string().min(1),
+    },
+    env,
+  );
+  const secrets = await resolveSecrets(['MIXPANEL_SERVICE_ACCOUNT_SECRET'], readParameter, env);
+  return {
+    exportApiUrl: settings.MIXPANEL_EXPORT_API_URL.replace(/\/+$/, ''),
+    projectId: settings.MIXPANEL_PROJECT_ID,
+    serviceAccount: settings.MIXPANEL_SERVICE_ACCOUNT,
+    serviceAccountSecret: secrets.MIXPANEL_SERVICE_ACCOUNT_SECRET,
+  };
+}
