@@ -49,6 +49,17 @@ export const EVIDENCE_RECORD_FIELDS: Record<keyof Evidence, string> = {
   terms_sha256: 'Terms_Sha256__c',
 };
 
+/** The evidence fields of a `Terms_Acceptance__c` record and the hash that seals them (absent fields left out). */
+export function evidenceRecordFields(acceptance: TermsAcceptance): Record<string, unknown> {
+  const evidence = evidenceOf(acceptance);
+  const record: Record<string, unknown> = { Evidence_Hash__c: evidenceHash(evidence) };
+  for (const [field, column] of Object.entries(EVIDENCE_RECORD_FIELDS)) {
+    const value = evidence[field as keyof Evidence];
+    if (value !== null) record[column] = value;
+  }
+  return record;
+}
+
 /**
  * The evidence as a stored record holds it, for re-hashing. Salesforce returns date-times as
  * `2026-01-31T09:15:00.000+0000`; they are read back to the same UTC ISO form that was hashed.

@@ -5,7 +5,7 @@ import { outcomesByPosition, rewriteWithoutMissingParents } from '../clients/sal
 import { PermanentError } from '../errors.js';
 import type { ItemResult } from '../sqs/batch-collector.js';
 import type { TermsAcceptance } from './acceptance.js';
-import { EVIDENCE_RECORD_FIELDS, evidenceHash, evidenceOf } from './evidence-hash.js';
+import { evidenceHash, evidenceOf, evidenceRecordFields } from './evidence-hash.js';
 import { termsIntents } from './events.js';
 
 export interface RecordTermsDeps {
@@ -55,12 +55,7 @@ export async function recordAcceptances(acceptances: readonly TermsAcceptance[],
 }
 
 function toRecord(item: Pending, withLinks: boolean): Record<string, unknown> {
-  const evidence = evidenceOf(item.acceptance);
-  const record: Record<string, unknown> = { Evidence_Hash__c: item.hash };
-  for (const [field, column] of Object.entries(EVIDENCE_RECORD_FIELDS)) {
-    const value = evidence[field as keyof typeof evidence];
-    if (value !== null) record[column] = value;
-  }
+  const record = evidenceRecordFields(item.acceptance);
   if (withLinks) {
     record.Contact__r = { App_User_Id__c: item.acceptance.user_id };
     record.Account__r = { App_Account_Id__c: item.acceptance.account_id };

@@ -1,9 +1,9 @@
 import type { MixpanelExportConfig } from '../../../../lib/clients/mixpanel/config.js';
 import { MixpanelExportClient } from '../../../../lib/clients/mixpanel/export.js';
-import { insertId } from '../../../../lib/clients/mixpanel/insert-id.js';
 import { SalesforceClient } from '../../../../lib/clients/salesforce/client.js';
 import { TermsAcceptance } from '../../../../lib/terms/acceptance.js';
-import { EVIDENCE_RECORD_FIELDS, evidenceHash, evidenceOf } from '../../../../lib/terms/evidence-hash.js';
+import { evidenceRecordFields } from '../../../../lib/terms/evidence-hash.js';
+import { termsIntents } from '../../../../lib/terms/events.js';
 import { startMixpanelEmulator, type MixpanelEmulator } from '../../../../sandbox/mixpanel/index.js';
 import { startSalesforceEmulator, type SalesforceEmulator } from '../../../../sandbox/salesforce/index.js';
 
@@ -48,31 +48,14 @@ export function anAcceptance(n: number, overrides: Record<string, unknown> = {})
 
 /** Inserts the Terms_Acceptance__c the hub writes, with its evidence hash; returns the record id. */
 export function recordAcceptance(sf: SalesforceEmulator, acceptance: TermsAcceptance, extra: Record<string, unknown> = {}): string {
-  const evidence = evidenceOf(acceptance);
-  const fields: Record<string, unknown> = { Evidence_Hash__c: evidenceHash(evidence) };
-  for (const [field, column] of Object.entries(EVIDENCE_RECORD_FIELDS)) fields[column] = evidence[field as keyof typeof evidence];
-  return sf.insert('Terms_Acceptance__c', { ...fields, ...extra });
+  return sf.insert('Terms_Acceptance__c', { ...evidenceRecordFields(acceptance), ...extra });
 }
 
 /** The `Terms Accepted` event the hub sends for a recorded acceptance, with property overrides. */
 export function termsEvent(acceptance: TermsAcceptance, recordId: string, overrides: Record<string, unknown> = {}): { event: string; properties: Record<string, unknown> } {
-  return {
-    event: 'Terms Accepted',
-    properties: {
-      time: Date.parse(acceptance.accepted_at),
-      distinct_id: acceptance.user_id,
-      $insert_id: insertId('terms', acceptance.acceptance_id),
-      source: 'app',
-      acceptance_id: acceptance.acceptance_id,
-      terms_version: acceptance.terms_version,
-      accepted_ip: acceptance.ip,
-      user_agent: acceptance.user_agent,
-      terms_url: acceptance.terms_url ?? null,
-      terms_sha256: acceptance.terms_sha256 ?? null,
-      salesforce_record_id: recordId,
-      ...overrides,
-    },
-  };
+  const [intent] = termsIntents(acceptance, recordId);
+  if (intent?.type !== 'mixpanel.event') throw new Error('termsIntents no longer starts with the event');
+  return { event: intent.event.event, properties: { ...intent.event.properties, ...overrides } };
 }
 
 /** Records the acceptance in Salesforce and (unless told not to) its event in Mixpanel. */
