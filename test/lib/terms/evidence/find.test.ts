@@ -1,21 +1,9 @@
 import type { ExportQuery, MixpanelExportReader } from '../../../../lib/clients/mixpanel/export.js';
 import { PermanentError, RetryableError } from '../../../../lib/errors.js';
 import { findAcceptances, type FindAcceptancesOptions } from '../../../../lib/terms/evidence/index.js';
-import { anAcceptance, recordAcceptance, recordWithEvent, startEmulators, type Emulators } from './fixtures.js';
+import { anAcceptance, recordAcceptance, recordWithEvent, useEmulators } from './fixtures.js';
 
-let env: Emulators;
-beforeAll(async () => {
-  env = await startEmulators();
-});
-afterEach(() => {
-  env.sf.reset();
-  env.mp.reset();
-  env.mp.resetCalls();
-});
-afterAll(async () => {
-  await env.sf.stop();
-  await env.mp.stop();
-});
+const env = useEmulators();
 
 /** The report for a person, reading both emulators; no pause between export queries. */
 function find(by: FindAcceptancesOptions['by'], options: Partial<FindAcceptancesOptions> = {}) {

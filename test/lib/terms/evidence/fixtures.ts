@@ -64,3 +64,21 @@ export function recordWithEvent(env: Pick<Emulators, 'sf' | 'mp'>, acceptance: T
   if (event !== false) env.mp.seedEvents([termsEvent(acceptance, id, event)]);
   return id;
 }
+
+/** Both emulators for the tests of one file, emptied after each test. */
+export function useEmulators(): Emulators {
+  const env = {} as Emulators;
+  beforeAll(async () => {
+    Object.assign(env, await startEmulators());
+  });
+  afterEach(() => {
+    env.sf.reset();
+    env.mp.reset();
+    env.mp.resetCalls();
+  });
+  afterAll(async () => {
+    await env.sf.stop();
+    await env.mp.stop();
+  });
+  return env;
+}

@@ -1,18 +1,7 @@
 import { findAcceptances, HASH_EXPLANATION, renderHtml, renderText, type EvidenceReport } from '../../../../lib/terms/evidence/index.js';
-import { anAcceptance, recordWithEvent, startEmulators, type Emulators } from './fixtures.js';
+import { anAcceptance, recordWithEvent, useEmulators } from './fixtures.js';
 
-let env: Emulators;
-beforeAll(async () => {
-  env = await startEmulators();
-});
-afterEach(() => {
-  env.sf.reset();
-  env.mp.reset();
-});
-afterAll(async () => {
-  await env.sf.stop();
-  await env.mp.stop();
-});
+const env = useEmulators();
 
 function report(by: { email: string } | { userId: string }): Promise<EvidenceReport> {
   return findAcceptances({
