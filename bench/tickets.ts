@@ -1,6 +1,8 @@
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { MixpanelClient } from '../lib/clients/mixpanel/client.js';
+import { loadMixpanelConfig } from '../lib/clients/mixpanel/config.js';
 import { SalesforceClient } from '../lib/clients/salesforce/client.js';
+import { loadSalesforceConfig } from '../lib/clients/salesforce/config.js';
 import { hmacSignature } from '../lib/http/signature.js';
 import { DEFAULT_CASE_MAPPING, toCaseFields } from '../lib/tickets/case-mapping.js';
 import { ticketEvents } from '../lib/tickets/events.js';
@@ -105,8 +107,10 @@ export async function measureRelay(name: string, hub: RunningHub, sandbox: Sandb
  * upsert and a one-event Mixpanel import, on the same emulators and the same adapters.
  */
 export async function relayNaively(name: string, sandbox: Sandbox, env: Record<string, string>, contacts: readonly Contact[], options: { records: number; firstTicketId: number }): Promise<ScenarioResult> {
-  const salesforce = new SalesforceClient({ loginUrl: env.SALESFORCE_LOGIN_URL!, clientId: env.SALESFORCE_CLIENT_ID!, clientSecret: env.SALESFORCE_CLIENT_SECRET!, apiVersion: '62.0', budgetGuardPercent: 80 });
-  const mixpanel = new MixpanelClient({ apiUrl: env.MIXPANEL_API_URL!, projectId: env.MIXPANEL_PROJECT_ID!, projectToken: env.MIXPANEL_PROJECT_TOKEN!, serviceAccount: env.MIXPANEL_SERVICE_ACCOUNT!, serviceAccountSecret: env.MIXPANEL_SERVICE_ACCOUNT_SECRET! });
+  // The sandbox settings hold every secret, so no SSM parameter is ever read.
+  const noParameters = async () => undefined;
+  const salesforce = new SalesforceClient(await loadSalesforceConfig(noParameters, env));
+  const mixpanel = new MixpanelClient(await loadMixpanelConfig(noParameters, env));
   resetCounters(sandbox);
   const started = performance.now();
   for (let i = 0; i < options.records; i += 1) {

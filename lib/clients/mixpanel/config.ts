@@ -9,19 +9,23 @@ export interface MixpanelConfig {
   serviceAccountSecret: string;
 }
 
+/** The project and the service account that every Mixpanel call of the hub uses. */
+const projectSettings = {
+  MIXPANEL_PROJECT_ID: z.string().min(1),
+  MIXPANEL_SERVICE_ACCOUNT: z.string().min(1),
+};
+
+const withoutTrailingSlash = (url: string): string => url.replace(/\/+$/, '');
+
 /** Mixpanel settings: the EU residency URL is `https://api-eu.mixpanel.com`. */
 export async function loadMixpanelConfig(readParameter: ParameterReader, env = process.env): Promise<MixpanelConfig> {
   const settings = parseEnv(
-    {
-      MIXPANEL_API_URL: z.url().default('https://api.mixpanel.com'),
-      MIXPANEL_PROJECT_ID: z.string().min(1),
-      MIXPANEL_SERVICE_ACCOUNT: z.string().min(1),
-    },
+    { MIXPANEL_API_URL: z.url().default('https://api.mixpanel.com'), ...projectSettings },
     env,
   );
   const secrets = await resolveSecrets(['MIXPANEL_SERVICE_ACCOUNT_SECRET', 'MIXPANEL_PROJECT_TOKEN'], readParameter, env);
   return {
-    apiUrl: settings.MIXPANEL_API_URL.replace(/\/$/, ''),
+    apiUrl: withoutTrailingSlash(settings.MIXPANEL_API_URL),
     projectId: settings.MIXPANEL_PROJECT_ID,
     serviceAccount: settings.MIXPANEL_SERVICE_ACCOUNT,
     serviceAccountSecret: secrets.MIXPANEL_SERVICE_ACCOUNT_SECRET,
@@ -44,16 +48,12 @@ export interface MixpanelExportConfig {
  */
 export async function loadMixpanelExportConfig(readParameter: ParameterReader, env = process.env): Promise<MixpanelExportConfig> {
   const settings = parseEnv(
-    {
-      MIXPANEL_EXPORT_API_URL: z.url().default('https://data.mixpanel.com'),
-      MIXPANEL_PROJECT_ID: z.string().min(1),
-      MIXPANEL_SERVICE_ACCOUNT: z.string().min(1),
-    },
+    { MIXPANEL_EXPORT_API_URL: z.url().default('https://data.mixpanel.com'), ...projectSettings },
     env,
   );
   const secrets = await resolveSecrets(['MIXPANEL_SERVICE_ACCOUNT_SECRET'], readParameter, env);
   return {
-    exportApiUrl: settings.MIXPANEL_EXPORT_API_URL.replace(/\/+$/, ''),
+    exportApiUrl: withoutTrailingSlash(settings.MIXPANEL_EXPORT_API_URL),
     projectId: settings.MIXPANEL_PROJECT_ID,
     serviceAccount: settings.MIXPANEL_SERVICE_ACCOUNT,
     serviceAccountSecret: secrets.MIXPANEL_SERVICE_ACCOUNT_SECRET,
