@@ -17,24 +17,50 @@ const latencyMs = Number(process.env.BENCH_LATENCY_MS ?? 20);
 const root = resolve(fileURLToPath(import.meta.url), '../..');
 
 const sandbox = await startSandbox();
-const hub = await startHub({ root, env: { ...sandbox.env, TERMS_WEBHOOK_SECRET: SANDBOX_TERMS_WEBHOOK_SECRET, POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'ERROR' } });
+const hub = await startHub({
+  root,
+  env: {
+    ...sandbox.env,
+    TERMS_WEBHOOK_SECRET: SANDBOX_TERMS_WEBHOOK_SECRET,
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    POWERTOOLS_LOG_LEVEL: 'ERROR',
+  },
+});
 const contacts = sandbox.salesforce!.seedAccountsWithContacts({ accounts: 400, contactsPerAccount: 5 }).contacts;
 for (const emulator of [sandbox.salesforce!, sandbox.mixpanel!, sandbox.zendesk!]) emulator.setLatency(latencyMs);
 
 const results: ScenarioResult[] = [];
 try {
-  results.push(await relayThroughHub('hub: tickets, requester with external id', hub, sandbox, contacts, { records, firstTicketId: 1, withExternalId: true }));
-  results.push(await relayThroughHub('hub: tickets, requester by email only', hub, sandbox, contacts, { records, firstTicketId: 100_001, withExternalId: false }));
+  results.push(
+    await relayThroughHub('hub: tickets, requester with external id', hub, sandbox, contacts, {
+      records,
+      firstTicketId: 1,
+      withExternalId: true,
+    }),
+  );
+  results.push(
+    await relayThroughHub('hub: tickets, requester by email only', hub, sandbox, contacts, {
+      records,
+      firstTicketId: 100_001,
+      withExternalId: false,
+    }),
+  );
   results.push(await relayTermsThroughHub(hub, sandbox, contacts, Math.min(records, 5000)));
-  results.push(await relayNaively('naive: one call per record (email)', sandbox, sandbox.env, contacts, { records: naiveRecords, firstTicketId: 200_001 }));
+  results.push(
+    await relayNaively('naive: one call per record (email)', sandbox, sandbox.env, contacts, {
+      records: naiveRecords,
+      firstTicketId: 200_001,
+    }),
+  );
 } finally {
   await hub.stop();
   await sandbox.stop();
 }
 
 const per1000 = (calls: number, n: number): string => ((calls * 1000) / n).toFixed(1);
-const rows = results.map((r) =>
-  `| ${r.name} | ${r.records} | ${r.calls.salesforce} | ${per1000(r.calls.salesforce, r.records)} | ${r.calls.mixpanel} | ${per1000(r.calls.mixpanel, r.records)} | ${r.calls.zendesk} | ${r.seconds.toFixed(1)} | ${(r.records / r.seconds).toFixed(0)} |`,
+const rows = results.map(
+  (r) =>
+    `| ${r.name} | ${r.records} | ${r.calls.salesforce} | ${per1000(r.calls.salesforce, r.records)} | ${r.calls.mixpanel} | ${per1000(r.calls.mixpanel, r.records)} | ${r.calls.zendesk} | ${r.seconds.toFixed(1)} | ${(r.records / r.seconds).toFixed(0)} |`,
 );
 process.stdout.write(
   [

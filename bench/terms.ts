@@ -5,12 +5,24 @@ import type { Contact } from './tickets.js';
 import { measureRelay, pool, type ScenarioResult } from './tickets.js';
 
 /** Posts `records` signed acceptances one per request, as an app does, and counts the calls each API received. */
-export async function relayTermsThroughHub(hub: RunningHub, sandbox: Sandbox, contacts: readonly Contact[], records: number): Promise<ScenarioResult> {
+export async function relayTermsThroughHub(
+  hub: RunningHub,
+  sandbox: Sandbox,
+  contacts: readonly Contact[],
+  records: number,
+): Promise<ScenarioResult> {
   const bodies = Array.from({ length: records }, (_, i) => {
     const contact = contacts[i % contacts.length]!;
     return JSON.stringify({
-      acceptance_id: `bench-${i}`, user_id: contact.appUserId, email: contact.email, account_id: 'acc_000001', terms_version: '2026-01',
-      accepted_at: '2026-11-20T09:15:00Z', ip: '203.0.113.7', user_agent: 'bench/1.0', terms_sha256: 'b'.repeat(64),
+      acceptance_id: `bench-${i}`,
+      user_id: contact.appUserId,
+      email: contact.email,
+      account_id: 'acc_000001',
+      terms_version: '2026-01',
+      accepted_at: '2026-11-20T09:15:00Z',
+      ip: '203.0.113.7',
+      user_agent: 'bench/1.0',
+      terms_sha256: 'b'.repeat(64),
     });
   });
   return measureRelay('hub: terms acceptances', hub, sandbox, records, () =>
@@ -18,10 +30,15 @@ export async function relayTermsThroughHub(hub: RunningHub, sandbox: Sandbox, co
       const timestamp = String(Math.floor(Date.now() / 1000));
       const response = await fetch(`${hub.url}/webhooks/terms`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-switchboard-timestamp': timestamp, 'x-switchboard-signature': hmacSignature(SANDBOX_TERMS_WEBHOOK_SECRET, timestamp, body) },
+        headers: {
+          'content-type': 'application/json',
+          'x-switchboard-timestamp': timestamp,
+          'x-switchboard-signature': hmacSignature(SANDBOX_TERMS_WEBHOOK_SECRET, timestamp, body),
+        },
         body,
       });
-      if (response.status !== 202) throw new Error(`Terms webhook answered ${response.status}: ${await response.text()}`);
+      if (response.status !== 202)
+        throw new Error(`Terms webhook answered ${response.status}: ${await response.text()}`);
     }),
   );
 }

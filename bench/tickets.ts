@@ -32,8 +32,23 @@ export interface ScenarioResult {
 /** The recommended trigger body for ticket `id`, its requester known by external id or by email only. */
 function triggerBody(id: number, contact: Contact, withExternalId: boolean): string {
   return JSON.stringify({
-    ticket: { id: String(id), subject: `Bench ticket ${id}`, status: 'New', priority: 'Normal', type: '', via: 'Mail', tags: 'bench', created_at: '2026-11-01T09:00Z', updated_at: '2026-11-01T09:00Z' },
-    requester: { id: '', name: 'Bench Customer', email: contact.email, external_id: withExternalId ? contact.appUserId : '' },
+    ticket: {
+      id: String(id),
+      subject: `Bench ticket ${id}`,
+      status: 'New',
+      priority: 'Normal',
+      type: '',
+      via: 'Mail',
+      tags: 'bench',
+      created_at: '2026-11-01T09:00Z',
+      updated_at: '2026-11-01T09:00Z',
+    },
+    requester: {
+      id: '',
+      name: 'Bench Customer',
+      email: contact.email,
+      external_id: withExternalId ? contact.appUserId : '',
+    },
   });
 }
 
@@ -52,19 +67,29 @@ async function send(url: string, body: string): Promise<void> {
 }
 
 /** Runs `work` over `items` with at most `concurrency` in flight. */
-export async function pool<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
+export async function pool<T>(
+  items: readonly T[],
+  concurrency: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < items.length) await work(items[next++]!);
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length) await work(items[next++]!);
+    }),
+  );
 }
 
 export async function queuesEmpty(hub: RunningHub): Promise<boolean> {
   for (const queue of ['SalesforceQueue', 'ZendeskQueue', 'MixpanelQueue']) {
     const { Attributes } = await hub.sqs.client.send(
-      new GetQueueAttributesCommand({ QueueUrl: hub.queues.get(queue)!.url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+      new GetQueueAttributesCommand({
+        QueueUrl: hub.queues.get(queue)!.url,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }),
     );
-    if (Number(Attributes?.ApproximateNumberOfMessages) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible) > 0) return false;
+    if (Number(Attributes?.ApproximateNumberOfMessages) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible) > 0)
+      return false;
   }
   return true;
 }
@@ -76,20 +101,40 @@ export function resetCounters(sandbox: Sandbox): void {
 }
 
 export function counts(sandbox: Sandbox): CallCount {
-  return { salesforce: sandbox.salesforce!.calls().total, mixpanel: sandbox.mixpanel!.calls().total, zendesk: sandbox.zendesk!.calls().total };
+  return {
+    salesforce: sandbox.salesforce!.calls().total,
+    mixpanel: sandbox.mixpanel!.calls().total,
+    zendesk: sandbox.zendesk!.calls().total,
+  };
 }
 
 /**
  * Relays `records` ticket webhooks through the running hub (HTTP → queues → consumers →
  * emulators) and counts the calls each API received until every event is in Mixpanel.
  */
-export async function relayThroughHub(name: string, hub: RunningHub, sandbox: Sandbox, contacts: readonly Contact[], options: { records: number; firstTicketId: number; withExternalId: boolean }): Promise<ScenarioResult> {
+export async function relayThroughHub(
+  name: string,
+  hub: RunningHub,
+  sandbox: Sandbox,
+  contacts: readonly Contact[],
+  options: { records: number; firstTicketId: number; withExternalId: boolean },
+): Promise<ScenarioResult> {
   const ids = Array.from({ length: options.records }, (_, i) => options.firstTicketId + i);
-  return measureRelay(name, hub, sandbox, options.records, () => pool(ids, 32, (id) => send(`${hub.url}/webhooks/zendesk`, triggerBody(id, contacts[id % contacts.length]!, options.withExternalId))));
+  return measureRelay(name, hub, sandbox, options.records, () =>
+    pool(ids, 32, (id) =>
+      send(`${hub.url}/webhooks/zendesk`, triggerBody(id, contacts[id % contacts.length]!, options.withExternalId)),
+    ),
+  );
 }
 
 /** Counts the calls each API receives from `post` until `events` more events are in Mixpanel and every queue is empty. */
-export async function measureRelay(name: string, hub: RunningHub, sandbox: Sandbox, events: number, post: () => Promise<void>): Promise<ScenarioResult> {
+export async function measureRelay(
+  name: string,
+  hub: RunningHub,
+  sandbox: Sandbox,
+  events: number,
+  post: () => Promise<void>,
+): Promise<ScenarioResult> {
   resetCounters(sandbox);
   const before = sandbox.mixpanel!.stats().importedRecords;
   const started = performance.now();
@@ -99,14 +144,26 @@ export async function measureRelay(name: string, hub: RunningHub, sandbox: Sandb
     if (Date.now() > deadline) throw new Error(`${name}: not relayed within 10 minutes`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  return { name, records: events, seconds: (performance.now() - started) / 1000, calls: counts(sandbox), salesforceByEndpoint: sandbox.salesforce!.calls().byEndpoint };
+  return {
+    name,
+    records: events,
+    seconds: (performance.now() - started) / 1000,
+    calls: counts(sandbox),
+    salesforceByEndpoint: sandbox.salesforce!.calls().byEndpoint,
+  };
 }
 
 /**
  * The naive relay the hub is designed against: per ticket, a Contact query, a one-record Case
  * upsert and a one-event Mixpanel import, on the same emulators and the same adapters.
  */
-export async function relayNaively(name: string, sandbox: Sandbox, env: Record<string, string>, contacts: readonly Contact[], options: { records: number; firstTicketId: number }): Promise<ScenarioResult> {
+export async function relayNaively(
+  name: string,
+  sandbox: Sandbox,
+  env: Record<string, string>,
+  contacts: readonly Contact[],
+  options: { records: number; firstTicketId: number },
+): Promise<ScenarioResult> {
   // The sandbox settings hold every secret, so no SSM parameter is ever read.
   const noParameters = async () => undefined;
   const salesforce = new SalesforceClient(await loadSalesforceConfig(noParameters, env));
@@ -116,16 +173,42 @@ export async function relayNaively(name: string, sandbox: Sandbox, env: Record<s
   for (let i = 0; i < options.records; i += 1) {
     const id = options.firstTicketId + i;
     const contact = contacts[id % contacts.length]!;
-    const [found] = await salesforce.queryWhereIn<{ Id: string; App_User_Id__c: string }>('Contact', ['Id', 'App_User_Id__c'], 'Email', [contact.email]);
+    const [found] = await salesforce.queryWhereIn<{ Id: string; App_User_Id__c: string }>(
+      'Contact',
+      ['Id', 'App_User_Id__c'],
+      'Email',
+      [contact.email],
+    );
     const change: TicketChange = {
-      ticketId: String(id), subject: `Naive ticket ${id}`, status: 'new', priority: 'normal', type: null, channel: 'email', tags: ['bench'],
-      createdAt: '2026-11-01T09:00:00.000Z', updatedAt: '2026-11-01T09:00:00.000Z', url: null,
-      requester: { zendeskId: null, email: contact.email, externalId: null }, accountExternalId: null, events: ['created'], source: 'bench',
+      ticketId: String(id),
+      subject: `Naive ticket ${id}`,
+      status: 'new',
+      priority: 'normal',
+      type: null,
+      channel: 'email',
+      tags: ['bench'],
+      createdAt: '2026-11-01T09:00:00.000Z',
+      updatedAt: '2026-11-01T09:00:00.000Z',
+      url: null,
+      requester: { zendeskId: null, email: contact.email, externalId: null },
+      accountExternalId: null,
+      events: ['created'],
+      source: 'bench',
     };
-    const [outcome] = await salesforce.upsert('Case', 'Zendesk_Ticket_Id__c', [{ Zendesk_Ticket_Id__c: change.ticketId, ...toCaseFields(change, DEFAULT_CASE_MAPPING), ContactId: found?.Id }]);
+    const [outcome] = await salesforce.upsert('Case', 'Zendesk_Ticket_Id__c', [
+      { Zendesk_Ticket_Id__c: change.ticketId, ...toCaseFields(change, DEFAULT_CASE_MAPPING), ContactId: found?.Id },
+    ]);
     if (!outcome || outcome instanceof Error) throw outcome ?? new Error('no outcome');
-    const events = ticketEvents(change, found?.App_User_Id__c ?? contact.appUserId, outcome.id).map((intent) => (intent.type === 'mixpanel.event' ? intent.event : undefined)).filter((event) => event !== undefined);
+    const events = ticketEvents(change, found?.App_User_Id__c ?? contact.appUserId, outcome.id)
+      .map((intent) => (intent.type === 'mixpanel.event' ? intent.event : undefined))
+      .filter((event) => event !== undefined);
     await mixpanel.importEvents(events);
   }
-  return { name, records: options.records, seconds: (performance.now() - started) / 1000, calls: counts(sandbox), salesforceByEndpoint: sandbox.salesforce!.calls().byEndpoint };
+  return {
+    name,
+    records: options.records,
+    seconds: (performance.now() - started) / 1000,
+    calls: counts(sandbox),
+    salesforceByEndpoint: sandbox.salesforce!.calls().byEndpoint,
+  };
 }

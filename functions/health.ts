@@ -3,5 +3,9 @@ import { jsonResponse } from '../lib/http/types.js';
 
 /** GET /health: answers while the function can start, naming the deployment it belongs to. */
 export const handler = httpHandler(async () =>
-  jsonResponse(200, { status: 'ok', service: process.env.POWERTOOLS_SERVICE_NAME ?? 'switchboard', stage: process.env.SWITCHBOARD_STAGE ?? 'local' }),
+  jsonResponse(200, {
+    status: 'ok',
+    service: process.env.POWERTOOLS_SERVICE_NAME ?? 'switchboard',
+    stage: process.env.SWITCHBOARD_STAGE ?? 'local',
+  }),
 );

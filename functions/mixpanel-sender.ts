@@ -19,5 +19,9 @@ export const handler = createBatchConsumer({
   maxReceiveCount: queues.MAX_RECEIVE_COUNT,
   // Mixpanel asks for back-off from 2 s doubling to 60 s on 429 and 5xx.
   backoff: { baseSeconds: 2, maxSeconds: 60 },
-  handleBatch: (messages) => sendMixpanelIntents(mixpanel, messages.map((message) => message.body)),
+  handleBatch: (messages) =>
+    sendMixpanelIntents(
+      mixpanel,
+      messages.map((message) => message.body),
+    ),
 });

@@ -29,8 +29,18 @@ export const handler = createBatchConsumer({
     'ticket.sync': (intents) =>
       syncTickets(
         intents.map((intent) => intent.change),
-        { salesforce, queue, mixpanelQueueUrl: settings.MIXPANEL_QUEUE_URL, mapping, unmatchedPolicy: settings.UNMATCHED_REQUESTER_POLICY },
+        {
+          salesforce,
+          queue,
+          mixpanelQueueUrl: settings.MIXPANEL_QUEUE_URL,
+          mapping,
+          unmatchedPolicy: settings.UNMATCHED_REQUESTER_POLICY,
+        },
       ),
-    'terms.record': (intents) => recordAcceptances(intents.map((intent) => intent.acceptance), { salesforce, queue, mixpanelQueueUrl: settings.MIXPANEL_QUEUE_URL }),
+    'terms.record': (intents) =>
+      recordAcceptances(
+        intents.map((intent) => intent.acceptance),
+        { salesforce, queue, mixpanelQueueUrl: settings.MIXPANEL_QUEUE_URL },
+      ),
   }),
 });

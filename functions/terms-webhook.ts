@@ -14,11 +14,18 @@ const queue = SqsQueueGateway.create({ endpoint: settings.SQS_ENDPOINT });
 /** POST /webhooks/terms: the app reports acceptances; verify, validate, enqueue, 202. */
 export const handler = httpHandler(async (event) => {
   verifySignedRequest(
-    { body: event.rawBody, signature: event.headers['x-switchboard-signature'], timestamp: event.headers['x-switchboard-timestamp'] },
+    {
+      body: event.rawBody,
+      signature: event.headers['x-switchboard-signature'],
+      timestamp: event.headers['x-switchboard-timestamp'],
+    },
     TERMS_WEBHOOK_SECRET,
     TERMS_SIGNATURE,
   );
   const acceptances = parseTermsWebhook(parseJsonBody(event));
   await queue.send(settings.SALESFORCE_QUEUE_URL, acceptances.map(toTermsMessage));
-  return jsonResponse(202, { accepted: acceptances.length, acceptanceIds: acceptances.map((acceptance) => acceptance.acceptance_id) });
+  return jsonResponse(202, {
+    accepted: acceptances.length,
+    acceptanceIds: acceptances.map((acceptance) => acceptance.acceptance_id),
+  });
 });

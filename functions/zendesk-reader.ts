@@ -18,5 +18,9 @@ export const handler = createBatchConsumer({
   queueUrl: settings.ZENDESK_QUEUE_URL,
   dlqUrl: settings.ZENDESK_DLQ_URL,
   maxReceiveCount: settings.MAX_RECEIVE_COUNT,
-  handleBatch: (messages) => resolveRequesters(messages.map((message) => message.body.change), { zendesk, queue, salesforceQueueUrl: settings.SALESFORCE_QUEUE_URL }),
+  handleBatch: (messages) =>
+    resolveRequesters(
+      messages.map((message) => message.body.change),
+      { zendesk, queue, salesforceQueueUrl: settings.SALESFORCE_QUEUE_URL },
+    ),
 });

@@ -22,7 +22,11 @@ const ZENDESK_SIGNATURE = {
 /** POST /webhooks/zendesk: verify, validate, enqueue, 202. No SaaS call on the request path. */
 export const handler = httpHandler(async (event) => {
   verifySignedRequest(
-    { body: event.rawBody, signature: event.headers['x-zendesk-webhook-signature'], timestamp: event.headers['x-zendesk-webhook-signature-timestamp'] },
+    {
+      body: event.rawBody,
+      signature: event.headers['x-zendesk-webhook-signature'],
+      timestamp: event.headers['x-zendesk-webhook-signature-timestamp'],
+    },
     ZENDESK_WEBHOOK_SECRET,
     ZENDESK_SIGNATURE,
   );
@@ -31,6 +35,10 @@ export const handler = httpHandler(async (event) => {
     logger.info('Zendesk event ignored', { reason: parsed.ignored });
     return jsonResponse(202, { accepted: 0, ignored: parsed.ignored });
   }
-  await enqueueTicketChanges([parsed.change], { queue, salesforceQueueUrl: settings.SALESFORCE_QUEUE_URL, zendeskQueueUrl: settings.ZENDESK_QUEUE_URL });
+  await enqueueTicketChanges([parsed.change], {
+    queue,
+    salesforceQueueUrl: settings.SALESFORCE_QUEUE_URL,
+    zendeskQueueUrl: settings.ZENDESK_QUEUE_URL,
+  });
   return jsonResponse(202, { accepted: 1, ticketId: parsed.change.ticketId });
 });

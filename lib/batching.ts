@@ -2,7 +2,12 @@
  * Splits items into consecutive chunks of at most `maxCount` items and `maxBytes` in total,
  * keeping input order (results are mapped back by position).
  */
-export function chunkBy<T>(items: readonly T[], maxCount: number, maxBytes: number, sizeOf: (item: T) => number): T[][] {
+export function chunkBy<T>(
+  items: readonly T[],
+  maxCount: number,
+  maxBytes: number,
+  sizeOf: (item: T) => number,
+): T[][] {
   const chunks: T[][] = [];
   let current: T[] = [];
   let bytes = 0;

@@ -42,7 +42,8 @@ export async function resolveSecrets<K extends string>(
       if (direct) return [name, direct] as const;
       const path = env[`${name}_SSM`];
       const fromSsm = path ? await readParameter(path) : undefined;
-      if (!fromSsm) missing.push(path ? `${name} (SSM parameter ${path} is empty or missing)` : `${name} (or ${name}_SSM)`);
+      if (!fromSsm)
+        missing.push(path ? `${name} (SSM parameter ${path} is empty or missing)` : `${name} (or ${name}_SSM)`);
       return [name, fromSsm ?? ''] as const;
     }),
   );

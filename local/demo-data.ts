@@ -22,7 +22,19 @@ export function seedDemoData(sandbox: Sandbox): DemoData | undefined {
   const weekAgo = Date.now() - 7 * DAY;
   users.slice(0, 10).forEach((user, i) => {
     const at = new Date(weekAgo + i * (DAY / 2)).toISOString();
-    zendesk.addTicket({ subject: `Past question ${i + 1}`, requester_id: user.id, priority: 'normal', status: i % 3 === 0 ? 'solved' : 'open', tags: ['demo'], created_at: at, updated_at: at });
+    zendesk.addTicket({
+      subject: `Past question ${i + 1}`,
+      requester_id: user.id,
+      priority: 'normal',
+      status: i % 3 === 0 ? 'solved' : 'open',
+      tags: ['demo'],
+      created_at: at,
+      updated_at: at,
+    });
   });
-  return { appUserIds: contacts.map((contact) => contact.appUserId), emails: contacts.map((contact) => contact.email), pastTickets: 10 };
+  return {
+    appUserIds: contacts.map((contact) => contact.appUserId),
+    emails: contacts.map((contact) => contact.email),
+    pastTickets: 10,
+  };
 }

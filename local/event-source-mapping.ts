@@ -3,7 +3,10 @@ import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQ
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { lambdaContext } from './lambda-context.js';
 
-export type SqsLambdaHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void | null | undefined>;
+export type SqsLambdaHandler = (
+  event: SQSEvent,
+  context: Context,
+) => Promise<SQSBatchResponse | void | null | undefined>;
 
 export interface EventSourceMappingOptions {
   functionName: string;
@@ -79,7 +82,8 @@ export class EventSourceMapping {
     while (this.running && messages.length < batchSize) {
       const windowLeftMs = firstAt === 0 ? Infinity : firstAt + maximumBatchingWindowSeconds * 1000 - Date.now();
       if (windowLeftMs <= 0) break;
-      const waitSeconds = firstAt === 0 ? LONG_POLL_SECONDS : Math.min(LONG_POLL_SECONDS, Math.floor(windowLeftMs / 1000));
+      const waitSeconds =
+        firstAt === 0 ? LONG_POLL_SECONDS : Math.min(LONG_POLL_SECONDS, Math.floor(windowLeftMs / 1000));
       const received = await this.receive(Math.min(RECEIVE_MAX, batchSize - messages.length), waitSeconds);
       if (received.length > 0) {
         if (firstAt === 0) firstAt = Date.now();
@@ -135,16 +139,32 @@ export class EventSourceMapping {
     const base = { functionName, size: messages.length, waitedMs: startedAt - firstAt, startedAt };
     if (error !== undefined || response === 'timeout') {
       const outcome = response === 'timeout' ? 'timeout' : 'error';
-      this.options.onInvocation?.({ ...base, endedAt: Date.now(), failed: messages.length, outcome, ...(error ? { error } : {}) });
+      this.options.onInvocation?.({
+        ...base,
+        endedAt: Date.now(),
+        failed: messages.length,
+        outcome,
+        ...(error ? { error } : {}),
+      });
       return;
     }
     const failedIds = this.failedIds(response, messages);
     if (failedIds === 'invalid') {
-      this.options.onInvocation?.({ ...base, endedAt: Date.now(), failed: messages.length, outcome: 'invalid-response' });
+      this.options.onInvocation?.({
+        ...base,
+        endedAt: Date.now(),
+        failed: messages.length,
+        outcome: 'invalid-response',
+      });
       return;
     }
     await this.deleteMessages(messages.filter((message) => !failedIds.has(message.MessageId ?? '')));
-    this.options.onInvocation?.({ ...base, endedAt: Date.now(), failed: failedIds.size, outcome: failedIds.size > 0 ? 'partial' : 'ok' });
+    this.options.onInvocation?.({
+      ...base,
+      endedAt: Date.now(),
+      failed: failedIds.size,
+      outcome: failedIds.size > 0 ? 'partial' : 'ok',
+    });
   }
 
   /** Lambda's reading of a partial batch response; 'invalid' fails the whole batch. */
@@ -191,7 +211,12 @@ export class EventSourceMapping {
       messageAttributes: Object.fromEntries(
         Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [
           name,
-          { dataType: value.DataType ?? 'String', stringValue: value.StringValue, stringListValues: [], binaryListValues: [] },
+          {
+            dataType: value.DataType ?? 'String',
+            stringValue: value.StringValue,
+            stringListValues: [],
+            binaryListValues: [],
+          },
         ]),
       ),
       md5OfBody: message.MD5OfBody ?? '',

@@ -81,23 +81,33 @@ export class HttpGateway {
       timer = setTimeout(() => resolve('timeout'), timeoutSeconds * 1000);
     });
     try {
-      const result = await Promise.race([route.handler(event, lambdaContext(route.functionName, Date.now() + timeoutSeconds * 1000)), timeout]);
+      const result = await Promise.race([
+        route.handler(event, lambdaContext(route.functionName, Date.now() + timeoutSeconds * 1000)),
+        timeout,
+      ]);
       if (result === 'timeout') return reply(res, 503, { message: 'Service Unavailable' });
       sendResult(res, result);
     } catch (error) {
-      process.stderr.write(`[${route.functionName}] unhandled error: ${error instanceof Error ? error.stack : String(error)}\n`);
+      process.stderr.write(
+        `[${route.functionName}] unhandled error: ${error instanceof Error ? error.stack : String(error)}\n`,
+      );
       reply(res, 500, { message: 'Internal Server Error' });
     } finally {
       clearTimeout(timer);
     }
   }
 
-  private match(method: string, path: string): { route: CompiledRoute; pathParameters: Record<string, string> } | undefined {
+  private match(
+    method: string,
+    path: string,
+  ): { route: CompiledRoute; pathParameters: Record<string, string> } | undefined {
     for (const route of this.routes) {
       if (route.method !== '*' && route.method !== method) continue;
       const found = route.pattern.exec(path);
       if (!found) continue;
-      const pathParameters = Object.fromEntries(route.keys.map((key, i) => [key, decodeURIComponent(found[i + 1] ?? '')]));
+      const pathParameters = Object.fromEntries(
+        route.keys.map((key, i) => [key, decodeURIComponent(found[i + 1] ?? '')]),
+      );
       return { route, pathParameters };
     }
     return undefined;
@@ -117,7 +127,13 @@ async function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
 
 const TEXT_TYPES = /^(text\/|application\/(json|xml|x-www-form-urlencoded|soap\+xml|[\w.+-]*\+json|[\w.+-]*\+xml))/i;
 
-function toEvent(req: IncomingMessage, url: URL, route: CompiledRoute, pathParameters: Record<string, string>, body: Buffer): APIGatewayProxyEventV2 {
+function toEvent(
+  req: IncomingMessage,
+  url: URL,
+  route: CompiledRoute,
+  pathParameters: Record<string, string>,
+  body: Buffer,
+): APIGatewayProxyEventV2 {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
@@ -134,14 +150,26 @@ function toEvent(req: IncomingMessage, url: URL, route: CompiledRoute, pathParam
     rawQueryString: url.search.replace(/^\?/, ''),
     ...(req.headers.cookie ? { cookies: req.headers.cookie.split(/;\s*/) } : {}),
     headers,
-    ...(url.search ? { queryStringParameters: Object.fromEntries([...url.searchParams.keys()].map((key) => [key, url.searchParams.getAll(key).join(',')])) } : {}),
+    ...(url.search
+      ? {
+          queryStringParameters: Object.fromEntries(
+            [...url.searchParams.keys()].map((key) => [key, url.searchParams.getAll(key).join(',')]),
+          ),
+        }
+      : {}),
     ...(route.keys.length > 0 ? { pathParameters } : {}),
     requestContext: {
       accountId: '000000000000',
       apiId: 'local',
       domainName: headers.host ?? 'localhost',
       domainPrefix: 'localhost',
-      http: { method: req.method ?? 'GET', path: url.pathname, protocol: `HTTP/${req.httpVersion}`, sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+      http: {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        protocol: `HTTP/${req.httpVersion}`,
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
       requestId: randomUUID(),
       routeKey,
       stage: '$default',
@@ -156,9 +184,12 @@ function toEvent(req: IncomingMessage, url: URL, route: CompiledRoute, pathParam
 /** API Gateway's reading of a function result: a structured result, or any value as a JSON 200. */
 function sendResult(res: ServerResponse, result: APIGatewayProxyResultV2): void {
   if (typeof result === 'object' && result !== null && 'statusCode' in result) {
-    const headers: Record<string, string | string[]> = Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k, String(v)]));
+    const headers: Record<string, string | string[]> = Object.fromEntries(
+      Object.entries(result.headers ?? {}).map(([k, v]) => [k, String(v)]),
+    );
     if (result.cookies?.length) headers['set-cookie'] = result.cookies;
-    const body = result.body === undefined ? undefined : result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
+    const body =
+      result.body === undefined ? undefined : result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
     res.writeHead(result.statusCode ?? 200, headers);
     res.end(body);
     return;

@@ -36,26 +36,44 @@ export interface RunningHub {
  */
 export async function startHub(options: HubOptions): Promise<RunningHub> {
   const region = options.region ?? 'us-east-1';
-  const definition = readHubDefinition(resolve(options.root, 'serverless.yml'), { stage: 'local', region, env: process.env });
+  const definition = readHubDefinition(resolve(options.root, 'serverless.yml'), {
+    stage: 'local',
+    region,
+    env: process.env,
+  });
   const sqs = await startLocalSqs(options.sqsPort ?? 0, region);
   const queues = createQueues(sqs.server, definition.queues);
 
-  Object.assign(process.env, functionEnvironment(definition.functions, queues), {
-    AWS_REGION: region,
-    AWS_ACCESS_KEY_ID: LOCAL_AWS_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: LOCAL_AWS_CREDENTIALS.secretAccessKey,
-    SQS_ENDPOINT: sqs.endpoint,
-    SWITCHBOARD_STAGE: 'local',
-  }, options.env);
+  Object.assign(
+    process.env,
+    functionEnvironment(definition.functions, queues),
+    {
+      AWS_REGION: region,
+      AWS_ACCESS_KEY_ID: LOCAL_AWS_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_AWS_CREDENTIALS.secretAccessKey,
+      SQS_ENDPOINT: sqs.endpoint,
+      SWITCHBOARD_STAGE: 'local',
+    },
+    options.env,
+  );
 
   const routes: GatewayRoute[] = [];
   const mappings: EventSourceMapping[] = [];
   for (const fn of definition.functions) {
-    const module = (await import(pathToFileURL(resolve(options.root, `${fn.module}.ts`)).href)) as Record<string, unknown>;
+    const module = (await import(pathToFileURL(resolve(options.root, `${fn.module}.ts`)).href)) as Record<
+      string,
+      unknown
+    >;
     const handler = module[fn.exportName];
-    if (typeof handler !== 'function') throw new Error(`${fn.module}.ts does not export a function named ${fn.exportName}`);
+    if (typeof handler !== 'function')
+      throw new Error(`${fn.module}.ts does not export a function named ${fn.exportName}`);
     for (const route of fn.routes) {
-      routes.push({ ...route, functionName: fn.name, timeoutSeconds: fn.timeoutSeconds, handler: handler as HttpLambdaHandler });
+      routes.push({
+        ...route,
+        functionName: fn.name,
+        timeoutSeconds: fn.timeoutSeconds,
+        handler: handler as HttpLambdaHandler,
+      });
     }
     for (const source of fn.sqs) {
       const queue = queues.get(source.queueLogicalId);
@@ -97,7 +115,10 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
 }
 
 /** serverless.yml's environment with `!Ref Queue` turned into local queue URLs. */
-function functionEnvironment(functions: readonly FunctionDefinition[], queues: Map<string, LocalQueue>): Record<string, string> {
+function functionEnvironment(
+  functions: readonly FunctionDefinition[],
+  queues: Map<string, LocalQueue>,
+): Record<string, string> {
   const env: Record<string, string> = {};
   for (const fn of functions) {
     for (const [name, value] of Object.entries(fn.environment)) {

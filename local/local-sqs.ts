@@ -39,13 +39,21 @@ export async function startLocalSqs(port = 0, region = 'us-east-1'): Promise<Loc
 /** Creates the queues of serverless.yml, dead-letter queues first so redrive policies can name them. */
 export function createQueues(server: LocalSqsServer, definitions: readonly QueueDefinition[]): Map<string, LocalQueue> {
   const created = new Map<string, LocalQueue>();
-  const ordered = [...definitions].sort((a, b) => Number(a.deadLetter !== undefined) - Number(b.deadLetter !== undefined));
+  const ordered = [...definitions].sort(
+    (a, b) => Number(a.deadLetter !== undefined) - Number(b.deadLetter !== undefined),
+  );
   for (const definition of ordered) {
     const attributes = { ...definition.attributes };
     if (definition.deadLetter) {
       const target = created.get(definition.deadLetter.logicalId);
-      if (!target) throw new Error(`Queue ${definition.logicalId} names an unknown dead-letter queue ${definition.deadLetter.logicalId}`);
-      attributes.RedrivePolicy = JSON.stringify({ deadLetterTargetArn: target.arn, maxReceiveCount: definition.deadLetter.maxReceiveCount });
+      if (!target)
+        throw new Error(
+          `Queue ${definition.logicalId} names an unknown dead-letter queue ${definition.deadLetter.logicalId}`,
+        );
+      attributes.RedrivePolicy = JSON.stringify({
+        deadLetterTargetArn: target.arn,
+        maxReceiveCount: definition.deadLetter.maxReceiveCount,
+      });
     }
     const { queueUrl, queueArn } = server.createQueue(definition.name, { attributes });
     created.set(definition.logicalId, { name: definition.name, url: queueUrl, arn: queueArn });

@@ -74,7 +74,11 @@ export function readHubDefinition(path: string, context: VariableContext): HubDe
 function toQueue(logicalId: string, properties: Node): QueueDefinition {
   const redrive = properties.RedrivePolicy as Node | undefined;
   const attributes: Record<string, string> = {};
-  for (const [property, attribute] of [['VisibilityTimeout', 'VisibilityTimeout'], ['MessageRetentionPeriod', 'MessageRetentionPeriod'], ['DelaySeconds', 'DelaySeconds']] as const) {
+  for (const [property, attribute] of [
+    ['VisibilityTimeout', 'VisibilityTimeout'],
+    ['MessageRetentionPeriod', 'MessageRetentionPeriod'],
+    ['DelaySeconds', 'DelaySeconds'],
+  ] as const) {
     if (properties[property] !== undefined) attributes[attribute] = String(properties[property]);
   }
   return {
@@ -82,7 +86,14 @@ function toQueue(logicalId: string, properties: Node): QueueDefinition {
     name: String(properties.QueueName ?? logicalId),
     visibilityTimeoutSeconds: Number(properties.VisibilityTimeout ?? 30),
     attributes,
-    ...(redrive ? { deadLetter: { logicalId: getAttTarget(redrive.deadLetterTargetArn), maxReceiveCount: Number(redrive.maxReceiveCount) } } : {}),
+    ...(redrive
+      ? {
+          deadLetter: {
+            logicalId: getAttTarget(redrive.deadLetterTargetArn),
+            maxReceiveCount: Number(redrive.maxReceiveCount),
+          },
+        }
+      : {}),
   };
 }
 

@@ -8,16 +8,35 @@ export interface VariableContext {
 }
 
 const INTRINSICS: Record<string, string> = {
-  Ref: 'Ref', GetAtt: 'Fn::GetAtt', Sub: 'Fn::Sub', Join: 'Fn::Join', If: 'Fn::If', Not: 'Fn::Not',
-  Equals: 'Fn::Equals', And: 'Fn::And', Or: 'Fn::Or', Select: 'Fn::Select', Split: 'Fn::Split',
-  ImportValue: 'Fn::ImportValue', FindInMap: 'Fn::FindInMap', Condition: 'Condition',
+  Ref: 'Ref',
+  GetAtt: 'Fn::GetAtt',
+  Sub: 'Fn::Sub',
+  Join: 'Fn::Join',
+  If: 'Fn::If',
+  Not: 'Fn::Not',
+  Equals: 'Fn::Equals',
+  And: 'Fn::And',
+  Or: 'Fn::Or',
+  Select: 'Fn::Select',
+  Split: 'Fn::Split',
+  ImportValue: 'Fn::ImportValue',
+  FindInMap: 'Fn::FindInMap',
+  Condition: 'Condition',
 };
 
 /** CloudFormation short-form tags (`!Ref X`, `!GetAtt X.Arn`, `!Not [...]`) read as their long form. */
 const cloudFormationTags: Tags = Object.entries(INTRINSICS).flatMap(([short, long]) => [
   { tag: `!${short}`, resolve: (value: string) => ({ [long]: short === 'GetAtt' ? value.split('.') : value }) },
-  { tag: `!${short}`, collection: 'seq' as const, resolve: (value: unknown) => ({ [long]: (value as YAMLSeq).toJSON() }) },
-  { tag: `!${short}`, collection: 'map' as const, resolve: (value: unknown) => ({ [long]: (value as YAMLMap).toJSON() }) },
+  {
+    tag: `!${short}`,
+    collection: 'seq' as const,
+    resolve: (value: unknown) => ({ [long]: (value as YAMLSeq).toJSON() }),
+  },
+  {
+    tag: `!${short}`,
+    collection: 'map' as const,
+    resolve: (value: unknown) => ({ [long]: (value as YAMLMap).toJSON() }),
+  },
 ]);
 
 // The sources this hub's serverless.yml uses; CloudFormation's own `${AWS::Region}` is left alone.
@@ -34,16 +53,22 @@ export function loadServerlessYaml(text: string, context: VariableContext): Reco
     if (depth > 20) throw new Error('serverless.yml: variables nest too deeply (a cycle?)');
     if (typeof value === 'string') return resolveString(value, (expr) => resolve(lookup(expr), depth + 1));
     if (Array.isArray(value)) return value.map((item) => resolve(item, depth));
-    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolve(v, depth)]));
+    if (value && typeof value === 'object')
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolve(v, depth)]));
     return value;
   };
   const lookup = (expression: string): unknown => {
     const [reference = '', ...fallbacks] = splitTopLevel(expression);
-    const [source, path = ''] = [reference.slice(0, reference.indexOf(':')), reference.slice(reference.indexOf(':') + 1).trim()];
+    const [source, path = ''] = [
+      reference.slice(0, reference.indexOf(':')),
+      reference.slice(reference.indexOf(':') + 1).trim(),
+    ];
     let found: unknown;
-    if (source === 'self') found = path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], raw);
+    if (source === 'self')
+      found = path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], raw);
     else if (source === 'sls' && path === 'stage') found = context.stage;
-    else if (source === 'opt') found = path === 'stage' ? context.stage : path === 'region' ? context.region : undefined;
+    else if (source === 'opt')
+      found = path === 'stage' ? context.stage : path === 'region' ? context.region : undefined;
     else if (source === 'param') found = params[path];
     else if (source === 'env') found = context.env[path];
     for (const fallback of fallbacks) {

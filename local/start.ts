@@ -29,10 +29,19 @@ const port = (name: string, fallback: number): number => Number(settings[name] ?
 const sandbox = await startSandbox({
   only: emulated,
   seed: port('SANDBOX_SEED', 1),
-  ports: { salesforce: port('SANDBOX_SALESFORCE_PORT', 4101), mixpanel: port('SANDBOX_MIXPANEL_PORT', 4102), zendesk: port('SANDBOX_ZENDESK_PORT', 4103) },
+  ports: {
+    salesforce: port('SANDBOX_SALESFORCE_PORT', 4101),
+    mixpanel: port('SANDBOX_MIXPANEL_PORT', 4102),
+    zendesk: port('SANDBOX_ZENDESK_PORT', 4103),
+  },
 });
 const demo = settings.SANDBOX_DEMO_DATA === 'false' ? undefined : seedDemoData(sandbox);
-const userSettings = Object.fromEntries(Object.entries(settings).filter(([key, value]) => /^(SALESFORCE|MIXPANEL|ZENDESK|TERMS|SWITCHBOARD|POWERTOOLS|UNMATCHED|TICKET)_/.test(key) && value)) as Record<string, string>;
+const userSettings = Object.fromEntries(
+  Object.entries(settings).filter(
+    ([key, value]) =>
+      /^(SALESFORCE|MIXPANEL|ZENDESK|TERMS|SWITCHBOARD|POWERTOOLS|UNMATCHED|TICKET)_/.test(key) && value,
+  ),
+) as Record<string, string>;
 
 const hub = await startHub({
   root,
@@ -50,18 +59,27 @@ const hub = await startHub({
   onInvocation: (invocation) => {
     const failed = invocation.failed > 0 ? `, ${invocation.failed} failed` : '';
     const error = invocation.error ? ` (${invocation.error})` : '';
-    process.stdout.write(`[${invocation.functionName}] batch of ${invocation.size}: ${invocation.outcome}${failed} in ${invocation.endedAt - invocation.startedAt} ms${error}\n`);
+    process.stdout.write(
+      `[${invocation.functionName}] batch of ${invocation.size}: ${invocation.outcome}${failed} in ${invocation.endedAt - invocation.startedAt} ms${error}\n`,
+    );
   },
 });
 
 const seconds = ((performance.now() - started) / 1000).toFixed(1);
-const routes = hub.definition.functions.flatMap((fn) => fn.routes.map((route) => `    ${route.method.padEnd(6)} ${hub.url}${route.path}   (${fn.name})`));
+const routes = hub.definition.functions.flatMap((fn) =>
+  fn.routes.map((route) => `    ${route.method.padEnd(6)} ${hub.url}${route.path}   (${fn.name})`),
+);
 const consumers = hub.definition.functions.flatMap((fn) =>
-  fn.sqs.map((source) => `    ${fn.name} ← ${source.queueLogicalId} (batch ${source.batchSize}, window ${source.maximumBatchingWindowSeconds} s, concurrency ${source.maximumConcurrency})`),
+  fn.sqs.map(
+    (source) =>
+      `    ${fn.name} ← ${source.queueLogicalId} (batch ${source.batchSize}, window ${source.maximumBatchingWindowSeconds} s, concurrency ${source.maximumConcurrency})`,
+  ),
 );
 const apis = (['salesforce', 'mixpanel', 'zendesk'] as const).map((name) => {
   const emulator = sandbox[name];
-  return emulator ? `    ${name.padEnd(10)} sandbox ${emulator.url}   state: ${emulator.url}/__sandbox/state   calls: ${emulator.url}/__sandbox/calls` : `    ${name.padEnd(10)} REAL API (credentials from .env)`;
+  return emulator
+    ? `    ${name.padEnd(10)} sandbox ${emulator.url}   state: ${emulator.url}/__sandbox/state   calls: ${emulator.url}/__sandbox/calls`
+    : `    ${name.padEnd(10)} REAL API (credentials from .env)`;
 });
 
 process.stdout.write(

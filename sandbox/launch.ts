@@ -37,7 +37,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const sandbox: Sandbox = { env: {}, stop: async () => undefined };
 
   if (wanted.has('salesforce')) {
-    const salesforce = await startSalesforceEmulator({ ...defaultSalesforceConfig, seed, port: options.ports?.salesforce ?? 0 });
+    const salesforce = await startSalesforceEmulator({
+      ...defaultSalesforceConfig,
+      seed,
+      port: options.ports?.salesforce ?? 0,
+    });
     sandbox.salesforce = salesforce;
     Object.assign(sandbox.env, {
       SALESFORCE_LOGIN_URL: salesforce.url,

@@ -17,14 +17,33 @@ const env = (name: string, fallback: number): number => Number(process.env[name]
 const sandbox = await startSandbox({
   only,
   seed: Number(values.seed ?? env('SANDBOX_SEED', 1)),
-  ports: { salesforce: env('SANDBOX_SALESFORCE_PORT', 4101), mixpanel: env('SANDBOX_MIXPANEL_PORT', 4102), zendesk: env('SANDBOX_ZENDESK_PORT', 4103) },
+  ports: {
+    salesforce: env('SANDBOX_SALESFORCE_PORT', 4101),
+    mixpanel: env('SANDBOX_MIXPANEL_PORT', 4102),
+    zendesk: env('SANDBOX_ZENDESK_PORT', 4103),
+  },
 });
 const lines = SANDBOX_NAMES.flatMap((name) => {
   const emulator = sandbox[name];
-  return emulator ? [`  ${name.padEnd(10)} ${emulator.url}   state: ${emulator.url}/__sandbox/state   calls: ${emulator.url}/__sandbox/calls`] : [];
+  return emulator
+    ? [
+        `  ${name.padEnd(10)} ${emulator.url}   state: ${emulator.url}/__sandbox/state   calls: ${emulator.url}/__sandbox/calls`,
+      ]
+    : [];
 });
 const settings = Object.entries(sandbox.env).map(([key, value]) => `  ${key}=${value}`);
-process.stdout.write(['Sandbox emulators:', ...lines, '', 'Settings that point the hub at them:', ...settings, '', 'Ctrl-C stops them.', ''].join('\n'));
+process.stdout.write(
+  [
+    'Sandbox emulators:',
+    ...lines,
+    '',
+    'Settings that point the hub at them:',
+    ...settings,
+    '',
+    'Ctrl-C stops them.',
+    '',
+  ].join('\n'),
+);
 
 const stop = async (): Promise<void> => {
   await sandbox.stop();

@@ -71,7 +71,8 @@ if (parsed.help) {
 const email = parsed.email?.trim();
 const userId = parsed['user-id']?.trim();
 if (Boolean(email) === Boolean(userId)) usageError('give exactly one of --email or --user-id');
-if (email !== undefined && !/^[^@\s]+@[^@\s]+$/.test(email)) usageError(`--email ${JSON.stringify(email)} is not an email address`);
+if (email !== undefined && !/^[^@\s]+@[^@\s]+$/.test(email))
+  usageError(`--email ${JSON.stringify(email)} is not an email address`);
 const format = parsed.format ?? (parsed.out && /\.html?$/i.test(parsed.out) ? 'html' : 'text');
 if (format !== 'text' && format !== 'html') usageError(`--format must be text or html, not ${JSON.stringify(format)}`);
 const by: EvidenceSubject = email ? { email: email.toLowerCase() } : { userId: userId ?? '' };
@@ -123,13 +124,18 @@ try {
     const path = resolve(here, out);
     writeFileSync(path, rendered);
     process.stdout.write(`${path}\n`);
-    process.stderr.write(`${report.verified ? 'VERIFIED' : 'NOT VERIFIED'}: ${report.acceptances.length} acceptance(s) of ${'email' in by ? by.email : by.userId}\n`);
+    process.stderr.write(
+      `${report.verified ? 'VERIFIED' : 'NOT VERIFIED'}: ${report.acceptances.length} acceptance(s) of ${'email' in by ? by.email : by.userId}\n`,
+    );
   }
   process.exitCode = report.verified ? 0 : 1;
 } catch (error) {
   const message = error instanceof Error ? error.message : String(error);
   const unreachable = /ECONNREFUSED|did not answer|fetch failed|token request failed/i.test(message);
-  const hint = unreachable && (sandboxSalesforce || sandboxMixpanel) ? '\n(an API without a configured secret is read from npm start\'s sandbox: is `npm start` running?)' : '';
+  const hint =
+    unreachable && (sandboxSalesforce || sandboxMixpanel)
+      ? "\n(an API without a configured secret is read from npm start's sandbox: is `npm start` running?)"
+      : '';
   process.stderr.write(`evidence: ${message}${hint}\n`);
   process.exitCode = 1;
 }

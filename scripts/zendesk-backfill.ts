@@ -20,10 +20,14 @@ import { runBackfill } from '../lib/tickets/backfill/runner.js';
 import { defaultZendeskConfig } from '../sandbox/zendesk/index.js';
 
 if (existsSync('.env')) process.loadEnvFile('.env');
-const { values } = parseArgs({ options: { since: { type: 'string' }, state: { type: 'string', default: '.switchboard/zendesk-backfill.json' } } });
+const { values } = parseArgs({
+  options: { since: { type: 'string' }, state: { type: 'string', default: '.switchboard/zendesk-backfill.json' } },
+});
 const since = values.since ? Date.parse(values.since) : NaN;
 if (Number.isNaN(since)) {
-  process.stderr.write('Usage: npm run backfill:zendesk -- --since <ISO date> [--state <file>]\n  --since is required for a first run (later runs resume from the saved cursor).\n');
+  process.stderr.write(
+    'Usage: npm run backfill:zendesk -- --since <ISO date> [--state <file>]\n  --since is required for a first run (later runs resume from the saved cursor).\n',
+  );
   process.exit(2);
 }
 
@@ -39,7 +43,8 @@ const env = { ...local, ...Object.fromEntries(Object.entries(process.env).filter
 const settings = parseEnv({ SQS_ENDPOINT: z.url().optional(), ZENDESK_QUEUE_URL: z.url() }, env);
 const zendeskConfig = await loadZendeskConfig(ssmParameterReader, env);
 // A local SQS checks no signature, but the SDK must not go looking for AWS credentials.
-if (settings.SQS_ENDPOINT && !process.env.AWS_ACCESS_KEY_ID) Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' });
+if (settings.SQS_ENDPOINT && !process.env.AWS_ACCESS_KEY_ID)
+  Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' });
 const queue = SqsQueueGateway.create({ endpoint: settings.SQS_ENDPOINT });
 const abort = new AbortController();
 // The export runs in updated_at order: how far the last ticket is between --since and now is how far along it is.
@@ -57,7 +62,12 @@ const result = await runBackfill({
     const changes = tickets.map((ticket) => changeFromExport(ticket, zendeskConfig.apiUrl));
     const last = tickets.at(-1);
     if (last) lastUpdatedAt = Date.parse(last.updatedAt);
-    await queue.send(settings.ZENDESK_QUEUE_URL, changes.map((change) => toQueueMessage({ type: 'ticket.resolve-requester', change })));
+    await queue.send(
+      settings.ZENDESK_QUEUE_URL,
+      changes.map((change) => toQueueMessage({ type: 'ticket.resolve-requester', change })),
+    );
   },
 });
-process.stderr.write(`\n${result.done ? 'Backfill complete' : 'Backfill stopped'}: ${result.tickets} tickets in ${result.pages} pages this run; cursor saved in ${values.state}.\n`);
+process.stderr.write(
+  `\n${result.done ? 'Backfill complete' : 'Backfill stopped'}: ${result.tickets} tickets in ${result.pages} pages this run; cursor saved in ${values.state}.\n`,
+);

@@ -37,20 +37,28 @@ const MAX_VISIBILITY_SECONDS = 12 * 60 * 60;
 export function chunkForBatch(messages: readonly OutgoingMessage[]): OutgoingMessage[][] {
   for (const message of messages) {
     const size = messageBytes(message);
-    if (size > SQS_BATCH_BYTES) throw new PermanentError(`A message of ${size} bytes exceeds the SQS limit of ${SQS_BATCH_BYTES}`, { code: 'MESSAGE_TOO_LARGE' });
+    if (size > SQS_BATCH_BYTES)
+      throw new PermanentError(`A message of ${size} bytes exceeds the SQS limit of ${SQS_BATCH_BYTES}`, {
+        code: 'MESSAGE_TOO_LARGE',
+      });
   }
   return chunkBy(messages, SQS_BATCH_ENTRIES, SQS_BATCH_BYTES, messageBytes);
 }
 
 function messageBytes(message: OutgoingMessage): number {
   let size = Buffer.byteLength(message.body);
-  for (const [key, value] of Object.entries(message.attributes ?? {})) size += Buffer.byteLength(key) + Buffer.byteLength(value) + 'String'.length;
+  for (const [key, value] of Object.entries(message.attributes ?? {}))
+    size += Buffer.byteLength(key) + Buffer.byteLength(value) + 'String'.length;
   return size;
 }
 
-function toAttributes(attributes: Record<string, string> | undefined): Record<string, MessageAttributeValue> | undefined {
+function toAttributes(
+  attributes: Record<string, string> | undefined,
+): Record<string, MessageAttributeValue> | undefined {
   if (!attributes) return undefined;
-  return Object.fromEntries(Object.entries(attributes).map(([key, value]) => [key, { DataType: 'String', StringValue: value }]));
+  return Object.fromEntries(
+    Object.entries(attributes).map(([key, value]) => [key, { DataType: 'String', StringValue: value }]),
+  );
 }
 
 /** The SQS implementation. Pass `endpoint` for a local SQS (the env var alone is not enough). */
@@ -77,22 +85,35 @@ export class SqsQueueGateway implements QueueGateway {
       MessageAttributes: toAttributes(message.attributes),
       DelaySeconds: message.delaySeconds,
     }));
-    const result = await this.sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries })).catch((error: unknown) => {
-      throw new RetryableError(`SendMessageBatch to ${queueUrl} failed`, { cause: error });
-    });
+    const result = await this.sqs
+      .send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }))
+      .catch((error: unknown) => {
+        throw new RetryableError(`SendMessageBatch to ${queueUrl} failed`, { cause: error });
+      });
     const failed = result.Failed ?? [];
     if (failed.length === 0) return;
     const senderFault = failed.find((entry) => entry.SenderFault);
-    if (senderFault) throw new PermanentError(`SQS rejected a message: ${senderFault.Code} ${senderFault.Message ?? ''}`.trim(), { code: senderFault.Code ?? 'SQS_REJECTED' });
+    if (senderFault)
+      throw new PermanentError(`SQS rejected a message: ${senderFault.Code} ${senderFault.Message ?? ''}`.trim(), {
+        code: senderFault.Code ?? 'SQS_REJECTED',
+      });
     // Entries SQS failed on its side are worth one immediate second try before giving up.
-    const again = failed.map((entry) => chunk[Number(entry.Id)]).filter((message): message is OutgoingMessage => message !== undefined);
+    const again = failed
+      .map((entry) => chunk[Number(entry.Id)])
+      .filter((message): message is OutgoingMessage => message !== undefined);
     if (attempt >= 2) throw new RetryableError(`SQS failed ${again.length} of ${chunk.length} messages twice`);
     await this.sendChunk(queueUrl, again, attempt + 1);
   }
 
   async retryLater(queueUrl: string, receiptHandle: string, delaySeconds: number): Promise<void> {
     const seconds = Math.max(0, Math.min(MAX_VISIBILITY_SECONDS, Math.round(delaySeconds)));
-    await this.sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: receiptHandle, VisibilityTimeout: seconds }));
+    await this.sqs.send(
+      new ChangeMessageVisibilityCommand({
+        QueueUrl: queueUrl,
+        ReceiptHandle: receiptHandle,
+        VisibilityTimeout: seconds,
+      }),
+    );
   }
 
   async deadLetter(dlqUrl: string, message: OutgoingMessage, reason: { code: string; message: string }): Promise<void> {

@@ -45,16 +45,27 @@ export function httpErrors(): Middleware {
       const error = request.error;
       let response: HttpResult;
       if (error instanceof HttpError) {
-        response = jsonResponse(error.statusCode, { error: error.message, ...(error.details ? { details: error.details } : {}), requestId });
+        response = jsonResponse(error.statusCode, {
+          error: error.message,
+          ...(error.details ? { details: error.details } : {}),
+          requestId,
+        });
       } else if (error instanceof ZodError) {
-        const issues = error.issues.map((issue) => ({ field: issue.path.map(String).join('.') || '(body)', message: issue.message }));
+        const issues = error.issues.map((issue) => ({
+          field: issue.path.map(String).join('.') || '(body)',
+          message: issue.message,
+        }));
         const summary = issues.map((issue) => `${issue.field}: ${issue.message}`).join('; ');
         response = jsonResponse(400, { error: `Invalid request: ${summary}`, issues, requestId });
       } else if (error instanceof PermanentError) {
         response = jsonResponse(400, { error: error.message, code: error.code, requestId });
       } else if (error instanceof RetryableError) {
         logger.warn('Request could not be accepted now', { error });
-        response = jsonResponse(503, { error: 'Temporarily unable to accept the request; retry later', requestId }, { 'retry-after': String(error.retryAfterSeconds ?? 5) });
+        response = jsonResponse(
+          503,
+          { error: 'Temporarily unable to accept the request; retry later', requestId },
+          { 'retry-after': String(error.retryAfterSeconds ?? 5) },
+        );
       } else {
         logger.error('Unhandled error', { error });
         response = jsonResponse(500, { error: 'Internal error', requestId });
@@ -68,7 +79,8 @@ export function httpErrors(): Middleware {
 /** Parses a JSON body, answering 400 with the parser's complaint when it is not JSON. */
 export function parseJsonBody(event: HttpEvent): unknown {
   const contentType = event.headers['content-type'] ?? '';
-  if (contentType && !/json/i.test(contentType)) throw new HttpError(415, `Content-Type must be application/json, got ${contentType}`);
+  if (contentType && !/json/i.test(contentType))
+    throw new HttpError(415, `Content-Type must be application/json, got ${contentType}`);
   if (!event.rawBody.trim()) throw new HttpError(400, 'Request body is empty; a JSON body is required');
   try {
     return JSON.parse(event.rawBody) as unknown;

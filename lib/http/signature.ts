@@ -18,22 +18,34 @@ export interface SignatureScheme {
 
 /** base64(HMAC-SHA256(secret, timestamp + body)): the scheme of Zendesk webhooks and of the hub's own. */
 export function hmacSignature(secret: string, timestamp: string, body: string): string {
-  return createHmac('sha256', secret).update(timestamp + body).digest('base64');
+  return createHmac('sha256', secret)
+    .update(timestamp + body)
+    .digest('base64');
 }
 
 /**
  * Checks an HMAC-signed request and its replay window; answers 401 with what is wrong (never
  * with the expected signature). `timestamp` is ISO 8601 or epoch seconds.
  */
-export function verifySignedRequest(request: SignedRequest, secret: string, scheme: SignatureScheme, now = Date.now()): void {
+export function verifySignedRequest(
+  request: SignedRequest,
+  secret: string,
+  scheme: SignatureScheme,
+  now = Date.now(),
+): void {
   if (!request.signature) throw new HttpError(401, `Missing ${scheme.signatureHeader} header`);
   if (!request.timestamp) throw new HttpError(401, `Missing ${scheme.timestampHeader} header`);
   const signedAt = /^\d+$/.test(request.timestamp) ? Number(request.timestamp) * 1000 : Date.parse(request.timestamp);
-  if (Number.isNaN(signedAt)) throw new HttpError(401, `${scheme.timestampHeader} is not a timestamp: ${request.timestamp}`);
+  if (Number.isNaN(signedAt))
+    throw new HttpError(401, `${scheme.timestampHeader} is not a timestamp: ${request.timestamp}`);
   if (Math.abs(now - signedAt) > scheme.maxAgeSeconds * 1000) {
-    throw new HttpError(401, `Request signed at ${request.timestamp} is outside the ${scheme.maxAgeSeconds / 60}-minute window; refused as a possible replay`);
+    throw new HttpError(
+      401,
+      `Request signed at ${request.timestamp} is outside the ${scheme.maxAgeSeconds / 60}-minute window; refused as a possible replay`,
+    );
   }
   const expected = Buffer.from(hmacSignature(secret, request.timestamp, request.body));
   const given = Buffer.from(request.signature);
-  if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw new HttpError(401, 'Signature does not match the body');
+  if (expected.length !== given.length || !timingSafeEqual(expected, given))
+    throw new HttpError(401, 'Signature does not match the body');
 }

@@ -44,7 +44,8 @@ export class BatchCollector<T> {
     let results: ItemResult[];
     try {
       results = await this.run(this.items);
-      if (results.length !== this.items.length) throw new Error(`Batch operation returned ${results.length} results for ${this.items.length} items`);
+      if (results.length !== this.items.length)
+        throw new Error(`Batch operation returned ${results.length} results for ${this.items.length} items`);
     } catch (error) {
       const failure = error instanceof Error ? error : new Error(String(error));
       results = this.items.map(() => failure);

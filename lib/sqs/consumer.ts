@@ -43,8 +43,16 @@ export function createBatchConsumer<T>(options: BatchConsumerOptions<T>) {
   const backoff = options.backoff ?? DEFAULT_BACKOFF;
 
   const deadLetter = async (record: SQSRecord, error: Error & { code?: string }): Promise<'dead-lettered'> => {
-    await options.queue.deadLetter(options.dlqUrl, { body: record.body }, { code: error.code ?? 'RETRIES_EXHAUSTED', message: error.message });
-    logger.error('Message dead-lettered', { consumer: options.name, messageId: record.messageId, reason: error.message });
+    await options.queue.deadLetter(
+      options.dlqUrl,
+      { body: record.body },
+      { code: error.code ?? 'RETRIES_EXHAUSTED', message: error.message },
+    );
+    logger.error('Message dead-lettered', {
+      consumer: options.name,
+      messageId: record.messageId,
+      reason: error.message,
+    });
     metrics.addMetric('MessagesDeadLettered', MetricUnit.Count, 1);
     return 'dead-lettered';
   };
@@ -59,7 +67,12 @@ export function createBatchConsumer<T>(options: BatchConsumerOptions<T>) {
         body = options.schema.parse(JSON.parse(record.body));
       } catch (error) {
         collector.skip();
-        return deadLetter(record, new PermanentError(`Message is not a valid ${options.name} intent: ${describe(error)}`, { code: 'INVALID_MESSAGE' }));
+        return deadLetter(
+          record,
+          new PermanentError(`Message is not a valid ${options.name} intent: ${describe(error)}`, {
+            code: 'INVALID_MESSAGE',
+          }),
+        );
       }
       try {
         await collector.submit({ messageId: record.messageId, body, receiveCount });
@@ -67,15 +80,30 @@ export function createBatchConsumer<T>(options: BatchConsumerOptions<T>) {
         return 'processed';
       } catch (error) {
         if (isPermanent(error)) return deadLetter(record, error);
-        const retryable = error instanceof RetryableError ? error : new RetryableError(describe(error), { cause: error });
+        const retryable =
+          error instanceof RetryableError ? error : new RetryableError(describe(error), { cause: error });
         if (receiveCount >= options.maxReceiveCount) {
-          return deadLetter(record, Object.assign(new RetryableError(`Gave up after ${receiveCount} deliveries: ${retryable.message}`), { code: 'RETRIES_EXHAUSTED' }));
+          return deadLetter(
+            record,
+            Object.assign(new RetryableError(`Gave up after ${receiveCount} deliveries: ${retryable.message}`), {
+              code: 'RETRIES_EXHAUSTED',
+            }),
+          );
         }
         const delay = retryDelaySeconds(receiveCount, retryable.retryAfterSeconds, backoff);
         await options.queue.retryLater(options.queueUrl, record.receiptHandle, delay).catch((cause: unknown) => {
-          logger.warn('Could not delay the retry; the queue visibility timeout applies', { messageId: record.messageId, error: describe(cause) });
+          logger.warn('Could not delay the retry; the queue visibility timeout applies', {
+            messageId: record.messageId,
+            error: describe(cause),
+          });
         });
-        logger.warn('Message will be retried', { consumer: options.name, messageId: record.messageId, receiveCount, delaySeconds: delay, reason: retryable.message });
+        logger.warn('Message will be retried', {
+          consumer: options.name,
+          messageId: record.messageId,
+          receiveCount,
+          delaySeconds: delay,
+          reason: retryable.message,
+        });
         metrics.addMetric('MessagesRetried', MetricUnit.Count, 1);
         throw retryable;
       }

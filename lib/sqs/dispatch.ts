@@ -1,7 +1,9 @@
 import type { ItemResult } from './batch-collector.js';
 import type { ConsumedMessage } from './consumer.js';
 
-type Handlers<T extends { type: string }> = { [K in T['type']]: (bodies: Array<Extract<T, { type: K }>>) => Promise<ItemResult[]> };
+type Handlers<T extends { type: string }> = {
+  [K in T['type']]: (bodies: Array<Extract<T, { type: K }>>) => Promise<ItemResult[]>;
+};
 
 /**
  * One consumer, several intents: runs each intent type's batch handler on its own messages and
@@ -11,7 +13,9 @@ export function dispatchByType<T extends { type: string }>(handlers: Handlers<T>
   return async (messages: ReadonlyArray<ConsumedMessage<T>>): Promise<ItemResult[]> => {
     const results: ItemResult[] = new Array<ItemResult>(messages.length).fill(undefined);
     const byType = new Map<T['type'], number[]>();
-    messages.forEach((message, position) => byType.set(message.body.type, [...(byType.get(message.body.type) ?? []), position]));
+    messages.forEach((message, position) =>
+      byType.set(message.body.type, [...(byType.get(message.body.type) ?? []), position]),
+    );
     for (const [type, positions] of byType) {
       const handle = handlers[type as T['type']] as (bodies: T[]) => Promise<ItemResult[]>;
       let outcomes: ItemResult[];

@@ -28,7 +28,21 @@ export function termsIntents(acceptance: TermsAcceptance, recordId: string): Mix
         },
       },
     },
-    { type: 'mixpanel.profile', update: { distinctId: acceptance.user_id, operation: '$set', values: { terms_version: acceptance.terms_version } } },
-    { type: 'mixpanel.profile', update: { distinctId: acceptance.user_id, operation: '$set_once', values: { first_terms_accepted_at: acceptance.accepted_at } } },
+    {
+      type: 'mixpanel.profile',
+      update: {
+        distinctId: acceptance.user_id,
+        operation: '$set',
+        values: { terms_version: acceptance.terms_version },
+      },
+    },
+    {
+      type: 'mixpanel.profile',
+      update: {
+        distinctId: acceptance.user_id,
+        operation: '$set_once',
+        values: { first_terms_accepted_at: acceptance.accepted_at },
+      },
+    },
   ];
 }

@@ -2,7 +2,18 @@ import { createHash } from 'node:crypto';
 import type { TermsAcceptance } from './acceptance.js';
 
 /** The evidence fields, in the order they are hashed. */
-export const EVIDENCE_FIELDS = ['acceptance_id', 'user_id', 'email', 'account_id', 'terms_version', 'accepted_at', 'ip', 'user_agent', 'terms_url', 'terms_sha256'] as const;
+export const EVIDENCE_FIELDS = [
+  'acceptance_id',
+  'user_id',
+  'email',
+  'account_id',
+  'terms_version',
+  'accepted_at',
+  'ip',
+  'user_agent',
+  'terms_url',
+  'terms_sha256',
+] as const;
 
 export type Evidence = Record<(typeof EVIDENCE_FIELDS)[number], string | null>;
 
@@ -76,7 +87,8 @@ export function evidenceFromRecord(record: Record<string, unknown>): Evidence {
     email: value('Email__c'),
     account_id: value('App_Account_Id__c'),
     terms_version: value('Terms_Version__c'),
-    accepted_at: acceptedAt === null ? null : new Date(acceptedAt.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')).toISOString(),
+    accepted_at:
+      acceptedAt === null ? null : new Date(acceptedAt.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')).toISOString(),
     ip: value('IP_Address__c'),
     user_agent: value('User_Agent__c'),
     terms_url: value('Terms_Url__c'),

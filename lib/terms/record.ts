@@ -28,7 +28,10 @@ interface Pending {
  * already recorded with the same evidence is a no-op (a retry); one recorded with different
  * evidence is refused and dead-lettered, and the stored record is left as it is.
  */
-export async function recordAcceptances(acceptances: readonly TermsAcceptance[], deps: RecordTermsDeps): Promise<ItemResult[]> {
+export async function recordAcceptances(
+  acceptances: readonly TermsAcceptance[],
+  deps: RecordTermsDeps,
+): Promise<ItemResult[]> {
   const results: ItemResult[] = new Array<ItemResult>(acceptances.length).fill(undefined);
   const pending = new Map<string, Pending>();
   acceptances.forEach((acceptance, position) => {
@@ -40,8 +43,16 @@ export async function recordAcceptances(acceptances: readonly TermsAcceptance[],
   });
   const items = [...pending.values()];
 
-  const outcomes: Array<UpsertOutcome | undefined> = await deps.salesforce.insert(OBJECT, items.map((item) => toRecord(item, true)));
-  await rewriteWithoutMissingParents(items, outcomes, (unlinked) => deps.salesforce.insert(OBJECT, unlinked.map((item) => toRecord(item, false))));
+  const outcomes: Array<UpsertOutcome | undefined> = await deps.salesforce.insert(
+    OBJECT,
+    items.map((item) => toRecord(item, true)),
+  );
+  await rewriteWithoutMissingParents(items, outcomes, (unlinked) =>
+    deps.salesforce.insert(
+      OBJECT,
+      unlinked.map((item) => toRecord(item, false)),
+    ),
+  );
   await resolveDuplicates(items, outcomes, deps.salesforce);
 
   const recorded = items.flatMap((item, i) => {
@@ -50,7 +61,11 @@ export async function recordAcceptances(acceptances: readonly TermsAcceptance[],
   });
   if (recorded.length > 0) await deps.queue.send(deps.mixpanelQueueUrl, toMixpanelMessages(recorded));
 
-  outcomesByPosition(results, items.map((item) => ({ positions: item.positions, key: `acceptance ${item.acceptance.acceptance_id}` })), outcomes);
+  outcomesByPosition(
+    results,
+    items.map((item) => ({ positions: item.positions, key: `acceptance ${item.acceptance.acceptance_id}` })),
+    outcomes,
+  );
   return results;
 }
 
@@ -64,11 +79,21 @@ function toRecord(item: Pending, withLinks: boolean): Record<string, unknown> {
 }
 
 /** Duplicates of the unique Acceptance_Id__c: a retry when the stored evidence hash is the same. */
-async function resolveDuplicates(items: Pending[], outcomes: Array<UpsertOutcome | undefined>, salesforce: SalesforceGateway): Promise<void> {
-  const duplicates = items.flatMap((item, i) => (outcomes[i] instanceof PermanentError && (outcomes[i] as PermanentError).code === 'DUPLICATE_VALUE' ? [i] : []));
+async function resolveDuplicates(
+  items: Pending[],
+  outcomes: Array<UpsertOutcome | undefined>,
+  salesforce: SalesforceGateway,
+): Promise<void> {
+  const duplicates = items.flatMap((item, i) =>
+    outcomes[i] instanceof PermanentError && (outcomes[i] as PermanentError).code === 'DUPLICATE_VALUE' ? [i] : [],
+  );
   if (duplicates.length === 0) return;
   const ids = duplicates.map((i) => items[i]!.acceptance.acceptance_id);
-  const stored = await salesforce.queryWhereIn<{ Id: string; Acceptance_Id__c: string; Evidence_Hash__c: string | null }>(OBJECT, ['Id', 'Acceptance_Id__c', 'Evidence_Hash__c'], 'Acceptance_Id__c', ids);
+  const stored = await salesforce.queryWhereIn<{
+    Id: string;
+    Acceptance_Id__c: string;
+    Evidence_Hash__c: string | null;
+  }>(OBJECT, ['Id', 'Acceptance_Id__c', 'Evidence_Hash__c'], 'Acceptance_Id__c', ids);
   const byId = new Map(stored.map((record) => [record.Acceptance_Id__c, record]));
   for (const i of duplicates) {
     const item = items[i]!;
@@ -79,5 +104,8 @@ async function resolveDuplicates(items: Pending[], outcomes: Array<UpsertOutcome
 }
 
 function conflict(acceptanceId: string, where: string): PermanentError {
-  return new PermanentError(`Acceptance ${acceptanceId} is already recorded in ${where} with different evidence; the recorded evidence is kept`, { code: 'EVIDENCE_CONFLICT' });
+  return new PermanentError(
+    `Acceptance ${acceptanceId} is already recorded in ${where} with different evidence; the recorded evidence is kept`,
+    { code: 'EVIDENCE_CONFLICT' },
+  );
 }

@@ -3,14 +3,28 @@ import { ConfigError } from '../config.js';
 import type { TicketChange } from './ticket-change.js';
 
 /** The ticket values a Case field can take. */
-export const TICKET_VALUES = ['ticketId', 'subject', 'status', 'priority', 'type', 'channel', 'tags', 'createdAt', 'updatedAt', 'url'] as const;
+export const TICKET_VALUES = [
+  'ticketId',
+  'subject',
+  'status',
+  'priority',
+  'type',
+  'channel',
+  'tags',
+  'createdAt',
+  'updatedAt',
+  'url',
+] as const;
 
 /**
  * How a ticket becomes a Case: which ticket value fills which Case field, and how values are
  * translated (Zendesk's statuses and priorities are not Salesforce's picklist values).
  */
 export const CaseMapping = z.object({
-  fields: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'must be a Salesforce field API name'), z.enum(TICKET_VALUES)),
+  fields: z.record(
+    z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'must be a Salesforce field API name'),
+    z.enum(TICKET_VALUES),
+  ),
   values: z.record(z.string(), z.record(z.string(), z.string())).default({}),
 });
 export type CaseMapping = z.infer<typeof CaseMapping>;
@@ -45,7 +59,10 @@ export function loadCaseMapping(env: Record<string, string | undefined> = proces
     throw new ConfigError(`TICKET_CASE_MAPPING is not JSON: ${(error as Error).message}`);
   }
   const result = CaseMapping.safeParse(parsed);
-  if (!result.success) throw new ConfigError(`TICKET_CASE_MAPPING: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!result.success)
+    throw new ConfigError(
+      `TICKET_CASE_MAPPING: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   return result.data;
 }
 

@@ -15,7 +15,10 @@ const EVENT_NAMES: Record<TicketEventKind, string> = {
  */
 export function ticketEvents(change: TicketChange, distinctId: string, caseId: string): MixpanelIntent[] {
   return change.events.map((kind) => {
-    const key = kind === 'created' ? insertId('zendesk', change.ticketId, kind) : insertId('zendesk', change.ticketId, kind, change.status, change.priority, change.updatedAt);
+    const key =
+      kind === 'created'
+        ? insertId('zendesk', change.ticketId, kind)
+        : insertId('zendesk', change.ticketId, kind, change.status, change.priority, change.updatedAt);
     return {
       type: 'mixpanel.event',
       event: {

@@ -12,7 +12,8 @@ export type ParsedWebhook = { change: TicketChange } | { ignored: string };
  * count towards Zendesk's circuit breaker); anything else is a 400 naming what is wrong.
  */
 export function parseZendeskWebhook(body: unknown, zendeskApiUrl: string | undefined): ParsedWebhook {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new HttpError(400, 'Body must be a JSON object');
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new HttpError(400, 'Body must be a JSON object');
   const record = body as Record<string, unknown>;
   if (typeof record.type === 'string') {
     if (!record.type.startsWith('zen:event-type:ticket.')) {
@@ -26,7 +27,10 @@ export function parseZendeskWebhook(body: unknown, zendeskApiUrl: string | undef
     const trigger = TriggerBody.parse(body);
     return { change: fromTriggerBody(trigger, ticketUrl(zendeskApiUrl, trigger.ticket.id)) };
   }
-  throw new HttpError(400, 'Unrecognised body: expected a Zendesk ticket event (type "zen:event-type:ticket.*") or the trigger body shown in the README');
+  throw new HttpError(
+    400,
+    'Unrecognised body: expected a Zendesk ticket event (type "zen:event-type:ticket.*") or the trigger body shown in the README',
+  );
 }
 
 export interface TicketRouting {
@@ -39,6 +43,14 @@ export interface TicketRouting {
 export async function enqueueTicketChanges(changes: readonly TicketChange[], routing: TicketRouting): Promise<void> {
   const lookups = changes.filter(needsRequesterLookup);
   const ready = changes.filter((change) => !needsRequesterLookup(change));
-  if (ready.length > 0) await routing.queue.send(routing.salesforceQueueUrl, ready.map((change) => toQueueMessage({ type: 'ticket.sync', change })));
-  if (lookups.length > 0) await routing.queue.send(routing.zendeskQueueUrl, lookups.map((change) => toQueueMessage({ type: 'ticket.resolve-requester', change })));
+  if (ready.length > 0)
+    await routing.queue.send(
+      routing.salesforceQueueUrl,
+      ready.map((change) => toQueueMessage({ type: 'ticket.sync', change })),
+    );
+  if (lookups.length > 0)
+    await routing.queue.send(
+      routing.zendeskQueueUrl,
+      lookups.map((change) => toQueueMessage({ type: 'ticket.resolve-requester', change })),
+    );
 }

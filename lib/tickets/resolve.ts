@@ -16,12 +16,22 @@ export interface ResolveDeps {
  * goes on unresolved and meets the unmatched-requester policy there.
  */
 export async function resolveRequesters(changes: readonly TicketChange[], deps: ResolveDeps): Promise<ItemResult[]> {
-  const ids = [...new Set(changes.map((change) => Number(change.requester.zendeskId)).filter((id) => Number.isInteger(id) && id > 0))];
+  const ids = [
+    ...new Set(
+      changes.map((change) => Number(change.requester.zendeskId)).filter((id) => Number.isInteger(id) && id > 0),
+    ),
+  ];
   const users = await deps.zendesk.usersByIds(ids);
   const resolved = changes.map((change): TicketChange => {
     const user = users.get(Number(change.requester.zendeskId));
-    return { ...change, requester: { ...change.requester, email: user?.email ?? null, externalId: user?.externalId ?? null } };
+    return {
+      ...change,
+      requester: { ...change.requester, email: user?.email ?? null, externalId: user?.externalId ?? null },
+    };
   });
-  await deps.queue.send(deps.salesforceQueueUrl, resolved.map((change) => toQueueMessage({ type: 'ticket.sync', change })));
+  await deps.queue.send(
+    deps.salesforceQueueUrl,
+    resolved.map((change) => toQueueMessage({ type: 'ticket.sync', change })),
+  );
   return changes.map(() => undefined);
 }

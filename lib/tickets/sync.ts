@@ -44,9 +44,17 @@ export async function syncTickets(changes: readonly TicketChange[], deps: Ticket
   const groups = groupByTicket(changes);
   const contacts = await contactsByEmail(groups, deps.salesforce);
 
-  const outcomes: Array<UpsertOutcome | undefined> = await deps.salesforce.upsert('Case', 'Zendesk_Ticket_Id__c', groups.map((group) => caseRecord(group, contacts, deps.mapping, true)));
+  const outcomes: Array<UpsertOutcome | undefined> = await deps.salesforce.upsert(
+    'Case',
+    'Zendesk_Ticket_Id__c',
+    groups.map((group) => caseRecord(group, contacts, deps.mapping, true)),
+  );
   await rewriteWithoutMissingParents(groups, outcomes, (unlinked) =>
-    deps.salesforce.upsert('Case', 'Zendesk_Ticket_Id__c', unlinked.map((group) => caseRecord(group, contacts, deps.mapping, false))),
+    deps.salesforce.upsert(
+      'Case',
+      'Zendesk_Ticket_Id__c',
+      unlinked.map((group) => caseRecord(group, contacts, deps.mapping, false)),
+    ),
   );
 
   const intents = new Map<string, MixpanelIntent>();
@@ -54,13 +62,17 @@ export async function syncTickets(changes: readonly TicketChange[], deps: Ticket
   groups.forEach((ticket, i) => {
     const outcome = outcomes[i];
     if (!outcome || outcome instanceof Error) return;
-    const distinctId = ticket.externalId ?? (ticket.email ? contacts.get(ticket.email)?.App_User_Id__c : null) ?? (deps.unmatchedPolicy === 'email' ? ticket.email : null);
+    const distinctId =
+      ticket.externalId ??
+      (ticket.email ? contacts.get(ticket.email)?.App_User_Id__c : null) ??
+      (deps.unmatchedPolicy === 'email' ? ticket.email : null);
     if (!distinctId) {
       unmatched += 1;
       return;
     }
     for (const change of ticket.changes) {
-      for (const intent of ticketEvents(change, distinctId, outcome.id)) intents.set(intent.type === 'mixpanel.event' ? intent.event.properties.$insert_id : '', intent);
+      for (const intent of ticketEvents(change, distinctId, outcome.id))
+        intents.set(intent.type === 'mixpanel.event' ? intent.event.properties.$insert_id : '', intent);
     }
   });
   if (unmatched > 0) {
@@ -70,7 +82,11 @@ export async function syncTickets(changes: readonly TicketChange[], deps: Ticket
   if (intents.size > 0) await deps.queue.send(deps.mixpanelQueueUrl, toMixpanelMessages([...intents.values()]));
 
   const results: ItemResult[] = new Array<ItemResult>(changes.length).fill(undefined);
-  outcomesByPosition(results, groups.map((group) => ({ positions: group.positions, key: `ticket ${group.latest.ticketId}` })), outcomes);
+  outcomesByPosition(
+    results,
+    groups.map((group) => ({ positions: group.positions, key: `ticket ${group.latest.ticketId}` })),
+    outcomes,
+  );
   return results;
 }
 
@@ -80,7 +96,13 @@ function groupByTicket(changes: readonly TicketChange[]): TicketGroup[] {
     const email = change.requester.email?.toLowerCase() ?? null;
     const existing = groups.get(change.ticketId);
     if (!existing) {
-      groups.set(change.ticketId, { changes: [change], positions: [position], latest: change, externalId: change.requester.externalId, email });
+      groups.set(change.ticketId, {
+        changes: [change],
+        positions: [position],
+        latest: change,
+        externalId: change.requester.externalId,
+        email,
+      });
       return;
     }
     existing.changes.push(change);
@@ -92,21 +114,38 @@ function groupByTicket(changes: readonly TicketChange[]): TicketGroup[] {
   return [...groups.values()];
 }
 
-async function contactsByEmail(groups: readonly TicketGroup[], salesforce: SalesforceGateway): Promise<Map<string, Contact>> {
+async function contactsByEmail(
+  groups: readonly TicketGroup[],
+  salesforce: SalesforceGateway,
+): Promise<Map<string, Contact>> {
   const emails = [...new Set(groups.filter((group) => !group.externalId && group.email).map((group) => group.email!))];
   if (emails.length === 0) return new Map();
-  const found = await salesforce.queryWhereIn<Contact>('Contact', ['Id', 'AccountId', 'Email', 'App_User_Id__c'], 'Email', emails);
+  const found = await salesforce.queryWhereIn<Contact>(
+    'Contact',
+    ['Id', 'AccountId', 'Email', 'App_User_Id__c'],
+    'Email',
+    emails,
+  );
   const byEmail = new Map<string, Contact>();
   for (const contact of found) {
     const email = contact.Email?.toLowerCase();
     // Several Contacts may share an email; prefer the one that is an app user.
-    if (email && (!byEmail.has(email) || (!byEmail.get(email)?.App_User_Id__c && contact.App_User_Id__c))) byEmail.set(email, contact);
+    if (email && (!byEmail.has(email) || (!byEmail.get(email)?.App_User_Id__c && contact.App_User_Id__c)))
+      byEmail.set(email, contact);
   }
   return byEmail;
 }
 
-function caseRecord(group: TicketGroup, contacts: Map<string, Contact>, mapping: CaseMapping, withLinks: boolean): Record<string, unknown> {
-  const record: Record<string, unknown> = { Zendesk_Ticket_Id__c: group.latest.ticketId, ...toCaseFields(group.latest, mapping) };
+function caseRecord(
+  group: TicketGroup,
+  contacts: Map<string, Contact>,
+  mapping: CaseMapping,
+  withLinks: boolean,
+): Record<string, unknown> {
+  const record: Record<string, unknown> = {
+    Zendesk_Ticket_Id__c: group.latest.ticketId,
+    ...toCaseFields(group.latest, mapping),
+  };
   if (!withLinks) return record;
   // Links through external ids cost no query; only email-only requesters need the Contact query.
   if (group.latest.accountExternalId) record.Account = { App_Account_Id__c: group.latest.accountExternalId };

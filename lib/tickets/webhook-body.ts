@@ -1,24 +1,58 @@
 import { z } from 'zod';
-import { blankToNull, TICKET_STATUSES, type TicketChange, type TicketEventKind, type TicketStatus } from './ticket-change.js';
+import {
+  blankToNull,
+  TICKET_STATUSES,
+  type TicketChange,
+  type TicketEventKind,
+  type TicketStatus,
+} from './ticket-change.js';
 
-const digits = z.union([z.string(), z.number()]).transform(String).pipe(z.string().regex(/^\d+$/, 'must be a numeric Zendesk id'));
-const optionalText = z.union([z.string(), z.number()]).nullish().transform((value) => blankToNull(value === undefined || value === null ? null : String(value)));
+const digits = z
+  .union([z.string(), z.number()])
+  .transform(String)
+  .pipe(z.string().regex(/^\d+$/, 'must be a numeric Zendesk id'));
+const optionalText = z
+  .union([z.string(), z.number()])
+  .nullish()
+  .transform((value) => blankToNull(value === undefined || value === null ? null : String(value)));
 
 /** Any ISO 8601 date-time (trigger placeholders render to the minute), normalised to full ISO. */
-const isoTime = z.string().refine((value) => /^\d{4}-\d{2}-\d{2}T/.test(value) && !Number.isNaN(Date.parse(value)), 'must be an ISO 8601 date-time').transform((value) => new Date(value).toISOString());
+const isoTime = z
+  .string()
+  .refine(
+    (value) => /^\d{4}-\d{2}-\d{2}T/.test(value) && !Number.isNaN(Date.parse(value)),
+    'must be an ISO 8601 date-time',
+  )
+  .transform((value) => new Date(value).toISOString());
 
 // Event payloads send enums upper-case ("OPEN"); trigger placeholders send labels ("On-hold").
 const status = z
   .string()
-  .transform((value) => value.trim().toLowerCase().replace(/^on-hold$/, 'hold'))
+  .transform((value) =>
+    value
+      .trim()
+      .toLowerCase()
+      .replace(/^on-hold$/, 'hold'),
+  )
   .pipe(z.enum(TICKET_STATUSES, { error: `must be one of ${TICKET_STATUSES.join(', ')}` }));
 
 const lowerOrNull = optionalText.transform((value) => value?.toLowerCase() ?? null);
 
 /** `{{ticket.via}}` renders a label; the REST API and events use the channel name. */
-const VIA_CHANNELS: Record<string, string> = { 'web form': 'web', mail: 'email', 'web service': 'api', chat: 'chat', 'web widget': 'web_widget' };
-const channel = optionalText.transform((value) => (value === null ? null : VIA_CHANNELS[value.toLowerCase()] ?? value.toLowerCase().replace(/\s+/g, '_')));
-const tags = z.union([z.array(z.string()), z.string()]).nullish().transform((value) => (typeof value === 'string' ? value.split(/\s+/).filter(Boolean) : value ?? []));
+const VIA_CHANNELS: Record<string, string> = {
+  'web form': 'web',
+  mail: 'email',
+  'web service': 'api',
+  chat: 'chat',
+  'web widget': 'web_widget',
+};
+const channel = optionalText.transform((value) =>
+  value === null ? null : (VIA_CHANNELS[value.toLowerCase()] ?? value.toLowerCase().replace(/\s+/g, '_')),
+);
+const tags = z
+  .union([z.array(z.string()), z.string()])
+  .nullish()
+  .transform((value) => (typeof value === 'string' ? value.split(/\s+/).filter(Boolean) : (value ?? [])));
 
 /** An event-subscribed webhook body for `zen:event-type:ticket.*` (ids in `detail` are strings). */
 export const TicketEventBody = z.object({

@@ -16,7 +16,11 @@ function basicCredentials(headers: IncomingHttpHeaders): { user: string; passwor
  * token as user with an empty password; without `project_id` the credentials are taken as a token
  * (docs.mixpanel.com reference/import-events, "Authentication").
  */
-export function isImportAuthorized(config: MixpanelConfig, headers: IncomingHttpHeaders, projectId: string | null): boolean {
+export function isImportAuthorized(
+  config: MixpanelConfig,
+  headers: IncomingHttpHeaders,
+  projectId: string | null,
+): boolean {
   const credentials = basicCredentials(headers);
   if (!credentials) return false;
   if (projectId !== null && projectId !== config.projectId) return false;

@@ -53,7 +53,11 @@ export function exportHandler(project: MixpanelProject, limiter: ExportRateLimit
     if (auth) return auth;
     const query = parseQuery(req.query);
     if (typeof query === 'string') return textError(400, query);
-    if (!limiter.tryAdmit()) return textError(429, 'Query rate limit exceeded: at most 3 queries per second and 60 per hour. Please retry later.');
+    if (!limiter.tryAdmit())
+      return textError(
+        429,
+        'Query rate limit exceeded: at most 3 queries per second and 60 per hour. Please retry later.',
+      );
 
     const selected = project.events
       .list()
@@ -102,7 +106,8 @@ function parseQuery(query: URLSearchParams): ExportQuery | string {
     } catch {
       names = undefined;
     }
-    if (!Array.isArray(names) || !names.every((name) => typeof name === 'string')) return 'event must be a JSON array of event names, e.g. ["Signed up"]';
+    if (!Array.isArray(names) || !names.every((name) => typeof name === 'string'))
+      return 'event must be a JSON array of event names, e.g. ["Signed up"]';
     events = new Set(names as string[]);
   }
 
@@ -110,7 +115,8 @@ function parseQuery(query: URLSearchParams): ExportQuery | string {
   const rawLimit = query.get('limit');
   if (rawLimit !== null) {
     limit = Number(rawLimit);
-    if (!/^\d+$/.test(rawLimit) || limit < 1 || limit > MAX_EXPORT_LIMIT) return `limit must be an integer from 1 to ${MAX_EXPORT_LIMIT}`;
+    if (!/^\d+$/.test(rawLimit) || limit < 1 || limit > MAX_EXPORT_LIMIT)
+      return `limit must be an integer from 1 to ${MAX_EXPORT_LIMIT}`;
   }
 
   let where: EventFilter | undefined;
@@ -127,16 +133,23 @@ function parseQuery(query: URLSearchParams): ExportQuery | string {
 }
 
 /** Service account (user:secret) plus the matching `project_id`; the project token is not accepted here. */
-function checkAuth(config: MixpanelConfig, headers: IncomingHttpHeaders, projectId: string | null): SandboxResponse | undefined {
+function checkAuth(
+  config: MixpanelConfig,
+  headers: IncomingHttpHeaders,
+  projectId: string | null,
+): SandboxResponse | undefined {
   const match = /^Basic\s+(\S+)$/i.exec(String(headers.authorization ?? '').trim());
   const decoded = match?.[1] ? Buffer.from(match[1], 'base64').toString('utf8') : '';
   const colon = decoded.indexOf(':');
   const [user, secret] = colon < 0 ? ['', ''] : [decoded.slice(0, colon), decoded.slice(colon + 1)];
-  const account = config.serviceAccounts.find((candidate) => candidate.username === user && candidate.secret === secret);
+  const account = config.serviceAccounts.find(
+    (candidate) => candidate.username === user && candidate.secret === secret,
+  );
   if (!account) return textError(401, 'Invalid credentials');
   // "project_id: Required if using service account to authenticate request." (reference/raw-event-export)
   if (projectId === null) return textError(400, 'project_id is required when authenticating with a service account');
-  if (projectId !== config.projectId) return textError(403, `The service account has no access to project ${projectId}`);
+  if (projectId !== config.projectId)
+    return textError(403, `The service account has no access to project ${projectId}`);
   return undefined;
 }
 
@@ -147,7 +160,9 @@ function dayStart(value: string): number | undefined {
   const [year, month, day] = [Number(parts[1]), Number(parts[2]), Number(parts[3])];
   const ms = Date.UTC(year, month - 1, day);
   const date = new Date(ms);
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day ? ms : undefined;
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day
+    ? ms
+    : undefined;
 }
 
 /** An exported line: the stored properties with `time` in whole seconds, as the export answers it. */

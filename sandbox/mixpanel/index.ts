@@ -1,6 +1,13 @@
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../common/emulator.js';
 import { Router } from '../common/router.js';
-import { defaultMixpanelConfig, MixpanelConfig, type ExportRateLimit, type MixpanelLimits, type RateLimit, type ServiceAccount } from './config.js';
+import {
+  defaultMixpanelConfig,
+  MixpanelConfig,
+  type ExportRateLimit,
+  type MixpanelLimits,
+  type RateLimit,
+  type ServiceAccount,
+} from './config.js';
 import type { StoredEvent } from './event-store.js';
 import { ExportRateLimiter, exportHandler } from './export-route.js';
 import { importHandler } from './import-route.js';

@@ -18,10 +18,25 @@ const operationValues = {
 export type OperationName = keyof typeof operationValues;
 
 export const USER_OPERATIONS: readonly OperationName[] = [
-  '$set', '$set_once', '$add', '$union', '$append', '$remove', '$unset', '$delete',
+  '$set',
+  '$set_once',
+  '$add',
+  '$union',
+  '$append',
+  '$remove',
+  '$unset',
+  '$delete',
 ];
 /** Group profiles have no `$append` (docs.mixpanel.com reference/group-batch-update). */
-export const GROUP_OPERATIONS: readonly OperationName[] = ['$set', '$set_once', '$add', '$union', '$remove', '$unset', '$delete'];
+export const GROUP_OPERATIONS: readonly OperationName[] = [
+  '$set',
+  '$set_once',
+  '$add',
+  '$union',
+  '$remove',
+  '$unset',
+  '$delete',
+];
 
 export type Operation = { ok: true; name: OperationName; value: unknown } | { ok: false; error: string };
 
@@ -34,7 +49,8 @@ export function readOperation(update: Properties, allowed: readonly OperationNam
   const name = present[0] as OperationName;
   if (!allowed.includes(name)) return { ok: false, error: `${name} is not supported here` };
   const parsed = operationValues[name].safeParse(update[name]);
-  if (!parsed.success) return { ok: false, error: `invalid ${name} value: ${parsed.error.issues[0]?.message ?? 'bad shape'}` };
+  if (!parsed.success)
+    return { ok: false, error: `invalid ${name} value: ${parsed.error.issues[0]?.message ?? 'bad shape'}` };
   return { ok: true, name, value: parsed.data };
 }
 
@@ -42,7 +58,11 @@ export function readOperation(update: Properties, allowed: readonly OperationNam
  * Applies one operation to a profile's properties (undefined: no profile yet). Returns the new
  * properties, or undefined when the profile is (or stays) absent.
  */
-export function applyOperation(current: Properties | undefined, name: OperationName, value: unknown): Properties | undefined {
+export function applyOperation(
+  current: Properties | undefined,
+  name: OperationName,
+  value: unknown,
+): Properties | undefined {
   switch (name) {
     case '$set':
       return { ...current, ...(value as Properties) };

@@ -2,7 +2,8 @@ import type { SandboxRequest } from '../common/router.js';
 
 export type Parsed = { ok: true; records: unknown[] } | { ok: false; error: string };
 
-const isNdjson = (req: SandboxRequest): boolean => /application\/x-ndjson/i.test(String(req.headers['content-type'] ?? ''));
+const isNdjson = (req: SandboxRequest): boolean =>
+  /application\/x-ndjson/i.test(String(req.headers['content-type'] ?? ''));
 const asList = (value: unknown): unknown[] => (Array.isArray(value) ? value : [value]);
 
 /**
@@ -28,11 +29,16 @@ export function parseImportBody(req: SandboxRequest): Parsed {
  */
 export function parseProfileBody(req: SandboxRequest): Parsed {
   const form = /application\/x-www-form-urlencoded/i.test(String(req.headers['content-type'] ?? ''));
-  const data = form ? new URLSearchParams(req.text()).get('data') : req.body.length === 0 ? req.query.get('data') : null;
+  const data = form
+    ? new URLSearchParams(req.text()).get('data')
+    : req.body.length === 0
+      ? req.query.get('data')
+      : null;
   try {
     if (data === null) return { ok: true, records: asList(JSON.parse(req.text())) };
     const trimmed = data.trim();
-    const json = trimmed.startsWith('[') || trimmed.startsWith('{') ? trimmed : Buffer.from(trimmed, 'base64').toString('utf8');
+    const json =
+      trimmed.startsWith('[') || trimmed.startsWith('{') ? trimmed : Buffer.from(trimmed, 'base64').toString('utf8');
     return { ok: true, records: asList(JSON.parse(json)) };
   } catch (error) {
     return { ok: false, error: `unable to parse request body: ${(error as Error).message}` };

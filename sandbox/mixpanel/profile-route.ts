@@ -15,7 +15,10 @@ const UserUpdate = z
   }));
 const GroupUpdate = z
   .looseObject({ $token: z.string().min(1), $group_key: z.string().min(1), $group_id: id })
-  .transform((g) => ({ token: g.$token, target: { kind: 'group' as const, groupKey: g.$group_key, groupId: g.$group_id } }));
+  .transform((g) => ({
+    token: g.$token,
+    target: { kind: 'group' as const, groupKey: g.$group_key, groupId: g.$group_id },
+  }));
 
 export type ProfileKind = 'user' | 'group';
 

@@ -47,7 +47,8 @@ export interface ValidEvent {
   insertId: string | undefined;
 }
 
-export type EventValidation = { ok: true; value: ValidEvent } | { ok: false; field: string; message: string; insertId: string };
+export type EventValidation =
+  { ok: true; value: ValidEvent } | { ok: false; field: string; message: string; insertId: string };
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -65,15 +66,25 @@ const invalid = (field: string, reason: string, insertId: string): EventValidati
  * hour ahead, a non-placeholder `distinct_id`, a short `$insert_id` of `[A-Za-z0-9-]`, and the
  * size, property-count and nesting limits.
  */
-export function validateEvent(raw: unknown, limits: MixpanelLimits, now: number, requireInsertId: boolean): EventValidation {
+export function validateEvent(
+  raw: unknown,
+  limits: MixpanelLimits,
+  now: number,
+  requireInsertId: boolean,
+): EventValidation {
   const properties = isPlainObject(raw) && isPlainObject(raw.properties) ? raw.properties : undefined;
   const rawInsertId = properties?.$insert_id;
   const insertId = typeof rawInsertId === 'string' || typeof rawInsertId === 'number' ? String(rawInsertId) : '';
   if (!isPlainObject(raw)) return invalid('event', 'each record must be an object with event and properties', insertId);
-  if (typeof raw.event !== 'string' || raw.event === '') return invalid('event', 'must be a non-empty string', insertId);
+  if (typeof raw.event !== 'string' || raw.event === '')
+    return invalid('event', 'must be a non-empty string', insertId);
   if (!properties) return invalid('properties', 'must be an object', insertId);
   if (Buffer.byteLength(JSON.stringify(raw)) >= limits.maxRecordBytes) {
-    return invalid('properties', `event must be smaller than ${limits.maxRecordBytes} bytes of uncompressed JSON`, insertId);
+    return invalid(
+      'properties',
+      `event must be smaller than ${limits.maxRecordBytes} bytes of uncompressed JSON`,
+      insertId,
+    );
   }
   if (Object.keys(properties).length >= limits.maxProperties) {
     return invalid('properties', `must have fewer than ${limits.maxProperties} properties`, insertId);
@@ -89,7 +100,8 @@ export function validateEvent(raw: unknown, limits: MixpanelLimits, now: number,
   }
   const timeMs = toMillis(time);
   if (timeMs < EARLIEST_MS) return invalid('properties.time', 'must not be before 1971-01-01', insertId);
-  if (timeMs > now + FUTURE_SLACK_MS) return invalid('properties.time', 'must not be more than 1 hour in the future', insertId);
+  if (timeMs > now + FUTURE_SLACK_MS)
+    return invalid('properties.time', 'must not be more than 1 hour in the future', insertId);
 
   if (typeof distinctId !== 'string' && typeof distinctId !== 'number') {
     return invalid('properties.distinct_id', 'must be specified', insertId);
@@ -99,9 +111,13 @@ export function validateEvent(raw: unknown, limits: MixpanelLimits, now: number,
   }
 
   if (rawInsertId === undefined && !requireInsertId) {
-    return { ok: true, value: { event: raw.event, properties, timeMs, distinctId: String(distinctId), insertId: undefined } };
+    return {
+      ok: true,
+      value: { event: raw.event, properties, timeMs, distinctId: String(distinctId), insertId: undefined },
+    };
   }
-  if (typeof rawInsertId !== 'string' || rawInsertId === '') return invalid('$insert_id', 'must be specified', insertId);
+  if (typeof rawInsertId !== 'string' || rawInsertId === '')
+    return invalid('$insert_id', 'must be specified', insertId);
   if (Buffer.byteLength(rawInsertId) > MAX_INSERT_ID_BYTES) {
     return invalid('$insert_id', `must be at most ${MAX_INSERT_ID_BYTES} bytes`, insertId);
   }
@@ -111,7 +127,10 @@ export function validateEvent(raw: unknown, limits: MixpanelLimits, now: number,
   if (PLACEHOLDER_IDS.has(rawInsertId.toLowerCase())) {
     return invalid('$insert_id', `'${rawInsertId}' is not allowed as an id`, insertId);
   }
-  return { ok: true, value: { event: raw.event, properties, timeMs, distinctId: String(distinctId), insertId: rawInsertId } };
+  return {
+    ok: true,
+    value: { event: raw.event, properties, timeMs, distinctId: String(distinctId), insertId: rawInsertId },
+  };
 }
 
 /** Nested objects must have fewer than `max` keys and nest at most 3 deep; arrays fewer than `max` elements. */
@@ -120,7 +139,9 @@ function shapeProblem(value: unknown, max: number, depth: number): string | unde
   if (depth > MAX_NESTING_DEPTH) return `must not nest more than ${MAX_NESTING_DEPTH} levels deep`;
   const children = Array.isArray(value) ? value : Object.values(value);
   if (children.length >= max) {
-    return Array.isArray(value) ? `lists must have fewer than ${max} elements` : `objects must have fewer than ${max} keys`;
+    return Array.isArray(value)
+      ? `lists must have fewer than ${max} elements`
+      : `objects must have fewer than ${max} keys`;
   }
   for (const child of children) {
     const problem = shapeProblem(child, max, depth + 1);

@@ -20,7 +20,8 @@ type Token =
   | { kind: 'keyword'; value: 'and' | 'or' }
   | { kind: 'paren'; value: '(' | ')' };
 
-const SUPPORTED = 'the sandbox evaluates only properties["name"] == or != a string, number or boolean literal, joined by and / or, with parentheses';
+const SUPPORTED =
+  'the sandbox evaluates only properties["name"] == or != a string, number or boolean literal, joined by and / or, with parentheses';
 
 /** Parses a `where` expression into a predicate over an event's properties; throws `UnsupportedWhereError`. */
 export function parseWhere(source: string): EventFilter {
@@ -66,7 +67,11 @@ export function parseWhere(source: string): EventFilter {
     if (!left || !op || !right || op.kind !== 'op') return fail('expected a comparison');
     position += 3;
     const [property, literal] =
-      left.kind === 'property' && right.kind === 'literal' ? [left.name, right.value] : right.kind === 'property' && left.kind === 'literal' ? [right.name, left.value] : fail('a comparison needs one property and one literal');
+      left.kind === 'property' && right.kind === 'literal'
+        ? [left.name, right.value]
+        : right.kind === 'property' && left.kind === 'literal'
+          ? [right.name, left.value]
+          : fail('a comparison needs one property and one literal');
     const equal = (props: Record<string, unknown>): boolean => props[property] === literal;
     return op.value === '==' ? equal : (props) => !equal(props);
   };
@@ -87,7 +92,9 @@ function tokenize(source: string): Token[] {
   const tokens: Token[] = [];
   let rest = source.trim();
   const unsupported = (): never => {
-    throw new UnsupportedWhereError(`unsupported where expression near ${JSON.stringify(rest.slice(0, 30))}: ${SUPPORTED}`);
+    throw new UnsupportedWhereError(
+      `unsupported where expression near ${JSON.stringify(rest.slice(0, 30))}: ${SUPPORTED}`,
+    );
   };
   while (rest.length > 0) {
     let match: RegExpExecArray | null;
@@ -108,7 +115,11 @@ function tokenize(source: string): Token[] {
       rest = rest.slice(match[0].length);
     } else if ((match = /^(and|or|true|false)\b/.exec(rest))) {
       const word = match[1] as 'and' | 'or' | 'true' | 'false';
-      tokens.push(word === 'true' || word === 'false' ? { kind: 'literal', value: word === 'true' } : { kind: 'keyword', value: word });
+      tokens.push(
+        word === 'true' || word === 'false'
+          ? { kind: 'literal', value: word === 'true' }
+          : { kind: 'keyword', value: word },
+      );
       rest = rest.slice(match[0].length);
     } else if (rest[0] === '(' || rest[0] === ')') {
       tokens.push({ kind: 'paren', value: rest[0] });

@@ -76,7 +76,9 @@ export class Auth {
     const issuedAt = String(this.settings.now().getTime());
     const body = this.issue(runAs);
     // The signature lets a client check the response: HMAC-SHA256 over id + issued_at with the consumer secret.
-    const signature = createHmac('sha256', clientSecret).update(body.id + issuedAt).digest('base64');
+    const signature = createHmac('sha256', clientSecret)
+      .update(body.id + issuedAt)
+      .digest('base64');
     return { status: 200, body: { ...body, signature, issued_at: issuedAt } };
   }
 
@@ -91,14 +93,20 @@ export class Auth {
     });
     if ('error' in verdict) return oauthError(verdict);
     const user = users.find((u) => u.username === verdict.username);
-    return user ? { status: 200, body: this.issue(user) } : oauthError({ error: 'invalid_grant', error_description: NOT_APPROVED });
+    return user
+      ? { status: 200, body: this.issue(user) }
+      : oauthError({ error: 'invalid_grant', error_description: NOT_APPROVED });
   }
 
   private issue(user: SandboxUser) {
     let secret = '';
-    for (let i = 0; i < 96; i += 1) secret += TOKEN_CHARS.charAt(Math.floor(this.settings.random() * TOKEN_CHARS.length));
+    for (let i = 0; i < 96; i += 1)
+      secret += TOKEN_CHARS.charAt(Math.floor(this.settings.random() * TOKEN_CHARS.length));
     const accessToken = `${this.settings.orgId.slice(0, 15)}!${secret}`;
-    this.tokens.set(accessToken, { expiresAt: this.settings.now().getTime() + this.settings.tokenTtlMs, userId: user.id });
+    this.tokens.set(accessToken, {
+      expiresAt: this.settings.now().getTime() + this.settings.tokenTtlMs,
+      userId: user.id,
+    });
     const instanceUrl = this.settings.instanceUrl();
     return {
       access_token: accessToken,

@@ -47,7 +47,8 @@ const JACKSON_TYPE: Record<FieldDef['type'], string> = {
 
 function jsonToken(raw: unknown): { token: string; shown: string } {
   if (typeof raw === 'string') return { token: 'VALUE_STRING', shown: raw };
-  if (typeof raw === 'number') return { token: Number.isInteger(raw) ? 'VALUE_NUMBER_INT' : 'VALUE_NUMBER_FLOAT', shown: String(raw) };
+  if (typeof raw === 'number')
+    return { token: Number.isInteger(raw) ? 'VALUE_NUMBER_INT' : 'VALUE_NUMBER_FLOAT', shown: String(raw) };
   if (typeof raw === 'boolean') return { token: raw ? 'VALUE_TRUE' : 'VALUE_FALSE', shown: String(raw) };
   if (Array.isArray(raw)) return { token: 'START_ARRAY', shown: '[' };
   return { token: 'START_OBJECT', shown: '{' };
@@ -55,8 +56,10 @@ function jsonToken(raw: unknown): { token: string; shown: string } {
 
 /** Checks what every text value must satisfy: maximum length and, for email fields, the format. */
 function checkText(def: FieldDef, text: string): Coerced {
-  if (def.length !== undefined && text.length > def.length) return fail(recordErrors.stringTooLong(def.label, def.name, text, def.length));
-  if (def.type === 'email' && text !== '' && !EMAIL.test(text)) return fail(recordErrors.invalidEmail(def.label, def.name, text));
+  if (def.length !== undefined && text.length > def.length)
+    return fail(recordErrors.stringTooLong(def.label, def.name, text, def.length));
+  if (def.type === 'email' && text !== '' && !EMAIL.test(text))
+    return fail(recordErrors.invalidEmail(def.label, def.name, text));
   return ok(text);
 }
 

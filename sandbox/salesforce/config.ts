@@ -7,7 +7,10 @@ const latency = z.union([z.number().nonnegative(), z.tuple([z.number().nonnegati
 export const SalesforceSettings = z.object({
   /** SFDX `objects` folder the schema is read from (default: this repository's `salesforce/`). */
   metadataDir: z.string().optional(),
-  orgId: z.string().regex(/^00D[a-zA-Z0-9]{15}$/).default('00D5g00000SwBrdEAF'),
+  orgId: z
+    .string()
+    .regex(/^00D[a-zA-Z0-9]{15}$/)
+    .default('00D5g00000SwBrdEAF'),
   clientId: z.string().min(1).default('switchboard-sandbox-client'),
   clientSecret: z.string().min(1).default('switchboard-sandbox-secret'),
   /** JWT bearer flow: the connected app's consumer key and certificate/public key PEM. */
@@ -18,7 +21,11 @@ export const SalesforceSettings = z.object({
   users: z.array(z.string().min(1)).min(1).default(['integration@switchboard.sandbox']),
   /** Tokens that are always valid (for tests and `npm start`). */
   accessTokens: z.array(z.string().min(1)).default(['sandbox-access-token']),
-  tokenTtlMs: z.number().int().positive().default(2 * 60 * 60 * 1000),
+  tokenTtlMs: z
+    .number()
+    .int()
+    .positive()
+    .default(2 * 60 * 60 * 1000),
   dailyApiRequests: z.number().int().nonnegative().default(100_000),
   apiUsage: z.number().int().nonnegative().default(0),
   concurrentRequestLimit: z.number().int().positive().default(25),

@@ -12,7 +12,8 @@ export type Flavour = 'json' | 'csv';
 type Body = Record<string, unknown>;
 
 /** The outcome of saving one record, shaped like a SaveResult/UpsertResult. */
-export type SaveResult = { success: true; id: string; created: boolean } | { success: false; id?: string; errors: RecordError[] };
+export type SaveResult =
+  { success: true; id: string; created: boolean } | { success: false; id?: string; errors: RecordError[] };
 
 /** An upsert whose external id matched several records: nothing was saved. */
 export interface Ambiguous {
@@ -27,12 +28,15 @@ export interface DmlContext {
   userId: string;
 }
 
-const isPlainObject = (raw: unknown): raw is Body =>
-  typeof raw === 'object' && raw !== null && !Array.isArray(raw);
+const isPlainObject = (raw: unknown): raw is Body => typeof raw === 'object' && raw !== null && !Array.isArray(raw);
 
 const blank = (value: Value | undefined): boolean => value === null || value === undefined || value === '';
 
-const failed = (error: RecordError, id?: string): SaveResult => ({ success: false, ...(id ? { id } : {}), errors: [error] });
+const failed = (error: RecordError, id?: string): SaveResult => ({
+  success: false,
+  ...(id ? { id } : {}),
+  errors: [error],
+});
 
 /** Record-level create/update/upsert/delete with Salesforce's validation, shared by REST, collections and bulk. */
 export class Dml {
@@ -54,7 +58,8 @@ export class Dml {
     const id = this.ctx.ids.next(object.keyPrefix);
     const now = formatDateTime(this.ctx.now());
     for (const def of object.fields()) {
-      if (def.autoNumber) values[def.name] = formatAutoNumber(def.autoNumber, this.ctx.ids.sequence(`${object.name}.${def.name}`));
+      if (def.autoNumber)
+        values[def.name] = formatAutoNumber(def.autoNumber, this.ctx.ids.sequence(`${object.name}.${def.name}`));
     }
     Object.assign(values, { Id: id, IsDeleted: false, CreatedDate: now, CreatedById: this.ctx.userId });
     this.stamp(values, now);
@@ -67,7 +72,9 @@ export class Dml {
     if (record.deleted) return failed(recordErrors.entityDeleted(), record.id);
     const prepared = this.prepare(object, body, flavour);
     if ('error' in prepared) return failed(prepared.error, record.id);
-    const cleared = object.fields().filter((def) => def.required && def.name in prepared.values && blank(prepared.values[def.name]));
+    const cleared = object
+      .fields()
+      .filter((def) => def.required && def.name in prepared.values && blank(prepared.values[def.name]));
     if (cleared.length > 0) return failed(recordErrors.requiredMissing(cleared.map((def) => def.name)), record.id);
     const values = { ...record.values, ...prepared.values };
     const duplicate = this.duplicate(object, values, record.id);
@@ -79,7 +86,13 @@ export class Dml {
   }
 
   /** Creates or updates the record whose `key` field holds `value`. */
-  upsert(object: ObjectDef, key: FieldDef, value: string, body: Body, flavour: Flavour = 'json'): SaveResult | Ambiguous {
+  upsert(
+    object: ObjectDef,
+    key: FieldDef,
+    value: string,
+    body: Body,
+    flavour: Flavour = 'json',
+  ): SaveResult | Ambiguous {
     const matches = this.ctx.store.findBy(object, key.name, value);
     if (matches.length > 1) return { ambiguous: matches };
     // The key in the URL wins over any copy of it in the body.
@@ -103,7 +116,11 @@ export class Dml {
   }
 
   /** Body → canonical field values: unknown/read-only fields, types, lookups and foreign keys checked. */
-  private prepare(object: ObjectDef, body: Body, flavour: Flavour): { values: Record<string, Value> } | { error: RecordError } {
+  private prepare(
+    object: ObjectDef,
+    body: Body,
+    flavour: Flavour,
+  ): { values: Record<string, Value> } | { error: RecordError } {
     const values: Record<string, Value> = {};
     const readOnly: string[] = [];
     for (const [key, raw] of Object.entries(body)) {
@@ -123,7 +140,8 @@ export class Dml {
       }
       const coerced = flavour === 'csv' ? coerceCsv(def, String(raw)) : coerceJson(def, raw);
       if (!coerced.ok) return { error: coerced.error };
-      const value = def.type === 'reference' && coerced.value !== null ? this.reference(def, String(coerced.value)) : coerced.value;
+      const value =
+        def.type === 'reference' && coerced.value !== null ? this.reference(def, String(coerced.value)) : coerced.value;
       if (typeof value === 'object' && value !== null) return { error: value };
       values[def.name] = value;
     }
@@ -134,13 +152,19 @@ export class Dml {
   /** A lookup value: an id of the right object that exists, stored in its 18-character form. */
   private reference(def: FieldDef, id: string): string | RecordError {
     const target = def.referenceTo ? this.ctx.schema.object(def.referenceTo) : undefined;
-    if (!isIdShaped(id) || (target && id.slice(0, 3) !== target.keyPrefix)) return recordErrors.malformedId(def.label, def.name, id);
+    if (!isIdShaped(id) || (target && id.slice(0, 3) !== target.keyPrefix))
+      return recordErrors.malformedId(def.label, def.name, id);
     const record = this.ctx.store.get(id);
     return record && !record.deleted ? record.id : recordErrors.invalidCrossReference(def.name);
   }
 
   /** `"Contact": {"App_User_Id__c": "u_1"}` → the id of that Contact, or the documented error. */
-  private foreignKey(object: ObjectDef, relationship: FieldDef, raw: Body | null, flavour: Flavour): string | null | RecordError {
+  private foreignKey(
+    object: ObjectDef,
+    relationship: FieldDef,
+    raw: Body | null,
+    flavour: Flavour,
+  ): string | null | RecordError {
     if (raw === null) return null;
     const target = this.ctx.schema.object(relationship.referenceTo ?? '');
     const entries = Object.entries(raw).filter(([k]) => k !== 'attributes');

@@ -24,7 +24,11 @@ export function recordErrorResponse(errors: RecordError[], status = 400): Sandbo
   return { status, body: errors.map((e) => ({ message: e.message, errorCode: e.statusCode, fields: e.fields })) };
 }
 
-const err = (statusCode: string, message: string, fields: string[] = []): RecordError => ({ statusCode, message, fields });
+const err = (statusCode: string, message: string, fields: string[] = []): RecordError => ({
+  statusCode,
+  message,
+  fields,
+});
 
 const WSDL_HINT = 'Please reference your WSDL or the describe call for the appropriate names.';
 
@@ -71,13 +75,17 @@ export const recordErrors = {
   malformedId: (label: string, field: string, value: string) =>
     err('MALFORMED_ID', `${label}: id value of incorrect type: ${value}`, [field]),
   invalidCrossReference: (field: string) => err('INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id', [field]),
-  requiredMissing: (fields: string[]) => err('REQUIRED_FIELD_MISSING', `Required fields are missing: [${fields.join(', ')}]`, fields),
+  requiredMissing: (fields: string[]) =>
+    err('REQUIRED_FIELD_MISSING', `Required fields are missing: [${fields.join(', ')}]`, fields),
   duplicateValue: (field: string, existingId15: string) =>
     err('DUPLICATE_VALUE', `duplicate value found: ${field} duplicates value on record with id: ${existingId15}`),
   foreignKeyNotFound: (value: string, field: string, entity: string) =>
     err('INVALID_FIELD', `Foreign key external ID: ${value} not found for field ${field} in entity ${entity}`),
   foreignKeyAmbiguous: (value: string, field: string, entity: string) =>
-    err('DUPLICATE_EXTERNAL_ID', `Foreign key external ID: ${value} matched more than one record for field ${field} in entity ${entity}`),
+    err(
+      'DUPLICATE_EXTERNAL_ID',
+      `Foreign key external ID: ${value} matched more than one record for field ${field} in entity ${entity}`,
+    ),
   foreignKeyShape: (entity: string) =>
     err('INVALID_FIELD', `More than 1 field provided in an external foreign key reference in entity: ${entity}`),
   foreignKeyNotExternal: (field: string, entity: string) =>

@@ -50,17 +50,20 @@ export function verifyAssertion(assertion: string, settings: JwtSettings): { use
   try {
     const parsedHeader = Header.safeParse(decodeJson(header));
     const parsedClaims = Claims.safeParse(decodeJson(payload));
-    if (!parsedHeader.success || parsedHeader.data.alg !== 'RS256' || !parsedClaims.success) return invalid('invalid assertion');
+    if (!parsedHeader.success || parsedHeader.data.alg !== 'RS256' || !parsedClaims.success)
+      return invalid('invalid assertion');
     claims = parsedClaims.data;
   } catch {
     return invalid('invalid assertion');
   }
-  if (claims.iss !== settings.consumerKey) return { error: 'invalid_client_id', error_description: 'client identifier invalid' };
+  if (claims.iss !== settings.consumerKey)
+    return { error: 'invalid_client_id', error_description: 'client identifier invalid' };
   const key = publicKeyFrom(settings.publicKeyPem);
   const signed = verify('RSA-SHA256', Buffer.from(`${header}.${payload}`), key, Buffer.from(signature, 'base64url'));
   if (!signed) return invalid('invalid assertion');
   const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
-  if (!audiences.some((aud) => settings.audiences.includes(aud.replace(/\/$/, '')))) return invalid('audience is invalid');
+  if (!audiences.some((aud) => settings.audiences.includes(aud.replace(/\/$/, ''))))
+    return invalid('audience is invalid');
   if (claims.exp * 1000 <= settings.now().getTime()) return invalid('expired authorization code');
   if (!settings.usernames.includes(claims.sub)) return invalid("user hasn't approved this consumer");
   return { username: claims.sub };

@@ -59,14 +59,18 @@ export function limitsBody(usage: ApiUsage, bulkBatchesUsed: number, recordCount
  * (401 INVALID_SESSION_ID), the daily budget and the concurrency limit (403 REQUEST_LIMIT_EXCEEDED),
  * then counts the call and holds its slot for the configured service time.
  */
-export function guarded(handler: RouteHandler, deps: { auth: Auth; usage: ApiUsage; random: () => Random }): RouteHandler {
+export function guarded(
+  handler: RouteHandler,
+  deps: { auth: Auth; usage: ApiUsage; random: () => Random },
+): RouteHandler {
   return async (req): Promise<SandboxResponse> => {
     const { auth, usage } = deps;
     const version = req.params.version;
     if (version !== undefined && !/^v\d+\.\d$/.test(version)) return restError(404, 'NOT_FOUND', messages.notFound);
     if (!auth.check(req.headers.authorization)) return restError(401, 'INVALID_SESSION_ID', messages.sessionInvalid);
     if (usage.used >= usage.max) return restError(403, 'REQUEST_LIMIT_EXCEEDED', messages.totalRequests);
-    if (usage.inFlight >= usage.concurrentRequestLimit) return restError(403, 'REQUEST_LIMIT_EXCEEDED', messages.concurrentLongTxn);
+    if (usage.inFlight >= usage.concurrentRequestLimit)
+      return restError(403, 'REQUEST_LIMIT_EXCEEDED', messages.concurrentLongTxn);
     usage.used += 1;
     usage.inFlight += 1;
     try {

@@ -32,7 +32,11 @@ const CustomField = z.object({
 
 const CustomObject = z.object({
   label: z.string(),
-  nameField: z.object({ label: z.string(), type: z.enum(['Text', 'AutoNumber']), displayFormat: z.string().optional() }),
+  nameField: z.object({
+    label: z.string(),
+    type: z.enum(['Text', 'AutoNumber']),
+    displayFormat: z.string().optional(),
+  }),
 });
 
 const parser = new XMLParser({ ignoreAttributes: true, parseTagValue: false, trimValues: true });
@@ -106,7 +110,9 @@ const CUSTOM_PREFIX_CHARS = '123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 export async function loadSchema(metadataDir: string = DEFAULT_METADATA_DIR): Promise<Schema> {
   const schema = new Schema();
   for (const standard of STANDARD_OBJECTS) {
-    schema.add(new ObjectDef(standard.name, standard.label, standard.keyPrefix, [...systemFields(), ...standard.fields]));
+    schema.add(
+      new ObjectDef(standard.name, standard.label, standard.keyPrefix, [...systemFields(), ...standard.fields]),
+    );
   }
   const folders = (await readdir(metadataDir, { withFileTypes: true }))
     .filter((entry) => entry.isDirectory())

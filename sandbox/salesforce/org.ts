@@ -33,7 +33,10 @@ export class SalesforceOrg {
   ) {
     this.store = new RecordStore(schema);
     // Users get ids from their own sequence so that resetting records keeps them stable.
-    this.users = settings.users.map((username, i) => ({ username, id: toId18(`${PREFIX.user}5g00000${String(i + 1).padStart(5, '0')}`) }));
+    this.users = settings.users.map((username, i) => ({
+      username,
+      id: toId18(`${PREFIX.user}5g00000${String(i + 1).padStart(5, '0')}`),
+    }));
     const userId = this.users[0]?.id ?? '';
     this.dml = new Dml({ schema, store: this.store, ids: this.ids, now, userId });
     this.usage = new ApiUsage(settings);

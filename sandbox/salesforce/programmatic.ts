@@ -53,7 +53,8 @@ const pad = (n: number): string => String(n).padStart(6, '0');
 /** Builds the programmatic accessors over an org. */
 export function accessors(org: SalesforceOrg): SalesforceAccessors {
   const view = (values: RecordView): RecordView => ({ ...values });
-  const insert = (object: string, fields: Record<string, unknown>): string => unwrap(org.dml.create(objectOf(org, object), fields));
+  const insert = (object: string, fields: Record<string, unknown>): string =>
+    unwrap(org.dml.create(objectOf(org, object), fields));
   return {
     insert,
     insertMany: (object, rows) => rows.map((row) => insert(object, row)),

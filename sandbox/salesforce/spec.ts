@@ -11,7 +11,8 @@ import { sobjectRoutes } from './routes/sobjects.js';
 
 /** The emulator spec: the OAuth token endpoint plus the guarded REST, collections, SOQL and bulk routes. */
 export function salesforceSpec(org: SalesforceOrg): EmulatorSpec {
-  const wrap = (handler: RouteHandler): RouteHandler => guarded(handler, { auth: org.auth, usage: org.usage, random: () => org.random() });
+  const wrap = (handler: RouteHandler): RouteHandler =>
+    guarded(handler, { auth: org.auth, usage: org.usage, random: () => org.random() });
   const router = new Router().add('POST', '/services/oauth2/token', 'oauth.token', (req) => org.auth.token(req));
   sobjectRoutes(router, org, wrap);
   collectionRoutes(router, org, wrap);

@@ -132,7 +132,10 @@ export class RecordStore {
     for (const def of this.indexedFields(record)) {
       const value = record.values[def.name];
       if (value === null || value === undefined) continue;
-      this.indexes.get(indexKey(record.type, def.name))?.get(normalize(String(value), def.caseSensitive))?.delete(id15(record.id));
+      this.indexes
+        .get(indexKey(record.type, def.name))
+        ?.get(normalize(String(value), def.caseSensitive))
+        ?.delete(id15(record.id));
     }
   }
 }

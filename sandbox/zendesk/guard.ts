@@ -22,7 +22,8 @@ export class ZendeskGuard {
     return (req) => {
       if (!this.authenticated(req)) return unauthorized();
       if (!this.account.take()) return rateLimited(this.account.status().resetSeconds);
-      if (budget === 'incremental' && !this.incremental.take()) return rateLimited(this.incremental.status().resetSeconds);
+      if (budget === 'incremental' && !this.incremental.take())
+        return rateLimited(this.incremental.status().resetSeconds);
       return handler(req);
     };
   }
@@ -58,6 +59,9 @@ export class ZendeskGuard {
     const decoded = Buffer.from(value, 'base64').toString('utf8');
     const separator = decoded.indexOf('/token:');
     if (separator < 0) return false;
-    return decoded.slice(0, separator).toLowerCase() === email.toLowerCase() && decoded.slice(separator + '/token:'.length) === apiToken;
+    return (
+      decoded.slice(0, separator).toLowerCase() === email.toLowerCase() &&
+      decoded.slice(separator + '/token:'.length) === apiToken
+    );
   }
 }

@@ -27,7 +27,12 @@ export function decodeCursor(cursor: string): ExportPosition | undefined {
  * `GET /api/v2/incremental/tickets/cursor.json`: `start_time` for the first request, then
  * `cursor=<after_cursor>` until `end_of_stream`; tickets in change order; 10 requests a minute.
  */
-export function addIncrementalRoutes(router: Router, store: ZendeskStore, guard: ZendeskGuard, config: ZendeskConfig): void {
+export function addIncrementalRoutes(
+  router: Router,
+  store: ZendeskStore,
+  guard: ZendeskGuard,
+  config: ZendeskConfig,
+): void {
   addApiRoute(
     router,
     '/api/v2/incremental/tickets/cursor',
@@ -65,13 +70,22 @@ function exportTickets(req: SandboxRequest, store: ZendeskStore, config: Zendesk
 }
 
 /** Where to read from: the cursor if given (it wins), else `start_time`, refused inside the export lag. */
-function startPosition(req: SandboxRequest, cursor: string | null, horizon: number, lagSeconds: number): ExportPosition | SandboxResponse {
+function startPosition(
+  req: SandboxRequest,
+  cursor: string | null,
+  horizon: number,
+  lagSeconds: number,
+): ExportPosition | SandboxResponse {
   if (cursor !== null) return decodeCursor(cursor) ?? invalidValue(422, 'Invalid cursor');
   const startTime = req.query.get('start_time');
-  if (startTime === null || !/^\d+$/.test(startTime)) return invalidValue(422, 'start_time must be a Unix timestamp in seconds');
+  if (startTime === null || !/^\d+$/.test(startTime))
+    return invalidValue(422, 'start_time must be a Unix timestamp in seconds');
   if (Number(startTime) > horizon) {
     const minutes = Math.max(1, Math.ceil(lagSeconds / 60));
-    return invalidValue(422, `Too recent start_time. Use a start_time older than ${minutes} minute${minutes === 1 ? '' : 's'}`);
+    return invalidValue(
+      422,
+      `Too recent start_time. Use a start_time older than ${minutes} minute${minutes === 1 ? '' : 's'}`,
+    );
   }
   // seq 0 comes before every change, so tickets changed exactly at start_time are included.
   return { updatedAt: Number(startTime), seq: 0 };

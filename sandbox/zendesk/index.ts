@@ -130,7 +130,12 @@ export async function startZendeskEmulator(options: ZendeskEmulatorOptions = {})
       if (notify) {
         const before = toTicketJson(change.before, apiUrl);
         const comment = change.comment && { ...change.comment, author: userJson(change.comment.author_id) };
-        notifier.ticketChanged({ before, after, requester: userJson(after.requester_id), ...(comment ? { comment } : {}) });
+        notifier.ticketChanged({
+          before,
+          after,
+          requester: userJson(after.requester_id),
+          ...(comment ? { comment } : {}),
+        });
       }
       return after;
     },

@@ -57,7 +57,11 @@ export const TicketPatch = z.object({
   tags: z.array(z.string()).optional(),
   external_id: z.string().min(1).nullable().optional(),
   comment: z
-    .object({ body: z.string().min(1), public: z.boolean().default(true), author_id: z.number().int().positive().optional() })
+    .object({
+      body: z.string().min(1),
+      public: z.boolean().default(true),
+      author_id: z.number().int().positive().optional(),
+    })
     .optional(),
 });
 export type TicketPatch = z.input<typeof TicketPatch>;

@@ -88,7 +88,12 @@ export class WebhookNotifier {
     this.nextCommentId = FIRST_COMMENT_ID;
   }
 
-  private sendEvents(target: ZendeskWebhookTarget, ticket: ZendeskTicket, changes: TicketEventChange[], actorId?: number): void {
+  private sendEvents(
+    target: ZendeskWebhookTarget,
+    ticket: ZendeskTicket,
+    changes: TicketEventChange[],
+    actorId?: number,
+  ): void {
     const at = new Date(this.nowMs());
     const sequenceId = `${ticket.id}-${ticket.updated_at}`;
     changes.forEach((change, index) => {

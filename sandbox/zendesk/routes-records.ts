@@ -22,29 +22,56 @@ export function addApiRoute(router: Router, path: string, name: string, handler:
 
 /** Registers show, show_many and search for tickets and users. */
 export function addRecordRoutes(router: Router, store: ZendeskStore, guard: ZendeskGuard): void {
-  addApiRoute(router, '/api/v2/tickets/show_many', 'tickets.show_many', guard.protect((req) => {
-    const ids = idList(req, 'ids');
-    if (ids.length > MAX_SHOW_MANY_IDS) return tooManyIds();
-    const tickets = ids.map((id) => store.ticket(Number(id))).filter((t) => t !== undefined);
-    return { status: 200, body: { tickets: tickets.map((t) => toTicketJson(t, apiBase(req))) } };
-  }));
-  router.add('GET', '/api/v2/tickets/:id', 'tickets.show', guard.protect((req) => {
-    const ticket = store.ticket(recordId(req));
-    return ticket ? { status: 200, body: { ticket: toTicketJson(ticket, apiBase(req)) } } : recordNotFound();
-  }));
+  addApiRoute(
+    router,
+    '/api/v2/tickets/show_many',
+    'tickets.show_many',
+    guard.protect((req) => {
+      const ids = idList(req, 'ids');
+      if (ids.length > MAX_SHOW_MANY_IDS) return tooManyIds();
+      const tickets = ids.map((id) => store.ticket(Number(id))).filter((t) => t !== undefined);
+      return { status: 200, body: { tickets: tickets.map((t) => toTicketJson(t, apiBase(req))) } };
+    }),
+  );
+  router.add(
+    'GET',
+    '/api/v2/tickets/:id',
+    'tickets.show',
+    guard.protect((req) => {
+      const ticket = store.ticket(recordId(req));
+      return ticket ? { status: 200, body: { ticket: toTicketJson(ticket, apiBase(req)) } } : recordNotFound();
+    }),
+  );
 
-  addApiRoute(router, '/api/v2/users/show_many', 'users.show_many', guard.protect((req) => {
-    const byExternalId = req.query.has('external_ids');
-    const keys = idList(req, byExternalId ? 'external_ids' : 'ids');
-    if (keys.length > MAX_SHOW_MANY_IDS) return tooManyIds();
-    const users = keys.map((key) => (byExternalId ? store.userByExternalId(key) : store.user(Number(key)))).filter((u) => u !== undefined);
-    return { status: 200, body: { users: users.map((u) => toUserJson(u, apiBase(req))) } };
-  }));
-  addApiRoute(router, '/api/v2/users/search', 'users.search', guard.protect((req) => searchUsers(req, store)));
-  router.add('GET', '/api/v2/users/:id', 'users.show', guard.protect((req) => {
-    const user = store.user(recordId(req));
-    return user ? { status: 200, body: { user: toUserJson(user, apiBase(req)) } } : recordNotFound();
-  }));
+  addApiRoute(
+    router,
+    '/api/v2/users/show_many',
+    'users.show_many',
+    guard.protect((req) => {
+      const byExternalId = req.query.has('external_ids');
+      const keys = idList(req, byExternalId ? 'external_ids' : 'ids');
+      if (keys.length > MAX_SHOW_MANY_IDS) return tooManyIds();
+      const users = keys
+        .map((key) => (byExternalId ? store.userByExternalId(key) : store.user(Number(key))))
+        .filter((u) => u !== undefined);
+      return { status: 200, body: { users: users.map((u) => toUserJson(u, apiBase(req))) } };
+    }),
+  );
+  addApiRoute(
+    router,
+    '/api/v2/users/search',
+    'users.search',
+    guard.protect((req) => searchUsers(req, store)),
+  );
+  router.add(
+    'GET',
+    '/api/v2/users/:id',
+    'users.show',
+    guard.protect((req) => {
+      const user = store.user(recordId(req));
+      return user ? { status: 200, body: { user: toUserJson(user, apiBase(req)) } } : recordNotFound();
+    }),
+  );
 }
 
 /**
@@ -60,7 +87,10 @@ function searchUsers(req: SandboxRequest, store: ZendeskStore): SandboxResponse 
   else return invalidValue(400, 'Provide a query or an external_id');
 
   const page = Math.max(1, Number(req.query.get('page') ?? 1) || 1);
-  const perPage = Math.min(SEARCH_PAGE_SIZE, Math.max(1, Number(req.query.get('per_page') ?? SEARCH_PAGE_SIZE) || SEARCH_PAGE_SIZE));
+  const perPage = Math.min(
+    SEARCH_PAGE_SIZE,
+    Math.max(1, Number(req.query.get('per_page') ?? SEARCH_PAGE_SIZE) || SEARCH_PAGE_SIZE),
+  );
   const slice = matches.slice((page - 1) * perPage, page * perPage);
   const pageUrl = (n: number): string => {
     const params = new URLSearchParams(req.query);
@@ -88,7 +118,10 @@ function matchQuery(store: ZendeskStore, query: string): UserRecord[] {
 
 function idList(req: SandboxRequest, param: string): string[] {
   const raw = req.query.get(param) ?? '';
-  return raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  return raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
 }
 
 /** The id in `/tickets/{id}` or `/tickets/{id}.json`; NaN (never found) when it is not a number. */

@@ -30,8 +30,36 @@ export interface SeedSummary {
   ticketIds: { first: number; last: number } | null;
 }
 
-const FIRST_NAMES = ['Ada', 'Ben', 'Chloe', 'Dev', 'Elena', 'Farid', 'Grace', 'Hiro', 'Ines', 'Jonas', 'Kemi', 'Liam', 'Mara', 'Noor'];
-const LAST_NAMES = ['Okafor', 'Peters', 'Quinn', 'Rossi', 'Sato', 'Tanaka', 'Usman', 'Varga', 'Weber', 'Xu', 'Young', 'Zhou'];
+const FIRST_NAMES = [
+  'Ada',
+  'Ben',
+  'Chloe',
+  'Dev',
+  'Elena',
+  'Farid',
+  'Grace',
+  'Hiro',
+  'Ines',
+  'Jonas',
+  'Kemi',
+  'Liam',
+  'Mara',
+  'Noor',
+];
+const LAST_NAMES = [
+  'Okafor',
+  'Peters',
+  'Quinn',
+  'Rossi',
+  'Sato',
+  'Tanaka',
+  'Usman',
+  'Varga',
+  'Weber',
+  'Xu',
+  'Young',
+  'Zhou',
+];
 const SUBJECTS = [
   'Cannot log in',
   'Invoice question',
@@ -56,10 +84,34 @@ function pick<T>(random: Random, choices: Weighted<T>): T {
 }
 
 type Weighted<T> = readonly (readonly [T, number])[];
-const STATUSES: Weighted<TicketStatus> = [['new', 0.1], ['open', 0.3], ['pending', 0.15], ['hold', 0.05], ['solved', 0.3], ['closed', 0.1]];
-const PRIORITIES: Weighted<TicketPriority | null> = [[null, 0.2], ['low', 0.2], ['normal', 0.4], ['high', 0.15], ['urgent', 0.05]];
-const TYPES: Weighted<TicketType | null> = [[null, 0.2], ['question', 0.4], ['incident', 0.25], ['problem', 0.05], ['task', 0.1]];
-const CHANNELS: Weighted<string> = [['web', 0.4], ['email', 0.4], ['api', 0.1], ['chat', 0.1]];
+const STATUSES: Weighted<TicketStatus> = [
+  ['new', 0.1],
+  ['open', 0.3],
+  ['pending', 0.15],
+  ['hold', 0.05],
+  ['solved', 0.3],
+  ['closed', 0.1],
+];
+const PRIORITIES: Weighted<TicketPriority | null> = [
+  [null, 0.2],
+  ['low', 0.2],
+  ['normal', 0.4],
+  ['high', 0.15],
+  ['urgent', 0.05],
+];
+const TYPES: Weighted<TicketType | null> = [
+  [null, 0.2],
+  ['question', 0.4],
+  ['incident', 0.25],
+  ['problem', 0.05],
+  ['task', 0.1],
+];
+const CHANNELS: Weighted<string> = [
+  ['web', 0.4],
+  ['email', 0.4],
+  ['api', 0.1],
+  ['chat', 0.1],
+];
 
 /**
  * Adds a reproducible data set to the store: agents, end users (a share with `external_id`) and
@@ -76,7 +128,12 @@ export function seedStore(store: ZendeskStore, input: SeedOptions, defaultSeed: 
 
   const agents = Array.from({ length: options.agents }, (_, i) => {
     const n = offset + i + 1;
-    return store.addUser({ name: `Agent ${n}`, email: `agent${n}@support.example.com`, role: 'agent', created_at: isoSeconds(from) });
+    return store.addUser({
+      name: `Agent ${n}`,
+      email: `agent${n}@support.example.com`,
+      role: 'agent',
+      created_at: isoSeconds(from),
+    });
   });
   let withExternalId = 0;
   const requesters = Array.from({ length: options.users }, (_, i) => {

@@ -114,7 +114,11 @@ export class ZendeskStore {
     this.tickets.set(id, after);
     this.exportOrder = undefined;
     if (!comment) return { before, after };
-    return { before, after, comment: { body: comment.body, public: comment.public, author_id: comment.author_id ?? after.requester_id } };
+    return {
+      before,
+      after,
+      comment: { body: comment.body, public: comment.public, author_id: comment.author_id ?? after.requester_id },
+    };
   }
 
   /** Look-ups by id, by email (case-insensitive, as Zendesk matches emails) and by external id. */
@@ -150,7 +154,8 @@ export class ZendeskStore {
     const out: TicketRecord[] = [];
     for (const ticket of this.exportOrder) {
       if (ticket.updatedAt > until || out.length >= limit) break;
-      const after = ticket.updatedAt > position.updatedAt || (ticket.updatedAt === position.updatedAt && ticket.seq > position.seq);
+      const after =
+        ticket.updatedAt > position.updatedAt || (ticket.updatedAt === position.updatedAt && ticket.seq > position.seq);
       if (after) out.push(ticket);
     }
     return out;

@@ -96,8 +96,15 @@ export function ticketEventDetail(ticket: ZendeskTicket, actorId: number): Ticke
  * Builds the body Zendesk posts for one ticket event. `ticket.created` carries an empty `event`;
  * change events carry `current`/`previous` (or the `comment`) plus `meta.sequence`.
  */
-export function buildTicketEvent(ticket: ZendeskTicket, change: TicketEventChange, options: TicketEventOptions): ZendeskTicketEvent {
-  const sequence = options.sequence ?? { id: digest(`${ticket.id}|${ticket.updated_at}`).slice(0, 32).toUpperCase(), position: 1 };
+export function buildTicketEvent(
+  ticket: ZendeskTicket,
+  change: TicketEventChange,
+  options: TicketEventOptions,
+): ZendeskTicketEvent {
+  const sequence = options.sequence ?? {
+    id: digest(`${ticket.id}|${ticket.updated_at}`).slice(0, 32).toUpperCase(),
+    position: 1,
+  };
   const time = eventTime(options.at);
   return {
     type: `zen:event-type:${change.type}`,

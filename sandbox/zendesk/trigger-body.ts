@@ -40,7 +40,8 @@ const STATUS_LABELS: Record<ZendeskTicket['status'], string> = {
 /** How `{{ticket.via}}` names common channels (unverified beyond these; others are capitalised). */
 const VIA_LABELS: Record<string, string> = { web: 'Web Form', email: 'Mail', api: 'Web Service', chat: 'Chat' };
 
-const capitalise = (value: string | null): string => (value === null ? '' : value.charAt(0).toUpperCase() + value.slice(1));
+const capitalise = (value: string | null): string =>
+  value === null ? '' : value.charAt(0).toUpperCase() + value.slice(1);
 
 /**
  * `*_with_timestamp` placeholders render ISO 8601 to the minute, e.g. `2013-12-12T05:35Z`
@@ -74,7 +75,13 @@ export function placeholderValues(ticket: ZendeskTicket, requester: ZendeskUser)
  * Renders a trigger webhook body: each `{{placeholder}}` becomes its value, JSON-escaped because the
  * template quotes it; unknown placeholders render empty, as Zendesk leaves them.
  */
-export function renderTriggerBody(ticket: ZendeskTicket, requester: ZendeskUser, template: string = TRIGGER_BODY_TEMPLATE): string {
+export function renderTriggerBody(
+  ticket: ZendeskTicket,
+  requester: ZendeskUser,
+  template: string = TRIGGER_BODY_TEMPLATE,
+): string {
   const values = placeholderValues(ticket, requester);
-  return template.replace(/\{\{\s*([\w.]+)\s*\}\}/g, (_, name: string) => JSON.stringify(values[name] ?? '').slice(1, -1));
+  return template.replace(/\{\{\s*([\w.]+)\s*\}\}/g, (_, name: string) =>
+    JSON.stringify(values[name] ?? '').slice(1, -1),
+  );
 }

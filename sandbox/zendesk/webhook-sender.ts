@@ -30,7 +30,9 @@ export interface WebhookResponse {
 export function webhookHeaders(body: string, options: SendWebhookOptions): Record<string, string> {
   const signed = signWebhook(body, options.secret, options.timestamp ?? new Date());
   const stamp = signed['X-Zendesk-Webhook-Signature-Timestamp'];
-  const digest = createHash('sha256').update(stamp + body).digest('hex');
+  const digest = createHash('sha256')
+    .update(stamp + body)
+    .digest('hex');
   const invocationId = options.invocationId ?? BigInt(`0x${digest.slice(0, 12)}`).toString();
   return {
     'Content-Type': 'application/json',
@@ -43,7 +45,11 @@ export function webhookHeaders(body: string, options: SendWebhookOptions): Recor
 }
 
 /** POSTs a body (an object is serialized once, and that exact string is signed) as Zendesk would. */
-export async function sendWebhook(url: string, body: string | object, options: SendWebhookOptions): Promise<WebhookResponse> {
+export async function sendWebhook(
+  url: string,
+  body: string | object,
+  options: SendWebhookOptions,
+): Promise<WebhookResponse> {
   const payload = typeof body === 'string' ? body : JSON.stringify(body);
   const requestHeaders = webhookHeaders(payload, options);
   const response = await fetch(url, {

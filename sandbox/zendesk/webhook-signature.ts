@@ -17,6 +17,8 @@ export function formatSignatureTimestamp(at: Date): string {
  */
 export function signWebhook(body: string, secret: string, timestamp: string | Date): WebhookSignatureHeaders {
   const stamp = typeof timestamp === 'string' ? timestamp : formatSignatureTimestamp(timestamp);
-  const signature = createHmac('sha256', secret).update(stamp + body).digest('base64');
+  const signature = createHmac('sha256', secret)
+    .update(stamp + body)
+    .digest('base64');
   return { 'X-Zendesk-Webhook-Signature': signature, 'X-Zendesk-Webhook-Signature-Timestamp': stamp };
 }

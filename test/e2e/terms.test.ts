@@ -24,14 +24,25 @@ const salesforce = () => harness.sandbox.salesforce!;
 const mixpanel = () => harness.sandbox.mixpanel!;
 const recordOf = (id: string) => salesforce().findByExternalId('Terms_Acceptance__c', 'Acceptance_Id__c', id);
 
-async function post(body: unknown, headers?: Record<string, string>): Promise<{ status: number; json: Record<string, unknown> }> {
+async function post(
+  body: unknown,
+  headers?: Record<string, string>,
+): Promise<{ status: number; json: Record<string, unknown> }> {
   const text = JSON.stringify(body);
-  const response = await fetch(`${harness.hub.url}/webhooks/terms`, { method: 'POST', headers: headers ?? termsSignature(SANDBOX_TERMS_WEBHOOK_SECRET, text), body: text });
+  const response = await fetch(`${harness.hub.url}/webhooks/terms`, {
+    method: 'POST',
+    headers: headers ?? termsSignature(SANDBOX_TERMS_WEBHOOK_SECRET, text),
+    body: text,
+  });
   return { status: response.status, json: (await response.json()) as Record<string, unknown> };
 }
 
 async function settled(): Promise<void> {
-  await eventually(async () => ((await queueDepth(harness.hub, 'SalesforceQueue')) === 0 && (await queueDepth(harness.hub, 'MixpanelQueue')) === 0 ? true : undefined));
+  await eventually(async () =>
+    (await queueDepth(harness.hub, 'SalesforceQueue')) === 0 && (await queueDepth(harness.hub, 'MixpanelQueue')) === 0
+      ? true
+      : undefined,
+  );
 }
 
 describe('terms acceptance → Salesforce evidence → Mixpanel timeline', () => {
@@ -41,7 +52,11 @@ describe('terms acceptance → Salesforce evidence → Mixpanel timeline', () =>
     const answer = await post(body);
 
     expect(answer).toEqual({ status: 202, json: { accepted: 1, acceptanceIds: ['acc-1'] } });
-    const event = await eventually(() => mixpanel().events('u_000001').find((e) => e.event === 'Terms Accepted'));
+    const event = await eventually(() =>
+      mixpanel()
+        .events('u_000001')
+        .find((e) => e.event === 'Terms Accepted'),
+    );
     const contact = salesforce().findByExternalId('Contact', 'App_User_Id__c', 'u_000001');
     const account = salesforce().findByExternalId('Account', 'App_Account_Id__c', 'acc_000001');
     const record = recordOf('acc-1');
@@ -60,9 +75,18 @@ describe('terms acceptance → Salesforce evidence → Mixpanel timeline', () =>
       Account__c: account?.Id,
     });
     expect(String(record?.Accepted_At__c)).toMatch(/^2026-11-20T09:15:00/);
-    expect(event.properties).toMatchObject({ accepted_ip: '2001:db8::7', terms_version: '2026-01', acceptance_id: 'acc-1', salesforce_record_id: record?.Id, time: Date.parse('2026-11-20T09:15:00Z') });
+    expect(event.properties).toMatchObject({
+      accepted_ip: '2001:db8::7',
+      terms_version: '2026-01',
+      acceptance_id: 'acc-1',
+      salesforce_record_id: record?.Id,
+      time: Date.parse('2026-11-20T09:15:00Z'),
+    });
     await eventually(() => mixpanel().profile('u_000001'));
-    expect(mixpanel().profile('u_000001')?.properties).toMatchObject({ terms_version: '2026-01', first_terms_accepted_at: '2026-11-20T09:15:00.000Z' });
+    expect(mixpanel().profile('u_000001')?.properties).toMatchObject({
+      terms_version: '2026-01',
+      first_terms_accepted_at: '2026-11-20T09:15:00.000Z',
+    });
   });
 
   it('keeps one record and one event when the same acceptance is posted twice, and never overwrites the first', async () => {
@@ -75,22 +99,43 @@ describe('terms acceptance → Salesforce evidence → Mixpanel timeline', () =>
     await post({ ...first, user_agent: 'curl/8.0 (a different story)' });
     await settled();
 
-    expect(salesforce().records('Terms_Acceptance__c').filter((record) => record.Acceptance_Id__c === 'acc-2')).toHaveLength(1);
+    expect(
+      salesforce()
+        .records('Terms_Acceptance__c')
+        .filter((record) => record.Acceptance_Id__c === 'acc-2'),
+    ).toHaveLength(1);
     expect(recordOf('acc-2')).toEqual(before);
-    expect(mixpanel().events('u_000002').filter((e) => e.event === 'Terms Accepted')).toHaveLength(1);
+    expect(
+      mixpanel()
+        .events('u_000002')
+        .filter((e) => e.event === 'Terms Accepted'),
+    ).toHaveLength(1);
     const dlq = harness.hub.queues.get('SalesforceDeadLetterQueue')!.url;
-    const { Messages = [] } = await harness.hub.sqs.client.send(new ReceiveMessageCommand({ QueueUrl: dlq, MessageAttributeNames: ['All'], MaxNumberOfMessages: 10 }));
-    expect(Messages.map((message) => message.MessageAttributes?.reason_code?.StringValue)).toEqual(['EVIDENCE_CONFLICT']);
+    const { Messages = [] } = await harness.hub.sqs.client.send(
+      new ReceiveMessageCommand({ QueueUrl: dlq, MessageAttributeNames: ['All'], MaxNumberOfMessages: 10 }),
+    );
+    expect(Messages.map((message) => message.MessageAttributes?.reason_code?.StringValue)).toEqual([
+      'EVIDENCE_CONFLICT',
+    ]);
   });
 
   it('lets the evidence lookup find the record and the event, and flags the record once someone edits it', async () => {
     await post(acceptanceBody(4, { ip: '198.51.100.44' }));
-    await eventually(() => mixpanel().events('u_000004').find((e) => e.event === 'Terms Accepted'));
+    await eventually(() =>
+      mixpanel()
+        .events('u_000004')
+        .find((e) => e.event === 'Terms Accepted'),
+    );
     const noSsm = async () => undefined;
     const env = { ...harness.sandbox.env, MIXPANEL_EXPORT_API_URL: mixpanel().url };
     const salesforceClient = new SalesforceClient(await loadSalesforceConfig(noSsm, env));
     const exportClient = new MixpanelExportClient(await loadMixpanelExportConfig(noSsm, env));
-    const evidence = () => findAcceptances({ salesforce: salesforceClient, mixpanel: exportClient, by: { email: 'user000004@example.com' } });
+    const evidence = () =>
+      findAcceptances({
+        salesforce: salesforceClient,
+        mixpanel: exportClient,
+        by: { email: 'user000004@example.com' },
+      });
 
     const before = await evidence();
     salesforce().update('Terms_Acceptance__c', String(recordOf('acc-4')?.Id), { IP_Address__c: '203.0.113.99' });
@@ -98,7 +143,11 @@ describe('terms acceptance → Salesforce evidence → Mixpanel timeline', () =>
 
     expect(before.verified).toBe(true);
     expect(before.acceptances).toHaveLength(1);
-    expect(before.acceptances[0]).toMatchObject({ ipAddress: '198.51.100.44', hashValid: true, mixpanelEvent: { status: 'found' } });
+    expect(before.acceptances[0]).toMatchObject({
+      ipAddress: '198.51.100.44',
+      hashValid: true,
+      mixpanelEvent: { status: 'found' },
+    });
     expect(after.verified).toBe(false);
     expect(after.acceptances[0]?.verdicts).toContain('EDITED SINCE RECORDED');
   });
@@ -108,7 +157,11 @@ describe('terms acceptance → Salesforce evidence → Mixpanel timeline', () =>
     const signed = termsSignature(SANDBOX_TERMS_WEBHOOK_SECRET, text);
     const stale = termsSignature(SANDBOX_TERMS_WEBHOOK_SECRET, text, String(Math.floor(Date.now() / 1000) - 600));
 
-    const tampered = await fetch(`${harness.hub.url}/webhooks/terms`, { method: 'POST', headers: signed, body: text.replace('203.0.113.7', '198.51.100.1') });
+    const tampered = await fetch(`${harness.hub.url}/webhooks/terms`, {
+      method: 'POST',
+      headers: signed,
+      body: text.replace('203.0.113.7', '198.51.100.1'),
+    });
     const replayed = await fetch(`${harness.hub.url}/webhooks/terms`, { method: 'POST', headers: stale, body: text });
     const invalid = await post(acceptanceBody(3, { ip: 'not-an-ip' }));
 

@@ -1,6 +1,12 @@
 import { jest } from '@jest/globals';
 import { SANDBOX_ZENDESK_WEBHOOK_SECRET } from '../../sandbox/launch.js';
-import { buildTicketEvent, renderTriggerBody, sendWebhook, type ZendeskTicket, type ZendeskUser } from '../../sandbox/zendesk/index.js';
+import {
+  buildTicketEvent,
+  renderTriggerBody,
+  sendWebhook,
+  type ZendeskTicket,
+  type ZendeskUser,
+} from '../../sandbox/zendesk/index.js';
 import { eventually, queueDepth, startHubWithSandbox } from '../support/hub-harness.js';
 
 // Each relay crosses two 5 s batching windows (salesforce, then mixpanel queue), as in Lambda.
@@ -20,13 +26,30 @@ const zendesk = () => harness.sandbox.zendesk!;
 const salesforce = () => harness.sandbox.salesforce!;
 const mixpanel = () => harness.sandbox.mixpanel!;
 const send = (body: string, options: { secret?: string; timestamp?: Date } = {}) =>
-  sendWebhook(webhookUrl(), body, { secret: options.secret ?? SANDBOX_ZENDESK_WEBHOOK_SECRET, ...(options.timestamp ? { timestamp: options.timestamp } : {}) });
+  sendWebhook(webhookUrl(), body, {
+    secret: options.secret ?? SANDBOX_ZENDESK_WEBHOOK_SECRET,
+    ...(options.timestamp ? { timestamp: options.timestamp } : {}),
+  });
 
-function requester(contact: { appUserId: string; email: string } | undefined, overrides: { external_id?: string | null; email?: string } = {}): ZendeskUser {
-  return zendesk().addUser({ name: 'Ann Customer', email: contact?.email ?? `nobody${Date.now()}@example.com`, external_id: contact?.appUserId ?? null, ...overrides });
+function requester(
+  contact: { appUserId: string; email: string } | undefined,
+  overrides: { external_id?: string | null; email?: string } = {},
+): ZendeskUser {
+  return zendesk().addUser({
+    name: 'Ann Customer',
+    email: contact?.email ?? `nobody${Date.now()}@example.com`,
+    external_id: contact?.appUserId ?? null,
+    ...overrides,
+  });
 }
 function ticket(user: ZendeskUser): ZendeskTicket {
-  return zendesk().addTicket({ subject: 'Export to CSV fails', requester_id: user.id, priority: 'high', tags: ['exports', 'billing'], channel: 'email' });
+  return zendesk().addTicket({
+    subject: 'Export to CSV fails',
+    requester_id: user.id,
+    priority: 'high',
+    tags: ['exports', 'billing'],
+    channel: 'email',
+  });
 }
 const caseOf = (ticketId: number) => salesforce().findByExternalId('Case', 'Zendesk_Ticket_Id__c', String(ticketId));
 
@@ -39,10 +62,29 @@ describe('Zendesk ticket → Salesforce Case → Mixpanel timeline', () => {
     const answer = await send(renderTriggerBody(created, user));
 
     expect(answer.status).toBe(202);
-    const event = await eventually(() => mixpanel().events(contact.appUserId).find((e) => e.properties.ticket_id === String(created.id)));
+    const event = await eventually(() =>
+      mixpanel()
+        .events(contact.appUserId)
+        .find((e) => e.properties.ticket_id === String(created.id)),
+    );
     const kase = caseOf(created.id);
-    expect(kase).toMatchObject({ Subject: 'Export to CSV fails', Priority: 'High', Origin: 'Email', ContactId: contact.id });
-    expect(event).toMatchObject({ event: 'Support Ticket Created', properties: { distinct_id: contact.appUserId, status: 'new', priority: 'high', tags: ['exports', 'billing'], salesforce_case_id: kase?.Id, source: 'zendesk' } });
+    expect(kase).toMatchObject({
+      Subject: 'Export to CSV fails',
+      Priority: 'High',
+      Origin: 'Email',
+      ContactId: contact.id,
+    });
+    expect(event).toMatchObject({
+      event: 'Support Ticket Created',
+      properties: {
+        distinct_id: contact.appUserId,
+        status: 'new',
+        priority: 'high',
+        tags: ['exports', 'billing'],
+        salesforce_case_id: kase?.Id,
+        source: 'zendesk',
+      },
+    });
   });
 
   it('keeps one Case and one event when the same webhook arrives three times', async () => {
@@ -54,10 +96,22 @@ describe('Zendesk ticket → Salesforce Case → Mixpanel timeline', () => {
     const answers = await Promise.all([send(body), send(body), send(body)]);
 
     expect(answers.map((answer) => answer.status)).toEqual([202, 202, 202]);
-    await eventually(async () => ((await queueDepth(harness.hub, 'SalesforceQueue')) === 0 && (await queueDepth(harness.hub, 'MixpanelQueue')) === 0 ? true : undefined));
+    await eventually(async () =>
+      (await queueDepth(harness.hub, 'SalesforceQueue')) === 0 && (await queueDepth(harness.hub, 'MixpanelQueue')) === 0
+        ? true
+        : undefined,
+    );
     await eventually(() => (mixpanel().events(contact.appUserId).length > 0 ? true : undefined));
-    expect(salesforce().records('Case').filter((record) => record.Zendesk_Ticket_Id__c === String(created.id))).toHaveLength(1);
-    expect(mixpanel().events(contact.appUserId).filter((e) => e.properties.ticket_id === String(created.id))).toHaveLength(1);
+    expect(
+      salesforce()
+        .records('Case')
+        .filter((record) => record.Zendesk_Ticket_Id__c === String(created.id)),
+    ).toHaveLength(1);
+    expect(
+      mixpanel()
+        .events(contact.appUserId)
+        .filter((e) => e.properties.ticket_id === String(created.id)),
+    ).toHaveLength(1);
   });
 
   it('resolves an event-subscribed webhook requester through Zendesk, and a solved status becomes a Solved event', async () => {
@@ -68,10 +122,14 @@ describe('Zendesk ticket → Salesforce Case → Mixpanel timeline', () => {
     const at = (t: ZendeskTicket) => ({ accountId: zendesk().config.accountId, at: new Date(t.updated_at) });
 
     await send(JSON.stringify(buildTicketEvent(created, { type: 'ticket.created' }, at(created))));
-    await send(JSON.stringify(buildTicketEvent(solved, { type: 'ticket.status_changed', previous: 'new' }, at(solved))));
+    await send(
+      JSON.stringify(buildTicketEvent(solved, { type: 'ticket.status_changed', previous: 'new' }, at(solved))),
+    );
 
     const names = await eventually(() => {
-      const events = mixpanel().events(contact.appUserId).filter((e) => e.properties.ticket_id === String(created.id));
+      const events = mixpanel()
+        .events(contact.appUserId)
+        .filter((e) => e.properties.ticket_id === String(created.id));
       return events.length === 2 ? events.map((e) => e.event).sort() : undefined;
     });
     expect(names).toEqual(['Support Ticket Created', 'Support Ticket Solved']);
@@ -85,7 +143,11 @@ describe('Zendesk ticket → Salesforce Case → Mixpanel timeline', () => {
 
     await send(renderTriggerBody(created, user));
 
-    await eventually(() => mixpanel().events(contact.appUserId).find((e) => e.properties.ticket_id === String(created.id)));
+    await eventually(() =>
+      mixpanel()
+        .events(contact.appUserId)
+        .find((e) => e.properties.ticket_id === String(created.id)),
+    );
     expect(caseOf(created.id)).toMatchObject({ ContactId: contact.id, AccountId: contact.accountId });
   });
 

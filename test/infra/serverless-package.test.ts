@@ -11,14 +11,25 @@ describe('osls package (offline, no AWS credentials)', () => {
   let resources: Record<string, Resource>;
 
   beforeAll(() => {
-    const env: NodeJS.ProcessEnv = { ...process.env, AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_PROFILE: 'switchboard-none', SLS_TELEMETRY_DISABLED: '1' };
-    const run = spawnSync(process.execPath, [join(root, 'node_modules/osls/bin/serverless.js'), 'package', '--stage', 'ci', '--package', out], { cwd: root, env, encoding: 'utf8', timeout: 240_000 });
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      AWS_ACCESS_KEY_ID: '',
+      AWS_SECRET_ACCESS_KEY: '',
+      AWS_PROFILE: 'switchboard-none',
+      SLS_TELEMETRY_DISABLED: '1',
+    };
+    const run = spawnSync(
+      process.execPath,
+      [join(root, 'node_modules/osls/bin/serverless.js'), 'package', '--stage', 'ci', '--package', out],
+      { cwd: root, env, encoding: 'utf8', timeout: 240_000 },
+    );
     if (run.status !== 0) throw new Error(`serverless package failed (${run.status}):\n${run.stdout}\n${run.stderr}`);
     resources = JSON.parse(readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8')).Resources;
   }, 300_000);
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-  const ofType = (type: string): Array<[string, Resource]> => Object.entries(resources).filter(([, resource]) => resource.Type === type);
+  const ofType = (type: string): Array<[string, Resource]> =>
+    Object.entries(resources).filter(([, resource]) => resource.Type === type);
 
   it('bundles one artifact per function', () => {
     const functions = ofType('AWS::Lambda::Function');
@@ -33,7 +44,10 @@ describe('osls package (offline, no AWS credentials)', () => {
     const queues = ofType('AWS::SQS::Queue').map(([name]) => name);
     for (const api of ['Salesforce', 'Mixpanel', 'Zendesk']) {
       expect(queues).toEqual(expect.arrayContaining([`${api}Queue`, `${api}DeadLetterQueue`]));
-      expect(resources[`${api}Queue`]?.Properties.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': [`${api}DeadLetterQueue`, 'Arn'] }, maxReceiveCount: expect.any(Number) });
+      expect(resources[`${api}Queue`]?.Properties.RedrivePolicy).toEqual({
+        deadLetterTargetArn: { 'Fn::GetAtt': [`${api}DeadLetterQueue`, 'Arn'] },
+        maxReceiveCount: expect.any(Number),
+      });
     }
   });
 
@@ -55,7 +69,8 @@ describe('osls package (offline, no AWS credentials)', () => {
   it('alarms on dead letters and on the age of the oldest message of each queue', () => {
     const alarms = ofType('AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties);
     for (const api of ['Salesforce', 'Mixpanel', 'Zendesk']) {
-      const on = (queue: string, metric: string) => alarms.some((alarm) => alarm.MetricName === metric && alarm.Dimensions[0].Value['Fn::GetAtt'][0] === queue);
+      const on = (queue: string, metric: string) =>
+        alarms.some((alarm) => alarm.MetricName === metric && alarm.Dimensions[0].Value['Fn::GetAtt'][0] === queue);
       expect(on(`${api}DeadLetterQueue`, 'ApproximateNumberOfMessagesVisible')).toBe(true);
       expect(on(`${api}Queue`, 'ApproximateAgeOfOldestMessage')).toBe(true);
     }

@@ -6,7 +6,11 @@ describe('parseEnv', () => {
   const shape = { API_URL: z.url(), BATCH: z.coerce.number().int().default(200), NAME: z.string().min(1) };
 
   it('parses and applies defaults', () => {
-    expect(parseEnv(shape, { API_URL: 'https://x.test', NAME: 'hub' })).toEqual({ API_URL: 'https://x.test', BATCH: 200, NAME: 'hub' });
+    expect(parseEnv(shape, { API_URL: 'https://x.test', NAME: 'hub' })).toEqual({
+      API_URL: 'https://x.test',
+      BATCH: 200,
+      NAME: 'hub',
+    });
   });
 
   it('treats an empty variable as unset', () => {

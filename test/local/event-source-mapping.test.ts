@@ -44,7 +44,10 @@ async function send(bodies: string[]): Promise<void> {
   }
 }
 
-function run(handler: SqsLambdaHandler, settings: Partial<{ batchSize: number; window: number; concurrency: number; timeout: number }> = {}): Invocation[] {
+function run(
+  handler: SqsLambdaHandler,
+  settings: Partial<{ batchSize: number; window: number; concurrency: number; timeout: number }> = {},
+): Invocation[] {
   const invocations: Invocation[] = [];
   mapping = new EventSourceMapping({
     functionName: 'test',
@@ -74,9 +77,15 @@ async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 15
 
 async function depth(url: string): Promise<number> {
   const { Attributes } = await sqs.client.send(
-    new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+    new GetQueueAttributesCommand({
+      QueueUrl: url,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
   );
-  return Number(Attributes?.ApproximateNumberOfMessages ?? 0) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
+  return (
+    Number(Attributes?.ApproximateNumberOfMessages ?? 0) +
+    Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0)
+  );
 }
 
 describe('EventSourceMapping keeps the Lambda SQS contract', () => {

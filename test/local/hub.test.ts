@@ -28,7 +28,13 @@ describe('the local hub', () => {
 
   it('relays an intent on the mixpanel queue to the Mixpanel sandbox, once, however often it is sent', async () => {
     const gateway = new SqsQueueGateway(hub.sqs.client);
-    const intent = { type: 'mixpanel.event' as const, event: { event: 'Support Ticket Created', properties: { time: Date.now() - 1000, distinct_id: 'u_hub', $insert_id: 'hub-test-1', source: 'test' } } };
+    const intent = {
+      type: 'mixpanel.event' as const,
+      event: {
+        event: 'Support Ticket Created',
+        properties: { time: Date.now() - 1000, distinct_id: 'u_hub', $insert_id: 'hub-test-1', source: 'test' },
+      },
+    };
 
     await gateway.send(hub.queues.get('MixpanelQueue')!.url, toMixpanelMessages([intent, intent, intent]));
 
@@ -37,18 +43,26 @@ describe('the local hub', () => {
       return held.length > 0 && sandbox.mixpanel!.stats().importedRecords >= 3 ? held : undefined;
     });
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ event: 'Support Ticket Created', properties: { distinct_id: 'u_hub', source: 'test' } });
+    expect(events[0]).toMatchObject({
+      event: 'Support Ticket Created',
+      properties: { distinct_id: 'u_hub', source: 'test' },
+    });
   });
 
   it('dead-letters an intent Mixpanel rejects, with the reason', async () => {
     const gateway = new SqsQueueGateway(hub.sqs.client);
-    const bad = { type: 'mixpanel.event' as const, event: { event: 'Broken', properties: { time: Date.now(), distinct_id: 'undefined', $insert_id: 'hub-test-2' } } };
+    const bad = {
+      type: 'mixpanel.event' as const,
+      event: { event: 'Broken', properties: { time: Date.now(), distinct_id: 'undefined', $insert_id: 'hub-test-2' } },
+    };
 
     await gateway.send(hub.queues.get('MixpanelQueue')!.url, toMixpanelMessages([bad]));
 
     const dlq = hub.queues.get('MixpanelDeadLetterQueue')!.url;
     const message = await until(async () => {
-      const { Messages } = await hub.sqs.client.send(new ReceiveMessageCommand({ QueueUrl: dlq, MessageAttributeNames: ['All'] }));
+      const { Messages } = await hub.sqs.client.send(
+        new ReceiveMessageCommand({ QueueUrl: dlq, MessageAttributeNames: ['All'] }),
+      );
       return Messages?.[0];
     });
     expect(JSON.parse(message.Body ?? '')).toEqual(bad);

@@ -7,7 +7,14 @@ describe('npm start', () => {
   it('serves the hub offline, prints where everything is, and stops cleanly on Ctrl-C', async () => {
     const child = spawn(process.execPath, [resolve(root, 'node_modules/tsx/dist/cli.mjs'), 'local/start.ts'], {
       cwd: root,
-      env: { ...process.env, HUB_PORT: '0', SQS_PORT: '0', SANDBOX_SALESFORCE_PORT: '0', SANDBOX_MIXPANEL_PORT: '0', SANDBOX_ZENDESK_PORT: '0' },
+      env: {
+        ...process.env,
+        HUB_PORT: '0',
+        SQS_PORT: '0',
+        SANDBOX_SALESFORCE_PORT: '0',
+        SANDBOX_MIXPANEL_PORT: '0',
+        SANDBOX_ZENDESK_PORT: '0',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -16,7 +23,8 @@ describe('npm start', () => {
     const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
 
     const deadline = Date.now() + 30_000;
-    while (!output.includes('Ctrl-C stops everything') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    while (!output.includes('Ctrl-C stops everything') && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
     const health = /curl -s (http:\/\/127\.0\.0\.1:\d+)\/health/.exec(output)?.[1];
     const answer = health ? await fetch(`${health}/health`) : undefined;
     child.kill('SIGINT');

@@ -4,7 +4,11 @@ import type { OutgoingMessage, QueueGateway } from '../../lib/clients/queue-gate
 export class FakeQueueGateway implements QueueGateway {
   readonly sent: Array<{ queueUrl: string; messages: OutgoingMessage[] }> = [];
   readonly delayed: Array<{ queueUrl: string; receiptHandle: string; delaySeconds: number }> = [];
-  readonly deadLettered: Array<{ dlqUrl: string; message: OutgoingMessage; reason: { code: string; message: string } }> = [];
+  readonly deadLettered: Array<{
+    dlqUrl: string;
+    message: OutgoingMessage;
+    reason: { code: string; message: string };
+  }> = [];
 
   async send(queueUrl: string, messages: readonly OutgoingMessage[]): Promise<void> {
     this.sent.push({ queueUrl, messages: [...messages] });

@@ -2,12 +2,13 @@ import type { ApiUsage, SalesforceGateway, UpsertOutcome } from '../../lib/clien
 import { PermanentError } from '../../lib/errors.js';
 
 /** Lookups the fake resolves through an external id, by relationship name (standard and custom). */
-const PARENTS: Record<string, { entity: string; field: string; known: (fake: FakeSalesforce) => ReadonlySet<string> }> = {
-  Contact: { entity: 'Contact', field: 'App_User_Id__c', known: (fake) => fake.knownAppUsers },
-  Contact__r: { entity: 'Contact', field: 'App_User_Id__c', known: (fake) => fake.knownAppUsers },
-  Account: { entity: 'Account', field: 'App_Account_Id__c', known: (fake) => fake.knownAppAccounts },
-  Account__r: { entity: 'Account', field: 'App_Account_Id__c', known: (fake) => fake.knownAppAccounts },
-};
+const PARENTS: Record<string, { entity: string; field: string; known: (fake: FakeSalesforce) => ReadonlySet<string> }> =
+  {
+    Contact: { entity: 'Contact', field: 'App_User_Id__c', known: (fake) => fake.knownAppUsers },
+    Contact__r: { entity: 'Contact', field: 'App_User_Id__c', known: (fake) => fake.knownAppUsers },
+    Account: { entity: 'Account', field: 'App_Account_Id__c', known: (fake) => fake.knownAppAccounts },
+    Account__r: { entity: 'Account', field: 'App_Account_Id__c', known: (fake) => fake.knownAppAccounts },
+  };
 
 /** A Salesforce that records what it is asked, upserts by external id and inserts in memory. */
 export class FakeSalesforce implements SalesforceGateway {
@@ -25,7 +26,11 @@ export class FakeSalesforce implements SalesforceGateway {
   uniqueFields: Record<string, string[]> = { Terms_Acceptance__c: ['Acceptance_Id__c'] };
   private nextId = 1;
 
-  async upsert(object: string, field: string, records: ReadonlyArray<Record<string, unknown>>): Promise<UpsertOutcome[]> {
+  async upsert(
+    object: string,
+    field: string,
+    records: ReadonlyArray<Record<string, unknown>>,
+  ): Promise<UpsertOutcome[]> {
     this.upserts.push({ object, field, records: records.map((record) => ({ ...record })) });
     return records.map((record) => {
       const missing = this.missingParent(record, ['Contact']);
@@ -48,7 +53,10 @@ export class FakeSalesforce implements SalesforceGateway {
         if (value === undefined || value === null || value === '') continue;
         const holder = this.recordsOf(object).find((stored) => stored[field] === value);
         if (holder) {
-          return new PermanentError(`Salesforce rejected the record: DUPLICATE_VALUE: duplicate value found: ${field} duplicates value on record with id: ${String(holder.Id).slice(0, 15)}`, { code: 'DUPLICATE_VALUE' });
+          return new PermanentError(
+            `Salesforce rejected the record: DUPLICATE_VALUE: duplicate value found: ${field} duplicates value on record with id: ${String(holder.Id).slice(0, 15)}`,
+            { code: 'DUPLICATE_VALUE' },
+          );
         }
       }
       const id = this.newId('a01');
@@ -58,7 +66,12 @@ export class FakeSalesforce implements SalesforceGateway {
   }
 
   /** Contacts come from `contacts`; any other object from the records upserted or inserted here. */
-  async queryWhereIn<T extends Record<string, unknown>>(object: string, fields: readonly string[], field: string, values: readonly string[]): Promise<T[]> {
+  async queryWhereIn<T extends Record<string, unknown>>(
+    object: string,
+    fields: readonly string[],
+    field: string,
+    values: readonly string[],
+  ): Promise<T[]> {
     this.queries.push({ object, field, values: [...values] });
     if (object !== 'Contact') {
       const wanted = new Set(values);
@@ -83,7 +96,10 @@ export class FakeSalesforce implements SalesforceGateway {
       const value = (record[relationship] as Record<string, unknown> | null | undefined)?.[parent?.field ?? ''];
       if (!parent || value === undefined || value === null || value === '') continue;
       if (!parent.known(this).has(String(value))) {
-        return new PermanentError(`Foreign key external ID: ${String(value)} not found for field ${parent.field} in entity ${parent.entity}`, { code: 'INVALID_FIELD' });
+        return new PermanentError(
+          `Foreign key external ID: ${String(value)} not found for field ${parent.field} in entity ${parent.entity}`,
+          { code: 'INVALID_FIELD' },
+        );
       }
     }
     return undefined;

@@ -6,9 +6,20 @@ import { SANDBOX_TERMS_WEBHOOK_SECRET, startSandbox, type Sandbox } from '../../
 const root = resolve(import.meta.dirname, '../..');
 
 /** The whole hub on loopback over the three emulators, quiet, as `npm start` runs it. */
-export async function startHubWithSandbox(env: Record<string, string> = {}): Promise<{ hub: RunningHub; sandbox: Sandbox; stop(): Promise<void> }> {
+export async function startHubWithSandbox(
+  env: Record<string, string> = {},
+): Promise<{ hub: RunningHub; sandbox: Sandbox; stop(): Promise<void> }> {
   const sandbox = await startSandbox();
-  const hub = await startHub({ root, env: { ...sandbox.env, TERMS_WEBHOOK_SECRET: SANDBOX_TERMS_WEBHOOK_SECRET, POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'SILENT', ...env } });
+  const hub = await startHub({
+    root,
+    env: {
+      ...sandbox.env,
+      TERMS_WEBHOOK_SECRET: SANDBOX_TERMS_WEBHOOK_SECRET,
+      POWERTOOLS_METRICS_DISABLED: 'true',
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+      ...env,
+    },
+  });
   return {
     hub,
     sandbox,
@@ -20,7 +31,10 @@ export async function startHubWithSandbox(env: Record<string, string> = {}): Pro
 }
 
 /** Polls until `probe` returns a value (not undefined), or fails after `timeoutMs`. */
-export async function eventually<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+export async function eventually<T>(
+  probe: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -33,7 +47,13 @@ export async function eventually<T>(probe: () => T | undefined | Promise<T | und
 /** Messages on a queue, visible or in flight. */
 export async function queueDepth(hub: RunningHub, logicalId: string): Promise<number> {
   const { Attributes } = await hub.sqs.client.send(
-    new GetQueueAttributesCommand({ QueueUrl: hub.queues.get(logicalId)!.url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+    new GetQueueAttributesCommand({
+      QueueUrl: hub.queues.get(logicalId)!.url,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
   );
-  return Number(Attributes?.ApproximateNumberOfMessages ?? 0) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
+  return (
+    Number(Attributes?.ApproximateNumberOfMessages ?? 0) +
+    Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0)
+  );
 }

@@ -18,6 +18,14 @@ export function acceptanceBody(n: number, overrides: Record<string, unknown> = {
 }
 
 /** Headers of the hub's terms webhook scheme: base64 HMAC-SHA256 of timestamp + body. */
-export function termsSignature(secret: string, body: string, timestamp = String(Math.floor(Date.now() / 1000))): Record<string, string> {
-  return { 'content-type': 'application/json', 'x-switchboard-timestamp': timestamp, 'x-switchboard-signature': hmacSignature(secret, timestamp, body) };
+export function termsSignature(
+  secret: string,
+  body: string,
+  timestamp = String(Math.floor(Date.now() / 1000)),
+): Record<string, string> {
+  return {
+    'content-type': 'application/json',
+    'x-switchboard-timestamp': timestamp,
+    'x-switchboard-signature': hmacSignature(secret, timestamp, body),
+  };
 }

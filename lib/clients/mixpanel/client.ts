@@ -36,31 +36,51 @@ export class MixpanelClient implements MixpanelGateway {
   ) {}
 
   async importEvents(events: readonly MixpanelEvent[]): Promise<ItemResult[]> {
-    return this.inChunks(events, MixpanelEvent, (event) => event, (body) => this.sendImport(body));
+    return this.inChunks(
+      events,
+      MixpanelEvent,
+      (event) => event,
+      (body) => this.sendImport(body),
+    );
   }
 
   async updateProfiles(updates: readonly ProfileUpdate[]): Promise<ItemResult[]> {
-    return this.inChunks(updates, ProfileUpdate, (update) => ({
-      $token: this.config.projectToken,
-      $distinct_id: update.distinctId,
-      $ignore_time: update.ignoreTime,
-      [update.operation]: update.operation === '$delete' ? '' : update.values,
-    }), (body) => this.sendUpdates('/engage', body));
+    return this.inChunks(
+      updates,
+      ProfileUpdate,
+      (update) => ({
+        $token: this.config.projectToken,
+        $distinct_id: update.distinctId,
+        $ignore_time: update.ignoreTime,
+        [update.operation]: update.operation === '$delete' ? '' : update.values,
+      }),
+      (body) => this.sendUpdates('/engage', body),
+    );
   }
 
   async updateGroups(updates: readonly GroupUpdate[]): Promise<ItemResult[]> {
-    return this.inChunks(updates, GroupUpdate, (update) => ({
-      $token: this.config.projectToken,
-      $group_key: update.groupKey,
-      $group_id: update.groupId,
-      [update.operation]: update.operation === '$delete' ? '' : update.values,
-    }), (body) => this.sendUpdates('/groups', body));
+    return this.inChunks(
+      updates,
+      GroupUpdate,
+      (update) => ({
+        $token: this.config.projectToken,
+        $group_key: update.groupKey,
+        $group_id: update.groupId,
+        [update.operation]: update.operation === '$delete' ? '' : update.values,
+      }),
+      (body) => this.sendUpdates('/groups', body),
+    );
   }
 
   /** Validates each item, sends the valid ones in chunks, and maps every outcome back to its input position. */
   private async inChunks<T>(
     items: readonly T[],
-    schema: { safeParse(value: unknown): { success: boolean; error?: { issues: Array<{ path: PropertyKey[]; message: string }> } } },
+    schema: {
+      safeParse(value: unknown): {
+        success: boolean;
+        error?: { issues: Array<{ path: PropertyKey[]; message: string }> };
+      };
+    },
     toWire: (item: T) => unknown,
     send: (records: unknown[]) => Promise<ItemResult[]>,
   ): Promise<ItemResult[]> {
@@ -70,12 +90,18 @@ export class MixpanelClient implements MixpanelGateway {
       const parsed = schema.safeParse(item);
       if (!parsed.success) {
         const issue = parsed.error?.issues[0];
-        results[position] = new PermanentError(`Invalid Mixpanel record: ${issue?.path.map(String).join('.')}: ${issue?.message}`, { code: 'INVALID_RECORD' });
+        results[position] = new PermanentError(
+          `Invalid Mixpanel record: ${issue?.path.map(String).join('.')}: ${issue?.message}`,
+          { code: 'INVALID_RECORD' },
+        );
         return;
       }
       const wire = toWire(item);
       const bytes = Buffer.byteLength(JSON.stringify(wire));
-      if (bytes > MAX_EVENT_BYTES) results[position] = new PermanentError(`Mixpanel record of ${bytes} bytes exceeds 1 MB`, { code: 'RECORD_TOO_LARGE' });
+      if (bytes > MAX_EVENT_BYTES)
+        results[position] = new PermanentError(`Mixpanel record of ${bytes} bytes exceeds 1 MB`, {
+          code: 'RECORD_TOO_LARGE',
+        });
       else valid.push({ position, wire, bytes });
     });
     for (const chunk of chunkBy(valid, MIXPANEL_BATCH_RECORDS, MIXPANEL_BATCH_BYTES, (entry) => entry.bytes)) {
@@ -99,12 +125,20 @@ export class MixpanelClient implements MixpanelGateway {
     if (response.status === 200) return records.map(() => undefined);
     if (response.status === 400) {
       const failed = (body as { failed_records?: FailedRecord[] } | undefined)?.failed_records;
-      if (!failed) return records.map(() => new PermanentError(`Mixpanel refused the batch: ${describe(body)}`, { code: 'MIXPANEL_REJECTED' }));
+      if (!failed)
+        return records.map(
+          () => new PermanentError(`Mixpanel refused the batch: ${describe(body)}`, { code: 'MIXPANEL_REJECTED' }),
+        );
       // Valid records of a 400 were imported; only the listed ones failed.
       const byIndex = new Map(failed.map((record) => [record.index, record]));
       return records.map((_, i) => {
         const record = byIndex.get(i);
-        return record ? new PermanentError(`Mixpanel rejected the event: ${record.field ?? 'record'}: ${record.message ?? 'invalid'}`, { code: 'MIXPANEL_INVALID_EVENT' }) : undefined;
+        return record
+          ? new PermanentError(
+              `Mixpanel rejected the event: ${record.field ?? 'record'}: ${record.message ?? 'invalid'}`,
+              { code: 'MIXPANEL_INVALID_EVENT' },
+            )
+          : undefined;
       });
     }
     throw classify(response, body);
@@ -116,9 +150,18 @@ export class MixpanelClient implements MixpanelGateway {
     if (response.status === 200) {
       const verbose = body as { status?: number; error?: string | null } | undefined;
       if (verbose?.status === 1) return records.map(() => undefined);
-      return records.map(() => new PermanentError(`Mixpanel ${path} refused the batch: ${verbose?.error ?? describe(body)}`, { code: 'MIXPANEL_REJECTED' }));
+      return records.map(
+        () =>
+          new PermanentError(`Mixpanel ${path} refused the batch: ${verbose?.error ?? describe(body)}`, {
+            code: 'MIXPANEL_REJECTED',
+          }),
+      );
     }
-    if (response.status === 400) return records.map(() => new PermanentError(`Mixpanel ${path} refused the batch: ${describe(body)}`, { code: 'MIXPANEL_REJECTED' }));
+    if (response.status === 400)
+      return records.map(
+        () =>
+          new PermanentError(`Mixpanel ${path} refused the batch: ${describe(body)}`, { code: 'MIXPANEL_REJECTED' }),
+      );
     throw classify(response, body);
   }
 
@@ -127,7 +170,12 @@ export class MixpanelClient implements MixpanelGateway {
     try {
       return await this.fetchImpl(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json', authorization: `Basic ${auth}`, ...headers },
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json',
+          authorization: `Basic ${auth}`,
+          ...headers,
+        },
         body,
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });
@@ -142,7 +190,10 @@ function classify(response: Response, body: unknown): Error {
   const retryAfter = Number(response.headers.get('retry-after'));
   const message = `Mixpanel answered ${response.status}: ${describe(body)}`;
   if (response.status === 429 || response.status >= 500 || response.status === 401 || response.status === 403) {
-    return new RetryableError(message, Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterSeconds: retryAfter } : {});
+    return new RetryableError(
+      message,
+      Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterSeconds: retryAfter } : {},
+    );
   }
   return new PermanentError(message, { code: `MIXPANEL_${response.status}` });
 }
@@ -158,5 +209,5 @@ async function readJson(response: Response): Promise<unknown> {
 
 function describe(body: unknown): string {
   if (body && typeof body === 'object' && 'error' in body) return String((body as { error: unknown }).error);
-  return typeof body === 'string' ? body.slice(0, 200) : JSON.stringify(body)?.slice(0, 200) ?? '';
+  return typeof body === 'string' ? body.slice(0, 200) : (JSON.stringify(body)?.slice(0, 200) ?? '');
 }

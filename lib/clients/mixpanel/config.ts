@@ -19,11 +19,12 @@ const withoutTrailingSlash = (url: string): string => url.replace(/\/+$/, '');
 
 /** Mixpanel settings: the EU residency URL is `https://api-eu.mixpanel.com`. */
 export async function loadMixpanelConfig(readParameter: ParameterReader, env = process.env): Promise<MixpanelConfig> {
-  const settings = parseEnv(
-    { MIXPANEL_API_URL: z.url().default('https://api.mixpanel.com'), ...projectSettings },
+  const settings = parseEnv({ MIXPANEL_API_URL: z.url().default('https://api.mixpanel.com'), ...projectSettings }, env);
+  const secrets = await resolveSecrets(
+    ['MIXPANEL_SERVICE_ACCOUNT_SECRET', 'MIXPANEL_PROJECT_TOKEN'],
+    readParameter,
     env,
   );
-  const secrets = await resolveSecrets(['MIXPANEL_SERVICE_ACCOUNT_SECRET', 'MIXPANEL_PROJECT_TOKEN'], readParameter, env);
   return {
     apiUrl: withoutTrailingSlash(settings.MIXPANEL_API_URL),
     projectId: settings.MIXPANEL_PROJECT_ID,
@@ -46,7 +47,10 @@ export interface MixpanelExportConfig {
  * Export settings from the same variables as `loadMixpanelConfig` plus `MIXPANEL_EXPORT_API_URL`;
  * the project token is not needed to read.
  */
-export async function loadMixpanelExportConfig(readParameter: ParameterReader, env = process.env): Promise<MixpanelExportConfig> {
+export async function loadMixpanelExportConfig(
+  readParameter: ParameterReader,
+  env = process.env,
+): Promise<MixpanelExportConfig> {
   const settings = parseEnv(
     { MIXPANEL_EXPORT_API_URL: z.url().default('https://data.mixpanel.com'), ...projectSettings },
     env,

@@ -60,7 +60,10 @@ export class MixpanelExportClient implements MixpanelExportReader {
     let body: string;
     try {
       // fetch asks for gzip and inflates it; the export is gzipped above 1,400 bytes.
-      response = await this.fetchImpl(url, { headers: { authorization: `Basic ${auth}`, accept: 'text/plain' }, signal: AbortSignal.timeout(this.timeoutMs) });
+      response = await this.fetchImpl(url, {
+        headers: { authorization: `Basic ${auth}`, accept: 'text/plain' },
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
       body = await response.text();
     } catch (error) {
       throw new RetryableError(`Mixpanel export did not answer: ${(error as Error).message}`, { cause: error });
@@ -70,14 +73,29 @@ export class MixpanelExportClient implements MixpanelExportReader {
   }
 
   private urlFor(query: ExportQuery): string {
-    for (const [name, value] of [['fromDate', query.fromDate], ['toDate', query.toDate]] as const) {
-      if (!DATE.test(value)) throw new PermanentError(`Mixpanel export ${name} must be YYYY-MM-DD, got ${JSON.stringify(value)}`, { code: 'INVALID_QUERY' });
+    for (const [name, value] of [
+      ['fromDate', query.fromDate],
+      ['toDate', query.toDate],
+    ] as const) {
+      if (!DATE.test(value))
+        throw new PermanentError(`Mixpanel export ${name} must be YYYY-MM-DD, got ${JSON.stringify(value)}`, {
+          code: 'INVALID_QUERY',
+        });
     }
-    if (query.fromDate > query.toDate) throw new PermanentError(`Mixpanel export fromDate ${query.fromDate} is after toDate ${query.toDate}`, { code: 'INVALID_QUERY' });
+    if (query.fromDate > query.toDate)
+      throw new PermanentError(`Mixpanel export fromDate ${query.fromDate} is after toDate ${query.toDate}`, {
+        code: 'INVALID_QUERY',
+      });
     if (query.limit !== undefined && !(Number.isInteger(query.limit) && query.limit >= 1 && query.limit <= MAX_LIMIT)) {
-      throw new PermanentError(`Mixpanel export limit must be an integer from 1 to ${MAX_LIMIT}`, { code: 'INVALID_QUERY' });
+      throw new PermanentError(`Mixpanel export limit must be an integer from 1 to ${MAX_LIMIT}`, {
+        code: 'INVALID_QUERY',
+      });
     }
-    const params = new URLSearchParams({ project_id: this.config.projectId, from_date: query.fromDate, to_date: query.toDate });
+    const params = new URLSearchParams({
+      project_id: this.config.projectId,
+      from_date: query.fromDate,
+      to_date: query.toDate,
+    });
     if (query.events) params.set('event', JSON.stringify(query.events));
     if (query.where) params.set('where', query.where);
     if (query.limit !== undefined) params.set('limit', String(query.limit));
@@ -97,7 +115,10 @@ function parseJsonl(body: string): ExportedEvent[] {
       parsed = undefined;
     }
     const event = ExportedEvent.safeParse(parsed);
-    if (!event.success) throw new RetryableError(`Mixpanel export line ${index + 1} is not an event (incomplete answer?): ${line.slice(0, 120)}`);
+    if (!event.success)
+      throw new RetryableError(
+        `Mixpanel export line ${index + 1} is not an event (incomplete answer?): ${line.slice(0, 120)}`,
+      );
     events.push(event.data);
   });
   return events;
@@ -108,7 +129,10 @@ function classify(response: Response, body: string): Error {
   const message = `Mixpanel export answered ${response.status}: ${describe(body)}`;
   if (response.status === 429 || response.status === 408 || response.status >= 500) {
     const retryAfter = Number(response.headers.get('retry-after'));
-    return new RetryableError(message, Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterSeconds: retryAfter } : {});
+    return new RetryableError(
+      message,
+      Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterSeconds: retryAfter } : {},
+    );
   }
   return new PermanentError(message, { code: `MIXPANEL_EXPORT_${response.status}` });
 }

@@ -6,5 +6,8 @@ import { createHash } from 'node:crypto';
  * keeps one event.
  */
 export function insertId(...keyParts: ReadonlyArray<string | number | null>): string {
-  return createHash('sha256').update(keyParts.map((part) => String(part ?? '')).join('\u001f')).digest('hex').slice(0, 32);
+  return createHash('sha256')
+    .update(keyParts.map((part) => String(part ?? '')).join('\u001f'))
+    .digest('hex')
+    .slice(0, 32);
 }

@@ -21,7 +21,10 @@ export function toMixpanelMessages(intents: readonly MixpanelIntent[]): Outgoing
  * Sends a batch of mixed intents with one call per kind and chunk (events to `/import`,
  * profiles to `/engage`, groups to `/groups`); results come back in input order.
  */
-export async function sendMixpanelIntents(gateway: MixpanelGateway, intents: readonly z.output<typeof MixpanelIntent>[]): Promise<ItemResult[]> {
+export async function sendMixpanelIntents(
+  gateway: MixpanelGateway,
+  intents: readonly z.output<typeof MixpanelIntent>[],
+): Promise<ItemResult[]> {
   const results: ItemResult[] = new Array<ItemResult>(intents.length).fill(undefined);
   const positions = { event: [] as number[], profile: [] as number[], group: [] as number[] };
   const events: MixpanelEvent[] = [];
@@ -39,7 +42,8 @@ export async function sendMixpanelIntents(gateway: MixpanelGateway, intents: rea
       groups.push(intent.update);
     }
   });
-  const place = (at: number[], outcomes: ItemResult[]): void => at.forEach((position, i) => (results[position] = outcomes[i]));
+  const place = (at: number[], outcomes: ItemResult[]): void =>
+    at.forEach((position, i) => (results[position] = outcomes[i]));
   if (events.length) place(positions.event, await gateway.importEvents(events));
   if (profiles.length) place(positions.profile, await gateway.updateProfiles(profiles));
   if (groups.length) place(positions.group, await gateway.updateGroups(groups));

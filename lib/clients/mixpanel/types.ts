@@ -16,7 +16,16 @@ export const MixpanelEvent = z.object({
 });
 export type MixpanelEvent = z.infer<typeof MixpanelEvent>;
 
-export const PROFILE_OPERATIONS = ['$set', '$set_once', '$add', '$union', '$append', '$remove', '$unset', '$delete'] as const;
+export const PROFILE_OPERATIONS = [
+  '$set',
+  '$set_once',
+  '$add',
+  '$union',
+  '$append',
+  '$remove',
+  '$unset',
+  '$delete',
+] as const;
 export type ProfileOperation = (typeof PROFILE_OPERATIONS)[number];
 
 /** One `/engage` update: a user profile, one operation. */

@@ -15,7 +15,14 @@ export function isOverBudget(usage: ApiUsage | undefined, percent: number): bool
  * `RetryableError` with `retryAfterSeconds` when usage is at or above the guard, so the message
  * goes back to the queue and the sync runs later.
  */
-export function deferIfOverBudget(usage: ApiUsage | undefined, percent: number, retryAfterSeconds = BUDGET_DEFER_SECONDS): void {
+export function deferIfOverBudget(
+  usage: ApiUsage | undefined,
+  percent: number,
+  retryAfterSeconds = BUDGET_DEFER_SECONDS,
+): void {
   if (!isOverBudget(usage, percent)) return;
-  throw new RetryableError(`Salesforce API usage ${usage?.used}/${usage?.max} is at or above the ${percent} % budget guard; deferring`, { retryAfterSeconds });
+  throw new RetryableError(
+    `Salesforce API usage ${usage?.used}/${usage?.max} is at or above the ${percent} % budget guard; deferring`,
+    { retryAfterSeconds },
+  );
 }

@@ -60,14 +60,27 @@ export class SalesforceClient implements SalesforceGateway {
     return this.session.apiUsage();
   }
 
-  async upsert(object: string, externalIdField: string, records: ReadonlyArray<Record<string, unknown>>): Promise<UpsertOutcome[]> {
+  async upsert(
+    object: string,
+    externalIdField: string,
+    records: ReadonlyArray<Record<string, unknown>>,
+  ): Promise<UpsertOutcome[]> {
     try {
       assertApiName(object, 'object');
       assertApiName(externalIdField, 'external id field');
     } catch (error) {
       return new Array<UpsertOutcome>(records.length).fill(error as PermanentError);
     }
-    return this.write({ object, method: 'PATCH', url: `/composite/sobjects/${object}/${externalIdField}`, externalIdField, createdByDefault: false }, records);
+    return this.write(
+      {
+        object,
+        method: 'PATCH',
+        url: `/composite/sobjects/${object}/${externalIdField}`,
+        externalIdField,
+        createdByDefault: false,
+      },
+      records,
+    );
   }
 
   async insert(object: string, records: ReadonlyArray<Record<string, unknown>>): Promise<UpsertOutcome[]> {
@@ -80,7 +93,10 @@ export class SalesforceClient implements SalesforceGateway {
   }
 
   /** Checks and serialises each record, sends them in sequential calls of ≤ 200 and maps every result back to its position. */
-  private async write(write: CollectionWrite, records: ReadonlyArray<Record<string, unknown>>): Promise<UpsertOutcome[]> {
+  private async write(
+    write: CollectionWrite,
+    records: ReadonlyArray<Record<string, unknown>>,
+  ): Promise<UpsertOutcome[]> {
     const { object, externalIdField } = write;
     const outcomes = new Array<UpsertOutcome>(records.length);
     const sendable: Pending[] = [];
@@ -89,16 +105,26 @@ export class SalesforceClient implements SalesforceGateway {
       if (externalIdField !== undefined) {
         const value = record[externalIdField];
         if (value === undefined || value === null || value === '') {
-          outcomes[position] = new PermanentError(`${object}.${externalIdField} is missing: an upsert needs the external id`, { code: 'MISSING_ARGUMENT' });
+          outcomes[position] = new PermanentError(
+            `${object}.${externalIdField} is missing: an upsert needs the external id`,
+            { code: 'MISSING_ARGUMENT' },
+          );
           return;
         }
         key = String(value);
       }
       try {
         const { attributes: _ignored, ...fields } = record;
-        sendable.push({ position, ...(key !== undefined ? { key } : {}), json: JSON.stringify({ attributes: { type: object }, ...fields }) });
+        sendable.push({
+          position,
+          ...(key !== undefined ? { key } : {}),
+          json: JSON.stringify({ attributes: { type: object }, ...fields }),
+        });
       } catch (error) {
-        outcomes[position] = new PermanentError(`The ${object} record cannot be sent as JSON: ${(error as Error).message}`, { code: 'INVALID_RECORD', cause: error });
+        outcomes[position] = new PermanentError(
+          `The ${object} record cannot be sent as JSON: ${(error as Error).message}`,
+          { code: 'INVALID_RECORD', cause: error },
+        );
       }
     });
     let stop: Error | undefined;
@@ -115,7 +141,10 @@ export class SalesforceClient implements SalesforceGateway {
           body: `{"allOrNone":false,"records":[${chunk.map((entry) => entry.json).join(',')}]}`,
         });
         chunk.forEach((entry, i) => {
-          outcomes[entry.position] = toOutcome(Array.isArray(results) ? (results[i] as SaveResult | undefined) : undefined, write.createdByDefault);
+          outcomes[entry.position] = toOutcome(
+            Array.isArray(results) ? (results[i] as SaveResult | undefined) : undefined,
+            write.createdByDefault,
+          );
         });
       } catch (error) {
         // A whole-call failure fails this chunk only, unless nothing sent now could succeed.
@@ -127,7 +156,12 @@ export class SalesforceClient implements SalesforceGateway {
     return outcomes;
   }
 
-  async queryWhereIn<T extends Record<string, unknown>>(object: string, fields: readonly string[], field: string, values: readonly string[]): Promise<T[]> {
+  async queryWhereIn<T extends Record<string, unknown>>(
+    object: string,
+    fields: readonly string[],
+    field: string,
+    values: readonly string[],
+  ): Promise<T[]> {
     assertApiName(object, 'object');
     assertApiName(field, 'field');
     fields.forEach((name) => assertApiName(name, 'field'));
@@ -135,8 +169,16 @@ export class SalesforceClient implements SalesforceGateway {
     if (literals.length === 0 || fields.length === 0) return [];
     const select = `SELECT ${[...new Set(fields)].join(', ')} FROM ${object} WHERE ${field} IN `;
     const rows: T[] = [];
-    for (const chunk of chunkBy(literals, SALESFORCE_COLLECTION_SIZE, MAX_IN_LIST_URI_BYTES, (literal) => encodeURIComponent(`${literal}, `).length)) {
-      let page = await this.session.request<QueryPage>({ method: 'GET', url: `/query?q=${encodeURIComponent(`${select}(${chunk.join(', ')})`)}` });
+    for (const chunk of chunkBy(
+      literals,
+      SALESFORCE_COLLECTION_SIZE,
+      MAX_IN_LIST_URI_BYTES,
+      (literal) => encodeURIComponent(`${literal}, `).length,
+    )) {
+      let page = await this.session.request<QueryPage>({
+        method: 'GET',
+        url: `/query?q=${encodeURIComponent(`${select}(${chunk.join(', ')})`)}`,
+      });
       rows.push(...page.records.map((record) => withoutAttributes(record) as T));
       while (!page.done && page.nextRecordsUrl) {
         page = await this.session.request<QueryPage>({ method: 'GET', url: page.nextRecordsUrl });
@@ -176,9 +218,14 @@ function toOutcome(result: SaveResult | undefined, createdByDefault: boolean): U
   if (!result) return new RetryableError('Salesforce returned no result for this record');
   if (result.success && result.id) return { id: result.id, created: result.created ?? createdByDefault };
   const errors = result.errors ?? [];
-  const describe = errors.map((e) => `${e.statusCode}: ${e.message}${e.fields?.length ? ` [${e.fields.join(', ')}]` : ''}`).join('; ');
-  if (errors.some((e) => e.statusCode === 'UNABLE_TO_LOCK_ROW')) return new RetryableError(`Salesforce could not lock the record: ${describe}`);
-  return new PermanentError(`Salesforce rejected the record: ${describe || 'no reason given'}`, { code: errors[0]?.statusCode ?? 'SALESFORCE_REJECTED' });
+  const describe = errors
+    .map((e) => `${e.statusCode}: ${e.message}${e.fields?.length ? ` [${e.fields.join(', ')}]` : ''}`)
+    .join('; ');
+  if (errors.some((e) => e.statusCode === 'UNABLE_TO_LOCK_ROW'))
+    return new RetryableError(`Salesforce could not lock the record: ${describe}`);
+  return new PermanentError(`Salesforce rejected the record: ${describe || 'no reason given'}`, {
+    code: errors[0]?.statusCode ?? 'SALESFORCE_REJECTED',
+  });
 }
 
 /** A query row without the `attributes` Salesforce adds to every record (and to nested parents). */
@@ -186,7 +233,10 @@ function withoutAttributes(value: Record<string, unknown>): Record<string, unkno
   const row: Record<string, unknown> = {};
   for (const [key, field] of Object.entries(value)) {
     if (key === 'attributes') continue;
-    row[key] = field && typeof field === 'object' && !Array.isArray(field) ? withoutAttributes(field as Record<string, unknown>) : field;
+    row[key] =
+      field && typeof field === 'object' && !Array.isArray(field)
+        ? withoutAttributes(field as Record<string, unknown>)
+        : field;
   }
   return row;
 }

@@ -18,12 +18,18 @@ export interface SalesforceConfig {
  * Salesforce settings, parsed once per container. The secret comes from `SALESFORCE_CLIENT_SECRET`
  * (local runs) or the SSM parameter named in `SALESFORCE_CLIENT_SECRET_SSM` (deployments).
  */
-export async function loadSalesforceConfig(readParameter: ParameterReader, env = process.env): Promise<SalesforceConfig> {
+export async function loadSalesforceConfig(
+  readParameter: ParameterReader,
+  env = process.env,
+): Promise<SalesforceConfig> {
   const settings = parseEnv(
     {
       SALESFORCE_LOGIN_URL: z.url(),
       SALESFORCE_CLIENT_ID: z.string().min(1),
-      SALESFORCE_API_VERSION: z.string().regex(/^\d+\.\d$/, 'expected a version such as 62.0').default('62.0'),
+      SALESFORCE_API_VERSION: z
+        .string()
+        .regex(/^\d+\.\d$/, 'expected a version such as 62.0')
+        .default('62.0'),
       SALESFORCE_BUDGET_GUARD_PERCENT: z.coerce.number().gt(0).max(100).default(80),
     },
     env,

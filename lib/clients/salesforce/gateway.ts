@@ -10,7 +10,11 @@ export interface ApiUsage {
 /** What the hub asks of Salesforce. Handlers get a fake of it; the adapter is `SalesforceClient`. */
 export interface SalesforceGateway {
   /** Upserts by external id in sObject Collections of ≤ 200 (allOrNone false); one outcome per record, input order. */
-  upsert(object: string, externalIdField: string, records: ReadonlyArray<Record<string, unknown>>): Promise<UpsertOutcome[]>;
+  upsert(
+    object: string,
+    externalIdField: string,
+    records: ReadonlyArray<Record<string, unknown>>,
+  ): Promise<UpsertOutcome[]>;
   /**
    * Creates records (never updates) in sObject Collections of ≤ 200 (allOrNone false); one outcome
    * per record, input order: `{ id, created: true }` or the classified error. A value already held
@@ -19,7 +23,12 @@ export interface SalesforceGateway {
    */
   insert(object: string, records: ReadonlyArray<Record<string, unknown>>): Promise<UpsertOutcome[]>;
   /** SELECT fields FROM object WHERE field IN (values), ≤ 200 values per query, all pages; literals escaped. */
-  queryWhereIn<T extends Record<string, unknown>>(object: string, fields: readonly string[], field: string, values: readonly string[]): Promise<T[]>;
+  queryWhereIn<T extends Record<string, unknown>>(
+    object: string,
+    fields: readonly string[],
+    field: string,
+    values: readonly string[],
+  ): Promise<T[]>;
   /** Latest API usage seen in `Sforce-Limit-Info` (undefined before the first call). */
   apiUsage(): ApiUsage | undefined;
 }

@@ -34,7 +34,12 @@ export function outcomesByPosition(
 ): void {
   groups.forEach((group, i) => {
     const outcome = outcomes[i];
-    const result = outcome === undefined ? new RetryableError(`No Salesforce outcome for ${group.key}`) : outcome instanceof Error ? outcome : undefined;
+    const result =
+      outcome === undefined
+        ? new RetryableError(`No Salesforce outcome for ${group.key}`)
+        : outcome instanceof Error
+          ? outcome
+          : undefined;
     for (const position of group.positions) results[position] = result;
   });
 }

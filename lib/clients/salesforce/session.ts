@@ -35,7 +35,11 @@ export class SalesforceSession {
     private readonly config: SalesforceConfig,
     options: { timeoutMs?: number } = {},
   ) {
-    this.oauth2 = new jsforce.OAuth2({ loginUrl: config.loginUrl, clientId: config.clientId, clientSecret: config.clientSecret });
+    this.oauth2 = new jsforce.OAuth2({
+      loginUrl: config.loginUrl,
+      clientId: config.clientId,
+      clientSecret: config.clientSecret,
+    });
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   }
 
@@ -56,7 +60,12 @@ export class SalesforceSession {
     if (!first.expired) throw first.error;
     const second = await this.attempt<T>(await this.renew(conn), request);
     if (second.ok) return second.value;
-    if (second.expired) throw this.markOrgWide(new RetryableError('Salesforce refused a freshly issued token (401 INVALID_SESSION_ID)', { cause: second.error }));
+    if (second.expired)
+      throw this.markOrgWide(
+        new RetryableError('Salesforce refused a freshly issued token (401 INVALID_SESSION_ID)', {
+          cause: second.error,
+        }),
+      );
     throw second.error;
   }
 
@@ -67,13 +76,20 @@ export class SalesforceSession {
     const transport = {
       httpRequest: (req: HttpRequest, options?: HttpRequestOptions) => {
         const sent = base.httpRequest(req, options);
-        sent.then((response) => (status = response.statusCode), () => undefined);
+        sent.then(
+          (response) => (status = response.statusCode),
+          () => undefined,
+        );
         return sent;
       },
     };
     try {
       // No sleeping retries inside jsforce (it retries GETs on 5xx for up to ~15 s): the queue backs off.
-      const value = await conn.request<T>(request, { transport, timeout: this.timeoutMs, retry: { maxRetries: 0, methods: [] } });
+      const value = await conn.request<T>(request, {
+        transport,
+        timeout: this.timeoutMs,
+        retry: { maxRetries: 0, methods: [] },
+      });
       return { ok: true, value };
     } catch (error) {
       return { ok: false, expired: status === 401, error: this.classify(error, status) };
@@ -87,15 +103,23 @@ export class SalesforceSession {
   /** Whole-call failures: limits, 401, 5xx and no answer are retryable; other 4xx are permanent. */
   private classify(error: unknown, status: number | undefined): RetryableError | PermanentError {
     if (!isApiError(error) || status === undefined) {
-      return new RetryableError(`Salesforce did not answer: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      return new RetryableError(
+        `Salesforce did not answer: ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      );
     }
     const message = `Salesforce answered ${status} ${error.errorCode}: ${error.message}`;
     if (error.errorCode === 'REQUEST_LIMIT_EXCEEDED') {
-      const daily = /TotalRequests/i.test(error.message) || (this.usage !== undefined && this.usage.used >= this.usage.max);
-      const retry = new RetryableError(message, { cause: error, retryAfterSeconds: daily ? DAILY_LIMIT_RETRY_SECONDS : CONCURRENCY_LIMIT_RETRY_SECONDS });
+      const daily =
+        /TotalRequests/i.test(error.message) || (this.usage !== undefined && this.usage.used >= this.usage.max);
+      const retry = new RetryableError(message, {
+        cause: error,
+        retryAfterSeconds: daily ? DAILY_LIMIT_RETRY_SECONDS : CONCURRENCY_LIMIT_RETRY_SECONDS,
+      });
       return daily ? this.markOrgWide(retry) : retry;
     }
-    if (status === 401 || status === 408 || status === 420 || status === 429 || status >= 500) return new RetryableError(message, { cause: error });
+    if (status === 401 || status === 408 || status === 420 || status === 429 || status >= 500)
+      return new RetryableError(message, { cause: error });
     return new PermanentError(message, { code: error.errorCode, cause: error });
   }
 
@@ -128,7 +152,11 @@ export class SalesforceSession {
       const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       throw this.markOrgWide(new RetryableError(`Salesforce token request failed: ${reason}`, { cause: error }));
     }
-    return new jsforce.Connection({ instanceUrl: token.instance_url, accessToken: token.access_token, version: this.config.apiVersion });
+    return new jsforce.Connection({
+      instanceUrl: token.instance_url,
+      accessToken: token.access_token,
+      version: this.config.apiVersion,
+    });
   }
 
   private markOrgWide<E extends Error>(error: E): E {

@@ -9,13 +9,21 @@ import { PermanentError, RetryableError } from '../../errors.js';
  * - any other 4xx → permanent: the request itself is wrong.
  * A 404 on a single-record show means "absent" and is handled by the caller before this.
  */
-export function classifyResponse(status: number, retryAfter: string | null, body: string, what: string): RetryableError | PermanentError {
+export function classifyResponse(
+  status: number,
+  retryAfter: string | null,
+  body: string,
+  what: string,
+): RetryableError | PermanentError {
   const detail = describe(body);
   const seconds = parseRetryAfter(retryAfter);
   const wait = seconds === undefined ? {} : { retryAfterSeconds: seconds };
   const prefix = `Zendesk answered ${status} to ${what}`;
   if (status === 429) {
-    return new RetryableError(`${prefix}: rate limit reached${seconds === undefined ? '' : `, retry after ${seconds} s`}: ${detail}`, wait);
+    return new RetryableError(
+      `${prefix}: rate limit reached${seconds === undefined ? '' : `, retry after ${seconds} s`}: ${detail}`,
+      wait,
+    );
   }
   if (status === 401 || status === 403) {
     return new RetryableError(
@@ -30,12 +38,19 @@ export function classifyResponse(status: number, retryAfter: string | null, body
 /** A request that got no answer: the connection failed or the timeout passed. Always retryable. */
 export function transportFailure(error: unknown, what: string, timeoutMs: number): RetryableError {
   // Duck-typed: fetch's DOMException may come from another realm (e.g. under jest's VM modules).
-  const { name, message, cause } = (error ?? {}) as { name?: unknown; message?: unknown; cause?: { message?: unknown } };
+  const { name, message, cause } = (error ?? {}) as {
+    name?: unknown;
+    message?: unknown;
+    cause?: { message?: unknown };
+  };
   if (name === 'TimeoutError' || name === 'AbortError') {
     return new RetryableError(`Zendesk did not answer ${what} within ${timeoutMs} ms`, { cause: error });
   }
   const why = typeof cause?.message === 'string' ? ` (${cause.message})` : '';
-  return new RetryableError(`Zendesk could not be reached for ${what}: ${typeof message === 'string' ? message : String(error)}${why}`, { cause: error });
+  return new RetryableError(
+    `Zendesk could not be reached for ${what}: ${typeof message === 'string' ? message : String(error)}${why}`,
+    { cause: error },
+  );
 }
 
 /** `Retry-After` is delay-seconds or an HTTP date (RFC 9110 §10.2.3); Zendesk sends seconds. */
@@ -51,7 +66,8 @@ function describe(body: string): string {
   try {
     const json = JSON.parse(body) as { error?: unknown; description?: unknown };
     const error = typeof json.error === 'object' ? JSON.stringify(json.error) : json.error;
-    if (error !== undefined) return json.description === undefined ? String(error) : `${String(error)}: ${String(json.description)}`;
+    if (error !== undefined)
+      return json.description === undefined ? String(error) : `${String(error)}: ${String(json.description)}`;
   } catch {
     // not JSON: fall through to the text
   }

@@ -92,11 +92,19 @@ export class ZendeskClient implements ZendeskGateway {
     let query: string;
     if ('cursor' in from) query = `cursor=${encodeURIComponent(from.cursor)}`;
     else if (Number.isSafeInteger(from.startTime) && from.startTime >= 0) query = `start_time=${from.startTime}`;
-    else throw new PermanentError(`Invalid export start time ${from.startTime}: Unix seconds expected`, { code: 'ZENDESK_INVALID_START_TIME' });
+    else
+      throw new PermanentError(`Invalid export start time ${from.startTime}: Unix seconds expected`, {
+        code: 'ZENDESK_INVALID_START_TIME',
+      });
 
     const what = 'the incremental ticket export';
-    const answer = await this.send(`${this.config.apiUrl}/incremental/tickets/cursor.json?${query}`, { method: 'GET', headers: this.headers() }, what);
-    if (answer.status !== 200) throw classifyResponse(answer.status, answer.headers.get('retry-after'), answer.text, what);
+    const answer = await this.send(
+      `${this.config.apiUrl}/incremental/tickets/cursor.json?${query}`,
+      { method: 'GET', headers: this.headers() },
+      what,
+    );
+    if (answer.status !== 200)
+      throw classifyResponse(answer.status, answer.headers.get('retry-after'), answer.text, what);
     return toExportPage(parseJson(answer.text, what));
   }
 
@@ -120,7 +128,9 @@ export class ZendeskClient implements ZendeskGateway {
       throw classifyResponse(response.status, response.headers.get('retry-after'), response.text, what);
     }
     if (!Array.isArray(outcome.result)) {
-      throw new PermanentError(`Zendesk sent an unexpected ${what} answer: no users array`, { code: 'ZENDESK_UNEXPECTED_RESPONSE' });
+      throw new PermanentError(`Zendesk sent an unexpected ${what} answer: no users array`, {
+        code: 'ZENDESK_UNEXPECTED_RESPONSE',
+      });
     }
     return outcome.result as unknown[];
   }
@@ -129,7 +139,12 @@ export class ZendeskClient implements ZendeskGateway {
   private async send(url: string, init: RequestInit, what: string): Promise<Answer> {
     try {
       const response = await this.fetchImpl(url, { ...init, signal: AbortSignal.timeout(this.timeoutMs) });
-      return { status: response.status, statusText: response.statusText, headers: response.headers, text: await response.text() };
+      return {
+        status: response.status,
+        statusText: response.statusText,
+        headers: response.headers,
+        text: await response.text(),
+      };
     } catch (error) {
       throw transportFailure(error, what, this.timeoutMs);
     }
@@ -145,6 +160,8 @@ function parseJson(text: string, what: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    throw new PermanentError(`Zendesk answered ${what} with something other than JSON: ${text.slice(0, 200)}`, { code: 'ZENDESK_UNEXPECTED_RESPONSE' });
+    throw new PermanentError(`Zendesk answered ${what} with something other than JSON: ${text.slice(0, 200)}`, {
+      code: 'ZENDESK_UNEXPECTED_RESPONSE',
+    });
   }
 }

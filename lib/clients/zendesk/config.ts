@@ -19,7 +19,10 @@ export async function loadZendeskConfig(readParameter: ParameterReader, env = pr
       ZENDESK_API_URL: z
         .url()
         .transform((url) => url.replace(/\/+$/, ''))
-        .refine((url) => url.endsWith('/api/v2'), 'must be the API base ending in /api/v2, e.g. https://acme.zendesk.com/api/v2'),
+        .refine(
+          (url) => url.endsWith('/api/v2'),
+          'must be the API base ending in /api/v2, e.g. https://acme.zendesk.com/api/v2',
+        ),
       ZENDESK_EMAIL: z.email(),
     },
     env,

@@ -49,7 +49,13 @@ const ExportPageJson = z.object({
 /** Maps a Users API user to the hub's summary; a body of the wrong shape is a `PermanentError`. */
 export function toUserSummary(json: unknown): ZendeskUserSummary {
   const user = parse(ZendeskUserJson, json, 'user');
-  return { id: user.id, email: user.email, externalId: user.external_id, name: user.name, organizationId: user.organization_id };
+  return {
+    id: user.id,
+    email: user.email,
+    externalId: user.external_id,
+    name: user.name,
+    organizationId: user.organization_id,
+  };
 }
 
 /** Maps a ticket from the Tickets API or the incremental export to the hub's record. */
@@ -83,5 +89,7 @@ function parse<T extends z.ZodType>(schema: T, json: unknown, what: string): z.o
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const where = issue?.path.map(String).join('.') || '(root)';
-  throw new PermanentError(`Zendesk sent an unexpected ${what}: ${where}: ${issue?.message ?? 'invalid'}`, { code: 'ZENDESK_UNEXPECTED_RESPONSE' });
+  throw new PermanentError(`Zendesk sent an unexpected ${what}: ${where}: ${issue?.message ?? 'invalid'}`, {
+    code: 'ZENDESK_UNEXPECTED_RESPONSE',
+  });
 }

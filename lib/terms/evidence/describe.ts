@@ -34,7 +34,9 @@ export function reasons(acceptance: AcceptanceEvidence): string[] {
   for (const verdict of acceptance.verdicts) {
     switch (verdict) {
       case 'EDITED SINCE RECORDED':
-        out.push('the record no longer matches the evidence hash stored when it was created: an evidence field was edited since (see the field history in Salesforce)');
+        out.push(
+          'the record no longer matches the evidence hash stored when it was created: an evidence field was edited since (see the field history in Salesforce)',
+        );
         break;
       case 'NO EVIDENCE HASH':
         out.push('the record has no Evidence_Hash__c, so edits cannot be ruled out');
@@ -48,7 +50,9 @@ export function reasons(acceptance: AcceptanceEvidence): string[] {
         break;
       case 'MIXPANEL EVENT DISAGREES':
         if (check.status === 'found') {
-          out.push(`the Mixpanel event differs from the record: ${check.mismatches.map((m) => `${m.field} record ${m.record ?? '—'} vs event ${m.event ?? '—'}`).join('; ')}`);
+          out.push(
+            `the Mixpanel event differs from the record: ${check.mismatches.map((m) => `${m.field} record ${m.record ?? '—'} vs event ${m.event ?? '—'}`).join('; ')}`,
+          );
         }
         break;
       case 'MIXPANEL NOT CHECKED':

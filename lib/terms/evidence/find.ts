@@ -1,12 +1,26 @@
 import type { MixpanelExportReader } from '../../clients/mixpanel/export.js';
 import type { SalesforceGateway } from '../../clients/salesforce/gateway.js';
-import { canonicalEvidence, EVIDENCE_RECORD_FIELDS, evidenceFromRecord, evidenceHash, type Evidence } from '../evidence-hash.js';
+import {
+  canonicalEvidence,
+  EVIDENCE_RECORD_FIELDS,
+  evidenceFromRecord,
+  evidenceHash,
+  type Evidence,
+} from '../evidence-hash.js';
 import { checkEvents, type CheckOptions, type EventTarget } from './mixpanel-check.js';
 import type { AcceptanceEvidence, EvidenceReport, EvidenceSubject, MixpanelEventCheck, Verdict } from './types.js';
 
 const OBJECT = 'Terms_Acceptance__c';
 /** The evidence fields plus what identifies and links the record. */
-export const ACCEPTANCE_QUERY_FIELDS = ['Id', 'Name', 'CreatedDate', 'Contact__c', 'Account__c', 'Evidence_Hash__c', ...Object.values(EVIDENCE_RECORD_FIELDS)];
+export const ACCEPTANCE_QUERY_FIELDS = [
+  'Id',
+  'Name',
+  'CreatedDate',
+  'Contact__c',
+  'Account__c',
+  'Evidence_Hash__c',
+  ...Object.values(EVIDENCE_RECORD_FIELDS),
+];
 
 export interface FindAcceptancesOptions extends CheckOptions {
   salesforce: Pick<SalesforceGateway, 'queryWhereIn'>;
@@ -27,20 +41,47 @@ export interface FindAcceptancesOptions extends CheckOptions {
  */
 export async function findAcceptances(options: FindAcceptancesOptions): Promise<EvidenceReport> {
   const now = options.now ?? (() => new Date());
-  const [field, value] = 'email' in options.by ? ['Email__c', options.by.email.trim().toLowerCase()] : ['App_User_Id__c', options.by.userId.trim()];
-  const records = await options.salesforce.queryWhereIn<Record<string, unknown>>(OBJECT, ACCEPTANCE_QUERY_FIELDS, field, [value]);
+  const [field, value] =
+    'email' in options.by
+      ? ['Email__c', options.by.email.trim().toLowerCase()]
+      : ['App_User_Id__c', options.by.userId.trim()];
+  const records = await options.salesforce.queryWhereIn<Record<string, unknown>>(
+    OBJECT,
+    ACCEPTANCE_QUERY_FIELDS,
+    field,
+    [value],
+  );
   const read = records.map((record) => readRecord(record, options.instanceUrl));
 
   const targets: EventTarget[] = read.flatMap(({ evidence }) =>
     evidence.acceptance_id && evidence.accepted_at
-      ? [{ acceptanceId: evidence.acceptance_id, acceptedAt: evidence.accepted_at, userId: evidence.user_id, ipAddress: evidence.ip, termsVersion: evidence.terms_version, termsSha256: evidence.terms_sha256 }]
+      ? [
+          {
+            acceptanceId: evidence.acceptance_id,
+            acceptedAt: evidence.accepted_at,
+            userId: evidence.user_id,
+            ipAddress: evidence.ip,
+            termsVersion: evidence.terms_version,
+            termsSha256: evidence.terms_sha256,
+          },
+        ]
       : [],
   );
-  const checks = targets.length > 0 ? await checkEvents(options.mixpanel, targets, options) : new Map<string, MixpanelEventCheck>();
+  const checks =
+    targets.length > 0 ? await checkEvents(options.mixpanel, targets, options) : new Map<string, MixpanelEventCheck>();
 
   const acceptances = read
-    .map(({ partial, evidence }) => withVerdicts({ ...partial, mixpanelEvent: checks.get(evidence.acceptance_id ?? '') ?? { status: 'missing', window: null } }))
-    .sort((a, b) => (a.acceptedAt ?? '\uffff').localeCompare(b.acceptedAt ?? '\uffff') || (a.salesforce.name ?? '').localeCompare(b.salesforce.name ?? ''));
+    .map(({ partial, evidence }) =>
+      withVerdicts({
+        ...partial,
+        mixpanelEvent: checks.get(evidence.acceptance_id ?? '') ?? { status: 'missing', window: null },
+      }),
+    )
+    .sort(
+      (a, b) =>
+        (a.acceptedAt ?? '\uffff').localeCompare(b.acceptedAt ?? '\uffff') ||
+        (a.salesforce.name ?? '').localeCompare(b.salesforce.name ?? ''),
+    );
   return {
     subject: options.by,
     generatedAt: now().toISOString(),
@@ -52,7 +93,10 @@ export async function findAcceptances(options: FindAcceptancesOptions): Promise<
 
 type RecordPart = Omit<AcceptanceEvidence, 'mixpanelEvent' | 'verdicts' | 'verified'>;
 
-function readRecord(record: Record<string, unknown>, instanceUrl: string | undefined): { partial: RecordPart; evidence: Evidence } {
+function readRecord(
+  record: Record<string, unknown>,
+  instanceUrl: string | undefined,
+): { partial: RecordPart; evidence: Evidence } {
   let evidence: Evidence | undefined;
   try {
     evidence = evidenceFromRecord(record);

@@ -38,7 +38,11 @@ export function dayWindow(acceptedAt: string): DayWindow {
  * with as few export queries as the windows allow (overlapping windows share one), and checks it
  * against the record. A query that fails retryably is tried once more after a short wait.
  */
-export async function checkEvents(reader: MixpanelExportReader, targets: readonly EventTarget[], options: CheckOptions = {}): Promise<Map<string, MixpanelEventCheck>> {
+export async function checkEvents(
+  reader: MixpanelExportReader,
+  targets: readonly EventTarget[],
+  options: CheckOptions = {},
+): Promise<Map<string, MixpanelEventCheck>> {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const spacingMs = options.spacingMs ?? DEFAULT_SPACING_MS;
   const checks = new Map<string, MixpanelEventCheck>();
@@ -49,7 +53,9 @@ export async function checkEvents(reader: MixpanelExportReader, targets: readonl
     const query = {
       ...group.window,
       events: [TERMS_EVENT],
-      where: group.targets.map((target) => `properties["acceptance_id"] == ${JSON.stringify(target.acceptanceId)}`).join(' or '),
+      where: group.targets
+        .map((target) => `properties["acceptance_id"] == ${JSON.stringify(target.acceptanceId)}`)
+        .join(' or '),
     };
     let events: ExportedEvent[];
     try {
@@ -60,14 +66,22 @@ export async function checkEvents(reader: MixpanelExportReader, targets: readonl
       });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      for (const target of group.targets) checks.set(target.acceptanceId, { status: 'error', window: dayWindow(target.acceptedAt), message });
+      for (const target of group.targets)
+        checks.set(target.acceptanceId, { status: 'error', window: dayWindow(target.acceptedAt), message });
       continue;
     }
     for (const target of group.targets) {
       const window = dayWindow(target.acceptedAt);
-      const match = events.find((candidate) => candidate.event === TERMS_EVENT && candidate.properties.acceptance_id === target.acceptanceId);
+      const match = events.find(
+        (candidate) => candidate.event === TERMS_EVENT && candidate.properties.acceptance_id === target.acceptanceId,
+      );
       const event = match ? found(match) : undefined;
-      checks.set(target.acceptanceId, event ? { status: 'found', window, event, mismatches: compare(target, event, window) } : { status: 'missing', window });
+      checks.set(
+        target.acceptanceId,
+        event
+          ? { status: 'found', window, event, mismatches: compare(target, event, window) }
+          : { status: 'missing', window },
+      );
     }
   }
   return checks;
@@ -116,9 +130,12 @@ function compare(target: EventTarget, event: FoundEvent, window: DayWindow): Fie
     ['distinct_id', target.userId, event.distinctId],
     ['terms_sha256', target.termsSha256?.toLowerCase() ?? null, event.termsSha256?.toLowerCase() ?? null],
   ];
-  const mismatches = pairs.filter(([, record, seen]) => record !== seen).map(([field, record, seen]) => ({ field, record, event: seen }));
+  const mismatches = pairs
+    .filter(([, record, seen]) => record !== seen)
+    .map(([field, record, seen]) => ({ field, record, event: seen }));
   const day = event.timeIso.slice(0, 10);
-  if (day < window.fromDate || day > window.toDate) mismatches.push({ field: 'time', record: target.acceptedAt, event: event.timeIso });
+  if (day < window.fromDate || day > window.toDate)
+    mismatches.push({ field: 'time', record: target.acceptedAt, event: event.timeIso });
   return mismatches;
 }
 

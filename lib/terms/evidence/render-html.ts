@@ -1,4 +1,12 @@
-import { HASH_EXPLANATION, hashSummary, mixpanelSummary, reasons, shortInstant, subjectLabel, summaryLine } from './describe.js';
+import {
+  HASH_EXPLANATION,
+  hashSummary,
+  mixpanelSummary,
+  reasons,
+  shortInstant,
+  subjectLabel,
+  summaryLine,
+} from './describe.js';
 import type { AcceptanceEvidence, EvidenceReport } from './types.js';
 
 const CSS = `
@@ -26,7 +34,12 @@ footer{color:#444;border-top:1px solid #ccc;padding-top:8px;margin-top:20px;font
 /** A self-contained, printable one-page HTML document of the report; every value is escaped. */
 export function renderHtml(report: EvidenceReport): string {
   const who = subjectLabel(report.subject);
-  const sources = [report.sources.salesforce && `Salesforce ${report.sources.salesforce}`, report.sources.mixpanel && `Mixpanel ${report.sources.mixpanel}`].filter(Boolean).join(' · ');
+  const sources = [
+    report.sources.salesforce && `Salesforce ${report.sources.salesforce}`,
+    report.sources.mixpanel && `Mixpanel ${report.sources.mixpanel}`,
+  ]
+    .filter(Boolean)
+    .join(' · ');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -51,7 +64,10 @@ function section(a: AcceptanceEvidence, n: number): string {
   const record = a.salesforce.link
     ? `<a href="${escapeHtml(a.salesforce.link)}">${escapeHtml(a.salesforce.name ?? a.salesforce.id)}</a> (${escapeHtml(a.salesforce.id)})`
     : `${escapeHtml(a.salesforce.name ?? a.salesforce.id)} (${escapeHtml(a.salesforce.id)})`;
-  const termsUrl = a.termsUrl && /^https?:\/\//i.test(a.termsUrl) ? `<a href="${escapeHtml(a.termsUrl)}">${escapeHtml(a.termsUrl)}</a>` : value(a.termsUrl);
+  const termsUrl =
+    a.termsUrl && /^https?:\/\//i.test(a.termsUrl)
+      ? `<a href="${escapeHtml(a.termsUrl)}">${escapeHtml(a.termsUrl)}</a>`
+      : value(a.termsUrl);
   const mixpanelRows: Array<[string, string]> = [
     ['Mixpanel event', escapeHtml(`Terms Accepted: ${mixpanelSummary(check)}`)],
     ['Days searched (UTC)', value(check.window ? `${check.window.fromDate} to ${check.window.toDate}` : null)],
@@ -88,7 +104,16 @@ ${rows([
 ])}
 <h3>Verification</h3>
 ${rows([
-  ['Evidence hash', escapeHtml(hashSummary(a) === 'valid' ? 'valid: the record matches the hash stored at creation' : hashSummary(a) === 'EDITED' ? 'EDITED SINCE RECORDED' : 'no hash stored')],
+  [
+    'Evidence hash',
+    escapeHtml(
+      hashSummary(a) === 'valid'
+        ? 'valid: the record matches the hash stored at creation'
+        : hashSummary(a) === 'EDITED'
+          ? 'EDITED SINCE RECORDED'
+          : 'no hash stored',
+    ),
+  ],
   ['Stored hash', `<code>${value(a.evidenceHash.stored)}</code>`],
   ['Recomputed hash', `<code>${value(a.evidenceHash.recomputed)}</code>`],
   ['Canonical evidence (from the record now)', `<code>${value(a.evidenceHash.canonical)}</code>`],
@@ -108,5 +133,8 @@ function value(text: string | null): string {
 
 /** Escapes text for HTML element content and quoted attribute values. */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char] ?? char);
+  return text.replace(
+    /[&<>"']/g,
+    (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char] ?? char,
+  );
 }

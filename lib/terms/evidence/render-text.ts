@@ -1,14 +1,27 @@
 import { hashSummary, mixpanelSummary, reasons, shortInstant, subjectLabel, summaryLine } from './describe.js';
 import type { EvidenceReport } from './types.js';
 
-const HEADERS = ['#', 'Accepted at (UTC)', 'Version', 'IP address', 'Terms sha256', 'Record', 'Evidence hash', 'Mixpanel event'];
+const HEADERS = [
+  '#',
+  'Accepted at (UTC)',
+  'Version',
+  'IP address',
+  'Terms sha256',
+  'Record',
+  'Evidence hash',
+  'Mixpanel event',
+];
 
 /**
  * The report for a terminal: a header, one table row per acceptance (oldest first), then a verdict
  * line per acceptance with the reason of every flag, and the overall result.
  */
 export function renderText(report: EvidenceReport): string {
-  const lines = [`Terms acceptances of ${subjectLabel(report.subject)}`, `Generated ${report.generatedAt}${sources(report)}`, ''];
+  const lines = [
+    `Terms acceptances of ${subjectLabel(report.subject)}`,
+    `Generated ${report.generatedAt}${sources(report)}`,
+    '',
+  ];
   if (report.acceptances.length === 0) {
     lines.push('No Terms_Acceptance__c record found.', '', summaryLine(report));
     return `${lines.join('\n')}\n`;
@@ -26,7 +39,9 @@ export function renderText(report: EvidenceReport): string {
   lines.push(...table([HEADERS, ...rows]), '');
   report.acceptances.forEach((acceptance, i) => {
     const record = acceptance.salesforce.name ?? acceptance.salesforce.id;
-    lines.push(`${i + 1}  ${record}  ${acceptance.acceptanceId ?? '(no acceptance id)'}  ${acceptance.verdicts.join(', ')}`);
+    lines.push(
+      `${i + 1}  ${record}  ${acceptance.acceptanceId ?? '(no acceptance id)'}  ${acceptance.verdicts.join(', ')}`,
+    );
     for (const reason of reasons(acceptance)) lines.push(`   - ${reason}`);
   });
   lines.push('', summaryLine(report));
@@ -34,7 +49,10 @@ export function renderText(report: EvidenceReport): string {
 }
 
 function sources(report: EvidenceReport): string {
-  const parts = [report.sources.salesforce && `Salesforce ${report.sources.salesforce}`, report.sources.mixpanel && `Mixpanel ${report.sources.mixpanel}`].filter(Boolean);
+  const parts = [
+    report.sources.salesforce && `Salesforce ${report.sources.salesforce}`,
+    report.sources.mixpanel && `Mixpanel ${report.sources.mixpanel}`,
+  ].filter(Boolean);
   return parts.length > 0 ? ` from ${parts.join(' and ')}` : '';
 }
 

@@ -35,7 +35,13 @@ export type MixpanelEventCheck =
   | { status: 'error'; window: DayWindow | null; message: string };
 
 /** Why an acceptance is not verified; `OK` when nothing is. */
-export type Verdict = 'OK' | 'EDITED SINCE RECORDED' | 'NO EVIDENCE HASH' | 'NO MIXPANEL EVENT' | 'MIXPANEL EVENT DISAGREES' | 'MIXPANEL NOT CHECKED';
+export type Verdict =
+  | 'OK'
+  | 'EDITED SINCE RECORDED'
+  | 'NO EVIDENCE HASH'
+  | 'NO MIXPANEL EVENT'
+  | 'MIXPANEL EVENT DISAGREES'
+  | 'MIXPANEL NOT CHECKED';
 
 /** One `Terms_Acceptance__c` record with its verification. */
 export interface AcceptanceEvidence {

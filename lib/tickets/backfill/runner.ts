@@ -76,7 +76,11 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
   const sleep = options.sleep ?? ((ms: number) => delay(ms, undefined, { signal }).catch(() => undefined));
   const now = options.now ?? Date.now;
   const minIntervalMs = options.minIntervalMs ?? DEFAULT_MIN_INTERVAL_MS;
-  const retry = { maxRetries: options.maxRetries ?? DEFAULT_MAX_RETRIES, sleep, aborted: () => signal?.aborted ?? false };
+  const retry = {
+    maxRetries: options.maxRetries ?? DEFAULT_MAX_RETRIES,
+    sleep,
+    aborted: () => signal?.aborted ?? false,
+  };
 
   const saved = await readState(options.stateFile);
   let cursor = saved?.cursor ?? null;
@@ -111,7 +115,9 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
     options.onProgress?.({ pages, tickets, cursor, done: page.endOfStream });
     if (page.endOfStream) return { pages, tickets, cursor, done: true };
     if (page.afterCursor === null) {
-      throw new PermanentError('Zendesk returned a page without after_cursor before end_of_stream; cannot continue', { code: 'ZENDESK_NO_CURSOR' });
+      throw new PermanentError('Zendesk returned a page without after_cursor before end_of_stream; cannot continue', {
+        code: 'ZENDESK_NO_CURSOR',
+      });
     }
   }
   return { pages, tickets, cursor, done: false };
@@ -149,7 +155,10 @@ export async function readState(stateFile: string): Promise<BackfillState | unde
     throw error;
   }
   const parsed = BackfillState.safeParse(safeJson(text));
-  if (!parsed.success) throw new Error(`Backfill state file ${stateFile} is not valid (${parsed.error.issues[0]?.message}); fix or delete it`);
+  if (!parsed.success)
+    throw new Error(
+      `Backfill state file ${stateFile} is not valid (${parsed.error.issues[0]?.message}); fix or delete it`,
+    );
   return parsed.data;
 }
 

@@ -7,7 +7,9 @@ import { TICKET_STATUSES, ticketUrl, type TicketChange, type TicketStatus } from
  * webhooks already relayed a no-op on the timeline.
  */
 export function changeFromExport(ticket: ZendeskTicketRecord, zendeskApiUrl: string): TicketChange {
-  const status: TicketStatus = (TICKET_STATUSES as readonly string[]).includes(ticket.status) ? (ticket.status as TicketStatus) : 'open';
+  const status: TicketStatus = (TICKET_STATUSES as readonly string[]).includes(ticket.status)
+    ? (ticket.status as TicketStatus)
+    : 'open';
   return {
     ticketId: String(ticket.id),
     subject: ticket.subject,

@@ -14,7 +14,9 @@ export const NewIngestJob = z.object({
   externalIdFieldName: z.string().optional(),
   contentType: z.literal('CSV').default('CSV'),
   lineEnding: z.enum(['LF', 'CRLF']).default('LF'),
-  columnDelimiter: z.enum(Object.keys(DELIMITERS) as [keyof typeof DELIMITERS, ...Array<keyof typeof DELIMITERS>]).default('COMMA'),
+  columnDelimiter: z
+    .enum(Object.keys(DELIMITERS) as [keyof typeof DELIMITERS, ...Array<keyof typeof DELIMITERS>])
+    .default('COMMA'),
 });
 
 export interface IngestJob {
@@ -49,7 +51,12 @@ export class IngestJobs {
     private readonly pollsInProgress: number,
   ) {}
 
-  create(spec: z.infer<typeof NewIngestJob>, object: ObjectDef, key: FieldDef | undefined, apiVersion: number): IngestJob {
+  create(
+    spec: z.infer<typeof NewIngestJob>,
+    object: ObjectDef,
+    key: FieldDef | undefined,
+    apiVersion: number,
+  ): IngestJob {
     const now = formatDateTime(this.org.now());
     const job: IngestJob = {
       id: this.org.ids.next(PREFIX.ingestJob),
@@ -129,7 +136,11 @@ export class IngestJobs {
     const results = finished ? job.results : undefined;
     let lines: string[][];
     if (kind === 'successful') {
-      const rows = (results?.successful ?? []).map((r) => [quote(r.id), quote(String(r.created)), ...r.cells.map(quote)]);
+      const rows = (results?.successful ?? []).map((r) => [
+        quote(r.id),
+        quote(String(r.created)),
+        ...r.cells.map(quote),
+      ]);
       lines = [[quote('sf__Id'), quote('sf__Created'), ...header], ...rows];
     } else if (kind === 'failed') {
       const rows = (results?.failed ?? []).map((r) => [quote(r.id), quote(r.error), ...r.cells.map(quote)]);

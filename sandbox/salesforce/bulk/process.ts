@@ -11,7 +11,11 @@ export interface ProcessedRows {
   failed: Array<{ id: string; error: string; cells: string[] }>;
 }
 
-const failed = (error: RecordError, id?: string): SaveResult => ({ success: false, ...(id ? { id } : {}), errors: [error] });
+const failed = (error: RecordError, id?: string): SaveResult => ({
+  success: false,
+  ...(id ? { id } : {}),
+  errors: [error],
+});
 
 /** The `sf__Error` form of a record error: `CODE:message:fields --`. */
 export function bulkError(error: RecordError): string {
@@ -60,7 +64,11 @@ export function processRows(
   for (const cells of rows) {
     const id = columnValue(header, cells, 'Id');
     const keyValue = key ? columnValue(header, cells, key.name) : '';
-    const target = id ? org.store.get(id) : key && keyValue ? org.store.findBy(object, key.name, keyValue)[0] : undefined;
+    const target = id
+      ? org.store.get(id)
+      : key && keyValue
+        ? org.store.findBy(object, key.name, keyValue)[0]
+        : undefined;
     const save = (): SaveResult => {
       const body = rowBody(header, cells);
       delete body.Id;
@@ -69,7 +77,14 @@ export function processRows(
       if (operation === 'upsert' && key) {
         if (keyValue === '') return failed(recordErrors.externalIdMissing(key.name));
         const result = org.dml.upsert(object, key, keyValue, body, 'csv');
-        return 'ambiguous' in result ? failed(recordErrors.externalIdAmbiguous(key.label, result.ambiguous.map((r) => r.id))) : result;
+        return 'ambiguous' in result
+          ? failed(
+              recordErrors.externalIdAmbiguous(
+                key.label,
+                result.ambiguous.map((r) => r.id),
+              ),
+            )
+          : result;
       }
       if (!id) return failed(recordErrors.idMissing());
       if (!target || target.type !== object.name) return failed(recordErrors.invalidCrossReference('Id'));

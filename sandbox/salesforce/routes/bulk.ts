@@ -61,64 +61,99 @@ export function bulkRoutes(router: Router, org: SalesforceOrg, wrap: (handler: R
       return job ? handler(job, req) : notFound();
     });
 
-  router.add('POST', PATH, 'bulk2.ingest.create', wrap((req) => {
-    const parsed = readJson(req);
-    if ('response' in parsed) return parsed.response;
-    const spec = NewIngestJob.safeParse(parsed.body);
-    if (!spec.success) return invalidJob(spec.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '));
-    const object = objectFrom(org, spec.data.object);
-    if (!object) return invalidJob(`Unable to find object: ${spec.data.object}`);
-    let key;
-    if (spec.data.operation === 'upsert') {
-      const name = spec.data.externalIdFieldName ?? '';
-      key = object.field(name);
-      if (!key?.externalId) {
-        return invalidJob(`Field name provided, ${name} does not match an External ID, Salesforce Id, or indexed field for ${object.name}`);
+  router.add(
+    'POST',
+    PATH,
+    'bulk2.ingest.create',
+    wrap((req) => {
+      const parsed = readJson(req);
+      if ('response' in parsed) return parsed.response;
+      const spec = NewIngestJob.safeParse(parsed.body);
+      if (!spec.success)
+        return invalidJob(spec.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '));
+      const object = objectFrom(org, spec.data.object);
+      if (!object) return invalidJob(`Unable to find object: ${spec.data.object}`);
+      let key;
+      if (spec.data.operation === 'upsert') {
+        const name = spec.data.externalIdFieldName ?? '';
+        key = object.field(name);
+        if (!key?.externalId) {
+          return invalidJob(
+            `Field name provided, ${name} does not match an External ID, Salesforce Id, or indexed field for ${object.name}`,
+          );
+        }
       }
-    }
-    const job = org.jobs.create(spec.data, object, key, apiVersion(req.params.version));
-    return { status: 200, body: jobInfo(org, job, 'open') };
-  }));
+      const job = org.jobs.create(spec.data, object, key, apiVersion(req.params.version));
+      return { status: 200, body: jobInfo(org, job, 'open') };
+    }),
+  );
 
-  router.add('GET', PATH, 'bulk2.ingest.list', wrap(() => {
-    const records = org.jobs.list().map((job) => ({
-      ...jobInfo(org, job, 'patch'),
-      jobType: 'V2Ingest',
-      lineEnding: job.lineEnding,
-      columnDelimiter: job.columnDelimiter,
-    }));
-    return { status: 200, body: { done: true, records, nextRecordsUrl: null } };
-  }));
+  router.add(
+    'GET',
+    PATH,
+    'bulk2.ingest.list',
+    wrap(() => {
+      const records = org.jobs.list().map((job) => ({
+        ...jobInfo(org, job, 'patch'),
+        jobType: 'V2Ingest',
+        lineEnding: job.lineEnding,
+        columnDelimiter: job.columnDelimiter,
+      }));
+      return { status: 200, body: { done: true, records, nextRecordsUrl: null } };
+    }),
+  );
 
-  router.add('PUT', `${PATH}/:id/batches`, 'bulk2.ingest.upload', withJob((job, req) => {
-    if (job.state !== 'Open') return invalidState(job, 'Uploading data');
-    job.uploads.push(req.text());
-    return { status: 201 };
-  }));
+  router.add(
+    'PUT',
+    `${PATH}/:id/batches`,
+    'bulk2.ingest.upload',
+    withJob((job, req) => {
+      if (job.state !== 'Open') return invalidState(job, 'Uploading data');
+      job.uploads.push(req.text());
+      return { status: 201 };
+    }),
+  );
 
-  router.add('PATCH', `${PATH}/:id`, 'bulk2.ingest.state', withJob((job, req) => {
-    const parsed = readJson(req);
-    if ('response' in parsed) return parsed.response;
-    const change = StateChange.safeParse(parsed.body);
-    if (!change.success) return restError(400, 'INVALIDJOBSTATE', 'InvalidJobState : state must be UploadComplete or Aborted');
-    const closing = change.data.state === 'UploadComplete';
-    const allowed = closing ? job.state === 'Open' : ['Open', 'UploadComplete', 'InProgress'].includes(job.state);
-    if (!allowed) return invalidState(job, `Changing the state to ${change.data.state}`);
-    if (closing) org.jobs.close(job);
-    else org.jobs.abort(job);
-    return { status: 200, body: jobInfo(org, job, 'patch') };
-  }));
+  router.add(
+    'PATCH',
+    `${PATH}/:id`,
+    'bulk2.ingest.state',
+    withJob((job, req) => {
+      const parsed = readJson(req);
+      if ('response' in parsed) return parsed.response;
+      const change = StateChange.safeParse(parsed.body);
+      if (!change.success)
+        return restError(400, 'INVALIDJOBSTATE', 'InvalidJobState : state must be UploadComplete or Aborted');
+      const closing = change.data.state === 'UploadComplete';
+      const allowed = closing ? job.state === 'Open' : ['Open', 'UploadComplete', 'InProgress'].includes(job.state);
+      if (!allowed) return invalidState(job, `Changing the state to ${change.data.state}`);
+      if (closing) org.jobs.close(job);
+      else org.jobs.abort(job);
+      return { status: 200, body: jobInfo(org, job, 'patch') };
+    }),
+  );
 
-  router.add('GET', `${PATH}/:id`, 'bulk2.ingest.get', withJob((job) => {
-    org.jobs.poll(job);
-    return { status: 200, body: jobInfo(org, job, 'full') };
-  }));
+  router.add(
+    'GET',
+    `${PATH}/:id`,
+    'bulk2.ingest.get',
+    withJob((job) => {
+      org.jobs.poll(job);
+      return { status: 200, body: jobInfo(org, job, 'full') };
+    }),
+  );
 
-  router.add('DELETE', `${PATH}/:id`, 'bulk2.ingest.delete', withJob((job) => {
-    if (!['UploadComplete', 'JobComplete', 'Aborted', 'Failed'].includes(job.state)) return invalidState(job, 'Deleting');
-    org.jobs.delete(job);
-    return { status: 204 };
-  }));
+  router.add(
+    'DELETE',
+    `${PATH}/:id`,
+    'bulk2.ingest.delete',
+    withJob((job) => {
+      if (!['UploadComplete', 'JobComplete', 'Aborted', 'Failed'].includes(job.state))
+        return invalidState(job, 'Deleting');
+      org.jobs.delete(job);
+      return { status: 204 };
+    }),
+  );
 
   const csv = (kind: 'successful' | 'failed' | 'unprocessed'): RouteHandler =>
     withJob((job) => ({ status: 200, headers: { 'content-type': 'text/csv' }, body: org.jobs.resultCsv(job, kind) }));

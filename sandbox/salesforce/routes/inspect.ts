@@ -7,7 +7,9 @@ export function orgState(org: SalesforceOrg) {
     objects: org.store.counts(),
     apiUsage: { used: org.usage.used, max: org.usage.max, inFlight: org.usage.inFlight },
     issuedTokens: org.auth.issuedCount(),
-    ingestJobs: org.jobs.list().map((job) => ({ id: job.id, object: job.object.name, operation: job.operation, state: job.state })),
+    ingestJobs: org.jobs
+      .list()
+      .map((job) => ({ id: job.id, object: job.object.name, operation: job.operation, state: job.state })),
   };
 }
 
@@ -29,6 +31,9 @@ export function inspectionRoutes(org: SalesforceOrg): Router {
       if (!def) return { status: 400, body: { error: `Unknown field ${object.name}.${field}` } };
       records = records.filter((r) => String(r.values[def.name] ?? '') === value);
     }
-    return { status: 200, body: { object: object.name, totalSize: records.length, records: records.map((r) => ({ ...r.values })) } };
+    return {
+      status: 200,
+      body: { object: object.name, totalSize: records.length, records: records.map((r) => ({ ...r.values })) },
+    };
   });
 }

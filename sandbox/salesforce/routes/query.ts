@@ -20,16 +20,31 @@ function query(org: SalesforceOrg, req: SandboxRequest, includeDeleted: boolean)
 
 /** SOQL (`/query`, `/queryAll`, follow-up pages) and the `/limits` resource. */
 export function queryRoutes(router: Router, org: SalesforceOrg, wrap: (handler: RouteHandler) => RouteHandler): void {
-  router.add('GET', `${BASE}/query`, 'query', wrap((req) => query(org, req, false)));
-  router.add('GET', `${BASE}/queryAll`, 'queryAll', wrap((req) => query(org, req, true)));
+  router.add(
+    'GET',
+    `${BASE}/query`,
+    'query',
+    wrap((req) => query(org, req, false)),
+  );
+  router.add(
+    'GET',
+    `${BASE}/queryAll`,
+    'queryAll',
+    wrap((req) => query(org, req, true)),
+  );
   const more = wrap((req) => {
     const page = org.cursors.more(req.params.locator ?? '', req.params.version ?? '');
     return page ? { status: 200, body: page } : restError(400, 'INVALID_QUERY_LOCATOR', 'invalid query locator');
   });
   router.add('GET', `${BASE}/query/:locator`, 'query.more', more);
   router.add('GET', `${BASE}/queryAll/:locator`, 'query.more', more);
-  router.add('GET', `${BASE}/limits`, 'limits', wrap(() => {
-    const records = Object.values(org.store.counts()).reduce((a, b) => a + b, 0);
-    return { status: 200, body: limitsBody(org.usage, org.jobs.batchesUsed, records) };
-  }));
+  router.add(
+    'GET',
+    `${BASE}/limits`,
+    'limits',
+    wrap(() => {
+      const records = Object.values(org.store.counts()).reduce((a, b) => a + b, 0);
+      return { status: 200, body: limitsBody(org.usage, org.jobs.batchesUsed, records) };
+    }),
+  );
 }

@@ -50,6 +50,11 @@ export class Cursors {
     const end = offset + this.pageSize;
     const records = rows.slice(offset, end);
     if (end >= rows.length) return { totalSize: rows.length, done: true, records };
-    return { totalSize: rows.length, done: false, nextRecordsUrl: `/services/data/${version}/query/${locator}-${end}`, records };
+    return {
+      totalSize: rows.length,
+      done: false,
+      nextRecordsUrl: `/services/data/${version}/query/${locator}-${end}`,
+      records,
+    };
   }
 }

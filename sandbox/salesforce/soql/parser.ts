@@ -53,10 +53,35 @@ interface Token {
 }
 
 // Keywords that cannot name a field, so `SELECT Id, FROM X` fails at FROM like Salesforce.
-const RESERVED = new Set(['SELECT', 'FROM', 'WHERE', 'AND', 'OR', 'NOT', 'IN', 'ORDER', 'BY', 'LIMIT', 'NULL', 'TRUE', 'FALSE']);
+const RESERVED = new Set([
+  'SELECT',
+  'FROM',
+  'WHERE',
+  'AND',
+  'OR',
+  'NOT',
+  'IN',
+  'ORDER',
+  'BY',
+  'LIMIT',
+  'NULL',
+  'TRUE',
+  'FALSE',
+]);
 const DATE_LITERAL = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?(?:Z|[+-]\d{2}:?\d{2}))?/;
 // SOQL string escapes; \_ and \% only matter to LIKE, which is not emulated, so they stand for themselves.
-const ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', b: '\b', f: '\f', '"': '"', "'": "'", '\\': '\\', _: '_', '%': '%' };
+const ESCAPES: Record<string, string> = {
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  b: '\b',
+  f: '\f',
+  '"': '"',
+  "'": "'",
+  '\\': '\\',
+  _: '_',
+  '%': '%',
+};
 
 function tokenize(soql: string): Token[] {
   const tokens: Token[] = [];
@@ -116,7 +141,8 @@ export function parseSoql(soql: string): SoqlQuery {
     at += 1;
     return token;
   };
-  const unexpected = (token: Token): SoqlError => new SoqlError('MALFORMED_QUERY', token.pos, `unexpected token: '${token.text}'`);
+  const unexpected = (token: Token): SoqlError =>
+    new SoqlError('MALFORMED_QUERY', token.pos, `unexpected token: '${token.text}'`);
   const isWord = (token: Token, word: string) => token.kind === 'word' && token.text.toUpperCase() === word;
   const expectWord = (word: string): Token => {
     const token = next();
@@ -129,7 +155,8 @@ export function parseSoql(soql: string): SoqlQuery {
   };
   const path = (): FieldPath => {
     const token = next();
-    if (token.kind !== 'word' || token.text.endsWith('.') || RESERVED.has(token.text.toUpperCase())) throw unexpected(token);
+    if (token.kind !== 'word' || token.text.endsWith('.') || RESERVED.has(token.text.toUpperCase()))
+      throw unexpected(token);
     return { parts: token.text.split('.'), pos: token.pos };
   };
   const literal = (): Literal => {

@@ -126,11 +126,13 @@ function render(org: SalesforceOrg, object: ObjectDef, record: StoredRecord, col
     for (const [i, hop] of column.hops.entries()) {
       const name = hop.via.relationshipName ?? hop.via.name;
       const parent = chain[i];
-      if (target[name] === undefined) target[name] = parent ? { attributes: attributes(version, hop.object.name, parent.id) } : null;
+      if (target[name] === undefined)
+        target[name] = parent ? { attributes: attributes(version, hop.object.name, parent.id) } : null;
       target = target[name] as Record<string, unknown> | null;
       if (target === null) break;
     }
-    if (target) target[column.field.name] = (column.hops.length === 0 ? record : chain.at(-1))?.values[column.field.name] ?? null;
+    if (target)
+      target[column.field.name] = (column.hops.length === 0 ? record : chain.at(-1))?.values[column.field.name] ?? null;
   }
   return row;
 }
@@ -152,5 +154,8 @@ export function runSoql(org: SalesforceOrg, soql: string, version: string, inclu
   if (order.length > 0) records = records.sort(compareBy(org, order));
   if (query.limit !== undefined) records = records.slice(0, query.limit);
   if (query.select === 'count') return { totalSize: records.length, done: true, records: [] };
-  return org.cursors.first(records.map((record) => render(org, object, record, columns, version)), version);
+  return org.cursors.first(
+    records.map((record) => render(org, object, record, columns, version)),
+    version,
+  );
 }

@@ -39,20 +39,29 @@ describe('SqsQueueGateway against a local SQS', () => {
   });
   afterAll(async () => sqs.stop());
 
-  async function receiveAll(url: string): Promise<Array<{ body: string; attributes: Record<string, string>; receipt: string }>> {
+  async function receiveAll(
+    url: string,
+  ): Promise<Array<{ body: string; attributes: Record<string, string>; receipt: string }>> {
     const out: Array<{ body: string; attributes: Record<string, string>; receipt: string }> = [];
     for (;;) {
-      const { Messages = [] } = await sqs.client.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, MessageAttributeNames: ['All'] }));
+      const { Messages = [] } = await sqs.client.send(
+        new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, MessageAttributeNames: ['All'] }),
+      );
       if (Messages.length === 0) return out;
       for (const message of Messages) {
-        const attributes = Object.fromEntries(Object.entries(message.MessageAttributes ?? {}).map(([k, v]) => [k, v.StringValue ?? '']));
+        const attributes = Object.fromEntries(
+          Object.entries(message.MessageAttributes ?? {}).map(([k, v]) => [k, v.StringValue ?? '']),
+        );
         out.push({ body: message.Body ?? '', attributes, receipt: message.ReceiptHandle ?? '' });
       }
     }
   }
 
   it('enqueues every message with its attributes', async () => {
-    const messages: OutgoingMessage[] = Array.from({ length: 23 }, (_, i) => ({ body: `{"n":${i}}`, attributes: { intent: 'test' } }));
+    const messages: OutgoingMessage[] = Array.from({ length: 23 }, (_, i) => ({
+      body: `{"n":${i}}`,
+      attributes: { intent: 'test' },
+    }));
 
     await gateway.send(queueUrl, messages);
 
@@ -62,11 +71,19 @@ describe('SqsQueueGateway against a local SQS', () => {
   });
 
   it('dead-letters a message with its reason as attributes', async () => {
-    await gateway.deadLetter(dlqUrl, { body: '{"x":1}', attributes: { intent: 'mixpanel.event' } }, { code: 'INVALID_FIELD', message: 'No such column Foo__c' });
+    await gateway.deadLetter(
+      dlqUrl,
+      { body: '{"x":1}', attributes: { intent: 'mixpanel.event' } },
+      { code: 'INVALID_FIELD', message: 'No such column Foo__c' },
+    );
 
     const [message] = await receiveAll(dlqUrl);
     expect(message?.body).toBe('{"x":1}');
-    expect(message?.attributes).toMatchObject({ intent: 'mixpanel.event', reason_code: 'INVALID_FIELD', reason: 'No such column Foo__c' });
+    expect(message?.attributes).toMatchObject({
+      intent: 'mixpanel.event',
+      reason_code: 'INVALID_FIELD',
+      reason: 'No such column Foo__c',
+    });
     expect(Date.parse(message?.attributes.dead_lettered_at ?? '')).not.toBeNaN();
   });
 

@@ -12,7 +12,10 @@ function event(body: string, overrides: Partial<APIGatewayProxyEventV2> = {}): A
     rawPath: '/things',
     rawQueryString: '',
     headers: { 'content-type': 'application/json' },
-    requestContext: { requestId: 'req-1', http: { method: 'POST', path: '/things', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' } } as APIGatewayProxyEventV2['requestContext'],
+    requestContext: {
+      requestId: 'req-1',
+      http: { method: 'POST', path: '/things', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' },
+    } as APIGatewayProxyEventV2['requestContext'],
     body,
     isBase64Encoded: false,
     ...overrides,
@@ -61,7 +64,9 @@ describe('httpHandler', () => {
 
   it('answers 400 for a body that is not JSON and 415 for another content type', async () => {
     expect((await call('{oops')).statusCode).toBe(400);
-    expect((await call('a=b', { headers: { 'content-type': 'application/x-www-form-urlencoded' } })).statusCode).toBe(415);
+    expect((await call('a=b', { headers: { 'content-type': 'application/x-www-form-urlencoded' } })).statusCode).toBe(
+      415,
+    );
   });
 
   it('keeps the status of an HttpError', async () => {

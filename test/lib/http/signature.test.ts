@@ -7,7 +7,13 @@ const secret = 'shh';
 const now = Date.parse('2026-01-01T12:00:00Z');
 
 function signed(body: string, timestamp = '2026-01-01T11:59:00Z') {
-  return { body, timestamp, signature: createHmac('sha256', secret).update(timestamp + body).digest('base64') };
+  return {
+    body,
+    timestamp,
+    signature: createHmac('sha256', secret)
+      .update(timestamp + body)
+      .digest('base64'),
+  };
 }
 
 function statusOf(run: () => void): number | undefined {
@@ -29,8 +35,12 @@ describe('verifySignedRequest', () => {
     const request = signed('{"a":1}');
     expect(statusOf(() => verifySignedRequest({ ...request, body: '{"a":2}' }, secret, scheme, now))).toBe(401);
     expect(statusOf(() => verifySignedRequest(request, 'other', scheme, now))).toBe(401);
-    expect(() => verifySignedRequest({ ...request, signature: undefined }, secret, scheme, now)).toThrow('Missing X-Signature header');
-    expect(() => verifySignedRequest({ ...request, timestamp: undefined }, secret, scheme, now)).toThrow('Missing X-Timestamp header');
+    expect(() => verifySignedRequest({ ...request, signature: undefined }, secret, scheme, now)).toThrow(
+      'Missing X-Signature header',
+    );
+    expect(() => verifySignedRequest({ ...request, timestamp: undefined }, secret, scheme, now)).toThrow(
+      'Missing X-Timestamp header',
+    );
   });
 
   it('refuses a request signed outside the window as a replay, however valid its signature', () => {

@@ -61,12 +61,20 @@ describe('createBatchConsumer', () => {
   });
 
   it('dead-letters a permanent failure at once with its reason and does not report it', async () => {
-    const { handler, queue } = consumer((message) => (message.body.id === 'bad' ? new PermanentError('No such column', { code: 'INVALID_FIELD' }) : undefined));
+    const { handler, queue } = consumer((message) =>
+      message.body.id === 'bad' ? new PermanentError('No such column', { code: 'INVALID_FIELD' }) : undefined,
+    );
 
     const response = await handler(sqsEvent([sqsRecord({ id: 'bad' }), sqsRecord({ id: 'ok' })]));
 
     expect(response.batchItemFailures).toEqual([]);
-    expect(queue.deadLettered).toEqual([{ dlqUrl: 'http://q/dlq', message: { body: '{"id":"bad"}' }, reason: { code: 'INVALID_FIELD', message: 'No such column' } }]);
+    expect(queue.deadLettered).toEqual([
+      {
+        dlqUrl: 'http://q/dlq',
+        message: { body: '{"id":"bad"}' },
+        reason: { code: 'INVALID_FIELD', message: 'No such column' },
+      },
+    ]);
   });
 
   it('dead-letters a message that is not valid JSON or not a valid intent, and still processes the rest', async () => {
@@ -86,19 +94,29 @@ describe('createBatchConsumer', () => {
     const response = await handler(sqsEvent([sqsRecord({ id: 'a' }, { receiveCount: 4 })]));
 
     expect(response.batchItemFailures).toEqual([]);
-    expect(queue.deadLettered[0]?.reason).toEqual({ code: 'RETRIES_EXHAUSTED', message: 'Gave up after 4 deliveries: Mixpanel answered 503' });
+    expect(queue.deadLettered[0]?.reason).toEqual({
+      code: 'RETRIES_EXHAUSTED',
+      message: 'Gave up after 4 deliveries: Mixpanel answered 503',
+    });
   });
 
   it('fails every message when the batch operation throws', async () => {
     const queue = new FakeQueueGateway();
     const handler = createBatchConsumer({
-      name: 'test', schema: Intent, queue, queueUrl: 'q', dlqUrl: 'd', maxReceiveCount: 5,
+      name: 'test',
+      schema: Intent,
+      queue,
+      queueUrl: 'q',
+      dlqUrl: 'd',
+      maxReceiveCount: 5,
       handleBatch: async () => {
         throw new Error('socket hang up');
       },
     });
 
-    const response = await handler(sqsEvent([sqsRecord({ id: 'a' }, { messageId: '1' }), sqsRecord({ id: 'b' }, { messageId: '2' })]));
+    const response = await handler(
+      sqsEvent([sqsRecord({ id: 'a' }, { messageId: '1' }), sqsRecord({ id: 'b' }, { messageId: '2' })]),
+    );
 
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: '1' }, { itemIdentifier: '2' }]);
     expect(queue.delayed).toHaveLength(2);

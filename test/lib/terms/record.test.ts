@@ -6,14 +6,16 @@ import { FakeQueueGateway } from '../../support/fake-queue-gateway.js';
 import { FakeSalesforce } from '../../support/fake-salesforce.js';
 import { acceptanceBody } from '../../support/terms.js';
 
-const acceptance = (n: number, overrides: Record<string, unknown> = {}) => TermsAcceptance.parse(acceptanceBody(n, overrides));
+const acceptance = (n: number, overrides: Record<string, unknown> = {}) =>
+  TermsAcceptance.parse(acceptanceBody(n, overrides));
 
 function setup() {
   const salesforce = new FakeSalesforce();
   salesforce.knownAppUsers = new Set(['u_000001', 'u_000002']);
   salesforce.knownAppAccounts = new Set(['acc_000001']);
   const queue = new FakeQueueGateway();
-  const sent = () => queue.sent.flatMap((batch) => batch.messages.map((message) => MixpanelIntent.parse(JSON.parse(message.body))));
+  const sent = () =>
+    queue.sent.flatMap((batch) => batch.messages.map((message) => MixpanelIntent.parse(JSON.parse(message.body))));
   return { salesforce, queue, sent, deps: { salesforce, queue, mixpanelQueueUrl: 'http://q/mixpanel' } };
 }
 
@@ -32,7 +34,14 @@ describe('recordAcceptances', () => {
       Contact__r: { App_User_Id__c: 'u_000001' },
       Account__r: { App_Account_Id__c: 'acc_000001' },
     });
-    expect(sent().map((intent) => intent.type)).toEqual(['mixpanel.event', 'mixpanel.profile', 'mixpanel.profile', 'mixpanel.event', 'mixpanel.profile', 'mixpanel.profile']);
+    expect(sent().map((intent) => intent.type)).toEqual([
+      'mixpanel.event',
+      'mixpanel.profile',
+      'mixpanel.profile',
+      'mixpanel.event',
+      'mixpanel.profile',
+      'mixpanel.profile',
+    ]);
   });
 
   it('treats a re-sent acceptance with the same evidence as already recorded, without a second record', async () => {
@@ -45,7 +54,9 @@ describe('recordAcceptances', () => {
     expect([...salesforce.stored.values()].filter((record) => record.Acceptance_Id__c === 'acc-1')).toHaveLength(1);
     const events = sent().filter((intent) => intent.type === 'mixpanel.event');
     expect(events).toHaveLength(2);
-    expect(new Set(events.map((intent) => (intent.type === 'mixpanel.event' ? intent.event.properties.$insert_id : '')))).toHaveProperty('size', 1);
+    expect(
+      new Set(events.map((intent) => (intent.type === 'mixpanel.event' ? intent.event.properties.$insert_id : ''))),
+    ).toHaveProperty('size', 1);
   });
 
   it('refuses different evidence under a recorded acceptance id and keeps the first', async () => {
@@ -63,7 +74,10 @@ describe('recordAcceptances', () => {
   it('refuses the second of two different acceptances with one id in the same batch', async () => {
     const { deps } = setup();
 
-    const results = await recordAcceptances([acceptance(1), acceptance(1, { user_agent: 'other' }), acceptance(1)], deps);
+    const results = await recordAcceptances(
+      [acceptance(1), acceptance(1, { user_agent: 'other' }), acceptance(1)],
+      deps,
+    );
 
     expect(results[0]).toBeUndefined();
     expect((results[1] as PermanentError).code).toBe('EVIDENCE_CONFLICT');

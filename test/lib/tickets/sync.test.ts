@@ -29,8 +29,17 @@ function ticket(id: number, overrides: Partial<TicketChange> = {}): TicketChange
 function setup(policy: TicketSyncDeps['unmatchedPolicy'] = 'skip') {
   const salesforce = new FakeSalesforce();
   const queue = new FakeQueueGateway();
-  const deps: TicketSyncDeps = { salesforce, queue, mixpanelQueueUrl: 'http://q/mixpanel', mapping: DEFAULT_CASE_MAPPING, unmatchedPolicy: policy };
-  const sentEvents = () => queue.sent.flatMap((batch) => batch.messages.map((message) => MixpanelIntent.parse(JSON.parse(message.body)))).map((intent) => (intent.type === 'mixpanel.event' ? intent.event : undefined));
+  const deps: TicketSyncDeps = {
+    salesforce,
+    queue,
+    mixpanelQueueUrl: 'http://q/mixpanel',
+    mapping: DEFAULT_CASE_MAPPING,
+    unmatchedPolicy: policy,
+  };
+  const sentEvents = () =>
+    queue.sent
+      .flatMap((batch) => batch.messages.map((message) => MixpanelIntent.parse(JSON.parse(message.body))))
+      .map((intent) => (intent.type === 'mixpanel.event' ? intent.event : undefined));
   return { salesforce, queue, deps, sentEvents };
 }
 
@@ -61,7 +70,13 @@ describe('syncTickets', () => {
       ['Support Ticket Created', 'u_1'],
       ['Support Ticket Solved', 'u_2'],
     ]);
-    expect(events[0]?.properties).toMatchObject({ source: 'zendesk', ticket_id: '1', tags: ['billing'], salesforce_case_id: expect.stringMatching(/^500/), time: Date.parse('2026-01-01T10:00:00.000Z') });
+    expect(events[0]?.properties).toMatchObject({
+      source: 'zendesk',
+      ticket_id: '1',
+      tags: ['billing'],
+      salesforce_case_id: expect.stringMatching(/^500/),
+      time: Date.parse('2026-01-01T10:00:00.000Z'),
+    });
   });
 
   it('collapses duplicate deliveries of one ticket into one upsert and one event', async () => {
@@ -78,11 +93,14 @@ describe('syncTickets', () => {
   it('resolves email-only requesters with one Contact query and links Contact and Account', async () => {
     const { salesforce, deps, sentEvents } = setup();
     salesforce.contacts = [{ Id: '003A', AccountId: '001A', Email: 'Ann@Example.com', App_User_Id__c: 'u_ann' }];
-    const emailOnly = (id: number, email: string) => ticket(id, { requester: { zendeskId: '9', email, externalId: null } });
+    const emailOnly = (id: number, email: string) =>
+      ticket(id, { requester: { zendeskId: '9', email, externalId: null } });
 
     await syncTickets([emailOnly(1, 'ann@example.com'), emailOnly(2, 'nobody@example.com')], deps);
 
-    expect(salesforce.queries).toEqual([{ object: 'Contact', field: 'Email', values: ['ann@example.com', 'nobody@example.com'] }]);
+    expect(salesforce.queries).toEqual([
+      { object: 'Contact', field: 'Email', values: ['ann@example.com', 'nobody@example.com'] },
+    ]);
     expect(salesforce.upserts[0]?.records[0]).toMatchObject({ ContactId: '003A', AccountId: '001A' });
     expect(salesforce.upserts[0]?.records[1]).not.toHaveProperty('ContactId');
     expect(sentEvents().map((event) => event?.properties.distinct_id)).toEqual(['u_ann']);
@@ -91,7 +109,10 @@ describe('syncTickets', () => {
   it('uses the email as distinct id for unmatched requesters when the policy says so', async () => {
     const { deps, sentEvents } = setup('email');
 
-    await syncTickets([ticket(1, { requester: { zendeskId: '9', email: 'Lost@Example.com', externalId: null } })], deps);
+    await syncTickets(
+      [ticket(1, { requester: { zendeskId: '9', email: 'Lost@Example.com', externalId: null } })],
+      deps,
+    );
 
     expect(sentEvents().map((event) => event?.properties.distinct_id)).toEqual(['lost@example.com']);
   });
@@ -99,7 +120,10 @@ describe('syncTickets', () => {
   it('keeps the Case, unlinked, when the app user has no Contact yet', async () => {
     const { salesforce, deps, sentEvents } = setup();
 
-    const results = await syncTickets([ticket(1, { requester: { zendeskId: '9', email: null, externalId: 'u_new' } })], deps);
+    const results = await syncTickets(
+      [ticket(1, { requester: { zendeskId: '9', email: null, externalId: 'u_new' } })],
+      deps,
+    );
 
     expect(results).toEqual([undefined]);
     expect(salesforce.upserts).toHaveLength(2);
@@ -111,7 +135,8 @@ describe('syncTickets', () => {
     const { salesforce, deps, sentEvents } = setup();
     salesforce.knownAppUsers = new Set(['u_1', 'u_2']);
     const rejection = new PermanentError('bad value', { code: 'INVALID_TYPE' });
-    salesforce.upsert = async (_object, _field, records) => records.map((record) => (record.Zendesk_Ticket_Id__c === '2' ? rejection : { id: '500X', created: true }));
+    salesforce.upsert = async (_object, _field, records) =>
+      records.map((record) => (record.Zendesk_Ticket_Id__c === '2' ? rejection : { id: '500X', created: true }));
 
     const results = await syncTickets([ticket(1), ticket(2), ticket(2)], deps);
 

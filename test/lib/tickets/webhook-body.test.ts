@@ -43,20 +43,34 @@ describe('parseZendeskWebhook: event-subscribed ticket events', () => {
     const pending = bodies.emulator.updateTicket(bodies.ticket(requester).id, { status: 'open' });
 
     expect(change(bodies.event(solved, { type: 'ticket.status_changed', previous: 'new' })).events).toEqual(['solved']);
-    expect(change(bodies.event(pending, { type: 'ticket.status_changed', previous: 'new' })).events).toEqual(['updated']);
-    expect(change(bodies.event(pending, { type: 'ticket.priority_changed', previous: 'low' })).events).toEqual(['updated']);
+    expect(change(bodies.event(pending, { type: 'ticket.status_changed', previous: 'new' })).events).toEqual([
+      'updated',
+    ]);
+    expect(change(bodies.event(pending, { type: 'ticket.priority_changed', previous: 'low' })).events).toEqual([
+      'updated',
+    ]);
   });
 
   it('keeps a comment as a Case refresh without a timeline event', () => {
     const requester = bodies.requester();
     const ticket = bodies.ticket(requester);
-    const event = bodies.event(ticket, { type: 'ticket.comment_added', comment: { id: 1, body: 'hi', isPublic: true, author: { id: requester.id, name: requester.name, isStaff: false } } });
+    const event = bodies.event(ticket, {
+      type: 'ticket.comment_added',
+      comment: {
+        id: 1,
+        body: 'hi',
+        isPublic: true,
+        author: { id: requester.id, name: requester.name, isStaff: false },
+      },
+    });
 
     expect(change(event).events).toEqual([]);
   });
 
   it('acknowledges and ignores events that are not about tickets', () => {
-    expect(parseZendeskWebhook({ type: 'zen:event-type:user.created', detail: {} }, API)).toEqual({ ignored: 'zen:event-type:user.created is not a ticket event' });
+    expect(parseZendeskWebhook({ type: 'zen:event-type:user.created', detail: {} }, API)).toEqual({
+      ignored: 'zen:event-type:user.created is not a ticket event',
+    });
   });
 
   it('names the field at fault in a malformed event', () => {

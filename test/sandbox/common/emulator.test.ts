@@ -6,7 +6,12 @@ function echoSpec() {
   const router = new Router()
     .add('POST', '/echo/:id', 'echo', (req) => ({ status: 200, body: { id: req.params.id, got: req.json() } }))
     .add('GET', '/items/*rest', 'items', (req) => ({ status: 200, body: { rest: req.params.rest } }));
-  return { name: 'echo', router, state: () => ({ held: 1 }), errorBody: (status: number, message: string) => ({ status, message }) };
+  return {
+    name: 'echo',
+    router,
+    state: () => ({ held: 1 }),
+    errorBody: (status: number, message: string) => ({ status, message }),
+  };
 }
 
 describe('startEmulator', () => {
@@ -59,7 +64,9 @@ describe('startEmulator', () => {
   });
 
   it('answers 503 during an outage window and serves again after it', async () => {
-    emulator = await startEmulator(echoSpec(), { faults: { outage: { from: Date.now() - 1, to: Date.now() + 60_000 } } });
+    emulator = await startEmulator(echoSpec(), {
+      faults: { outage: { from: Date.now() - 1, to: Date.now() + 60_000 } },
+    });
     expect((await fetch(`${emulator.url}/items/x`)).status).toBe(503);
     emulator.setFaults({});
     expect((await fetch(`${emulator.url}/items/x`)).status).toBe(200);

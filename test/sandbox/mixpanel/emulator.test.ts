@@ -1,4 +1,8 @@
-import { defaultMixpanelConfig, startMixpanelEmulator, type MixpanelEmulator } from '../../../sandbox/mixpanel/index.js';
+import {
+  defaultMixpanelConfig,
+  startMixpanelEmulator,
+  type MixpanelEmulator,
+} from '../../../sandbox/mixpanel/index.js';
 import { anEvent, groupUpdate, postImport, postUpdates, startMixpanel, tokenAuth, userUpdate } from './fixtures.js';
 
 const getJson = async (mp: MixpanelEmulator, path: string): Promise<{ status: number; body: unknown }> => {
@@ -54,7 +58,10 @@ describe('Mixpanel emulator inspection and programmatic API', () => {
 
     // Assert
     expect(forUser.body).toMatchObject({ count: 2, events: [{ event: 'A' }, { event: 'B' }] });
-    expect(forUserAndName.body).toMatchObject({ count: 1, events: [{ event: 'B', properties: { distinct_id: 'u_1' } }] });
+    expect(forUserAndName.body).toMatchObject({
+      count: 1,
+      events: [{ event: 'B', properties: { distinct_id: 'u_1' } }],
+    });
     expect(mp.eventsByName('A').map((e) => e.properties.distinct_id)).toEqual(['u_1', 'u_2']);
     expect(mp.events('u_2')).toHaveLength(1);
   });
@@ -91,7 +98,9 @@ describe('Mixpanel emulator inspection and programmatic API', () => {
   });
 
   it('refuses to seed an invalid event and seeds none of the batch', () => {
-    expect(() => mp.seedEvents([anEvent(), anEvent({ $insert_id: 'no spaces' })])).toThrow(/seedEvents\[1\].*\$insert_id/);
+    expect(() => mp.seedEvents([anEvent(), anEvent({ $insert_id: 'no spaces' })])).toThrow(
+      /seedEvents\[1\].*\$insert_id/,
+    );
     expect(mp.events()).toEqual([]);
   });
 
@@ -150,7 +159,9 @@ describe('startMixpanelEmulator configuration', () => {
 
     try {
       // Act
-      const res = await postImport(mp, [anEvent({ time: Math.floor(Date.now() / 1000) - 60 })], { auth: tokenAuth(mp) });
+      const res = await postImport(mp, [anEvent({ time: Math.floor(Date.now() / 1000) - 60 })], {
+        auth: tokenAuth(mp),
+      });
 
       // Assert
       expect(mp.config).toEqual(defaultMixpanelConfig);

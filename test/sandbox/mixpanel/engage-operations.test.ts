@@ -12,7 +12,11 @@ describe('POST /engage operations', () => {
 
   /** Sends each operation as its own update of profile u_1, in order. */
   async function apply(...operations: Record<string, unknown>[]): Promise<void> {
-    const res = await postUpdates(mp, '/engage', operations.map((op) => userUpdate(mp, 'u_1', op)));
+    const res = await postUpdates(
+      mp,
+      '/engage',
+      operations.map((op) => userUpdate(mp, 'u_1', op)),
+    );
     expect(await res.text()).toBe('1');
   }
 

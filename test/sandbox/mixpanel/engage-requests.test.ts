@@ -47,7 +47,9 @@ describe('POST /engage request formats and answers', () => {
 
   it('accepts GET with ?data=', async () => {
     // Act
-    const res = await fetch(`${mp.url}/engage?data=${encodeURIComponent(base64(userUpdate(mp, 'u_1', { $set: { a: 1 } })))}`);
+    const res = await fetch(
+      `${mp.url}/engage?data=${encodeURIComponent(base64(userUpdate(mp, 'u_1', { $set: { a: 1 } })))}`,
+    );
 
     // Assert
     expect(await res.text()).toBe('1');
@@ -74,7 +76,11 @@ describe('POST /engage request formats and answers', () => {
     ['a non-numeric $add', { $token: TOKEN, $distinct_id: 'u_1', $add: { n: 'one' } }, '$add'],
     ['a $union value that is not a list', { $token: TOKEN, $distinct_id: 'u_1', $union: { tags: 'a' } }, '$union'],
     ['an $unset that is not a list', { $token: TOKEN, $distinct_id: 'u_1', $unset: 'a' }, '$unset'],
-    ['an update over the size limit', { $token: TOKEN, $distinct_id: 'u_1', $set: { blob: 'x'.repeat(1024) } }, 'max size'],
+    [
+      'an update over the size limit',
+      { $token: TOKEN, $distinct_id: 'u_1', $set: { blob: 'x'.repeat(1024) } },
+      'max size',
+    ],
   ])('answers 200 with 0 (verbose: status 0 and the reason) to an update with %s', async (_label, update, reason) => {
     // Act
     const plain = await postUpdates(mp, '/engage', [update]);

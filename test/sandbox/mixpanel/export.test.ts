@@ -16,7 +16,9 @@ function exportUrl(mp: MixpanelEmulator, params: Record<string, string>): string
 }
 
 function getExport(mp: MixpanelEmulator, params: Record<string, string>, call: ExportCall = {}): Promise<Response> {
-  return fetch(exportUrl(mp, params), { headers: { authorization: call.auth ?? serviceAccountAuth(mp), accept: 'text/plain', ...call.headers } });
+  return fetch(exportUrl(mp, params), {
+    headers: { authorization: call.auth ?? serviceAccountAuth(mp), accept: 'text/plain', ...call.headers },
+  });
 }
 
 /** The JSONL body as objects. */
@@ -53,14 +55,22 @@ describe('GET /api/2.0/export', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
     expect(await lines(res)).toEqual([
-      { event: 'Terms Accepted', properties: { time: dayStart, distinct_id: 'u_1', $insert_id: 'first-ms', accepted_ip: '203.0.113.9' } },
+      {
+        event: 'Terms Accepted',
+        properties: { time: dayStart, distinct_id: 'u_1', $insert_id: 'first-ms', accepted_ip: '203.0.113.9' },
+      },
       { event: 'Terms Accepted', properties: { time: dayStart + 3600, distinct_id: 'u_1', $insert_id: 'late' } },
     ]);
   });
 
   it('spans several days, filters by the event JSON array and caps at limit', async () => {
     // Arrange
-    mp.seedEvents([anEvent({ time: YESTERDAY - DAY_SECONDS }, 'A'), anEvent({ time: YESTERDAY }, 'B'), anEvent({ time: YESTERDAY + 60 }, 'A'), anEvent({ time: YESTERDAY + 120 }, 'A')]);
+    mp.seedEvents([
+      anEvent({ time: YESTERDAY - DAY_SECONDS }, 'A'),
+      anEvent({ time: YESTERDAY }, 'B'),
+      anEvent({ time: YESTERDAY + 60 }, 'A'),
+      anEvent({ time: YESTERDAY + 120 }, 'A'),
+    ]);
 
     // Act
     const onlyA = await lines(await getExport(mp, { from_date: '2025-01-13', to_date: '2025-01-15', event: '["A"]' }));
@@ -68,7 +78,11 @@ describe('GET /api/2.0/export', () => {
     const none = await getExport(mp, { from_date: '2020-01-01', to_date: '2020-01-31' });
 
     // Assert
-    expect(onlyA.map((line) => line.properties.time)).toEqual([YESTERDAY - DAY_SECONDS, YESTERDAY + 60, YESTERDAY + 120]);
+    expect(onlyA.map((line) => line.properties.time)).toEqual([
+      YESTERDAY - DAY_SECONDS,
+      YESTERDAY + 60,
+      YESTERDAY + 120,
+    ]);
     expect(firstTwo.map((line) => line.event)).toEqual(['A', 'B']);
     expect(none.status).toBe(200);
     expect(await none.text()).toBe('');
@@ -82,18 +96,31 @@ describe('GET /api/2.0/export', () => {
       anEvent({ time: YESTERDAY + 2, acceptance_id: 'a "3"', terms_version: 'v2', seats: 3 }),
     ]);
     const ids = async (where: string): Promise<unknown[]> =>
-      (await lines(await getExport(mp, { from_date: '2025-01-14', to_date: '2025-01-14', where }))).map((line) => line.properties.acceptance_id);
+      (await lines(await getExport(mp, { from_date: '2025-01-14', to_date: '2025-01-14', where }))).map(
+        (line) => line.properties.acceptance_id,
+      );
 
     // Act + Assert
     expect(await ids('properties["acceptance_id"] == "a-2"')).toEqual(['a-2']);
     expect(await ids('properties["terms_version"]=="v2" and properties["acceptance_id"] != "a-2"')).toEqual(['a "3"']);
-    expect(await ids('properties["acceptance_id"] == "a-1" or properties["acceptance_id"] == "a \\"3\\""')).toEqual(['a-1', 'a "3"']);
-    expect(await ids('(properties["seats"] == 3 or properties["acceptance_id"] == "a-1") and properties["terms_version"] == "v1"')).toEqual(['a-1']);
+    expect(await ids('properties["acceptance_id"] == "a-1" or properties["acceptance_id"] == "a \\"3\\""')).toEqual([
+      'a-1',
+      'a "3"',
+    ]);
+    expect(
+      await ids(
+        '(properties["seats"] == 3 or properties["acceptance_id"] == "a-1") and properties["terms_version"] == "v1"',
+      ),
+    ).toEqual(['a-1']);
   });
 
   it('refuses where expressions the sandbox does not evaluate, rather than ignoring them', async () => {
     // Act
-    const res = await getExport(mp, { from_date: '2025-01-14', to_date: '2025-01-14', where: 'properties["seats"] > 3' });
+    const res = await getExport(mp, {
+      from_date: '2025-01-14',
+      to_date: '2025-01-14',
+      where: 'properties["seats"] > 3',
+    });
 
     // Assert
     expect(res.status).toBe(400);
@@ -121,9 +148,13 @@ describe('GET /api/2.0/export', () => {
     const range = { from_date: '2025-01-14', to_date: '2025-01-14' };
 
     // Act
-    const wrongSecret = await getExport(mp, range, { auth: basic(mp.config.serviceAccounts[0]?.username ?? '', 'nope') });
+    const wrongSecret = await getExport(mp, range, {
+      auth: basic(mp.config.serviceAccounts[0]?.username ?? '', 'nope'),
+    });
     const token = await getExport(mp, range, { auth: tokenAuth(mp) });
-    const noProject = await fetch(`${mp.url}/api/2.0/export?from_date=2025-01-14&to_date=2025-01-14`, { headers: { authorization: serviceAccountAuth(mp) } });
+    const noProject = await fetch(`${mp.url}/api/2.0/export?from_date=2025-01-14&to_date=2025-01-14`, {
+      headers: { authorization: serviceAccountAuth(mp) },
+    });
     const otherProject = await getExport(mp, { ...range, project_id: '999' });
 
     // Assert

@@ -1,5 +1,9 @@
 import { gzipSync } from 'node:zlib';
-import { startMixpanelEmulator, type MixpanelEmulator, type MixpanelEmulatorOptions } from '../../../sandbox/mixpanel/index.js';
+import {
+  startMixpanelEmulator,
+  type MixpanelEmulator,
+  type MixpanelEmulatorOptions,
+} from '../../../sandbox/mixpanel/index.js';
 
 /** The fixed "now" of the fake clock the tests run on (epoch ms). */
 export const NOW = Date.UTC(2025, 0, 15, 12, 0, 0);
@@ -40,7 +44,10 @@ let sequence = 0;
 /** A valid `/import` event; each call gets a fresh `$insert_id`. */
 export function anEvent(overrides: Record<string, unknown> = {}, name = 'Terms Accepted'): TestEvent {
   sequence += 1;
-  return { event: name, properties: { time: NOW_SECONDS - 60, distinct_id: 'u_1', $insert_id: `ins-${sequence}`, ...overrides } };
+  return {
+    event: name,
+    properties: { time: NOW_SECONDS - 60, distinct_id: 'u_1', $insert_id: `ins-${sequence}`, ...overrides },
+  };
 }
 
 export interface ImportCall {
@@ -57,11 +64,20 @@ export function postImport(mp: MixpanelEmulator, events: unknown[] | string, cal
   const auth = call.auth ?? tokenAuth(mp);
   if (auth) headers.authorization = auth;
   if (call.gzip) headers['content-encoding'] = 'gzip';
-  return fetch(`${mp.url}/import?${call.query ?? 'strict=1'}`, { method: 'POST', headers, body: call.gzip ? gzipSync(text) : text });
+  return fetch(`${mp.url}/import?${call.query ?? 'strict=1'}`, {
+    method: 'POST',
+    headers,
+    body: call.gzip ? gzipSync(text) : text,
+  });
 }
 
 /** Posts profile (`/engage`) or group (`/groups`) updates as a JSON body. */
-export function postUpdates(mp: MixpanelEmulator, path: '/engage' | '/groups', updates: unknown, query = ''): Promise<Response> {
+export function postUpdates(
+  mp: MixpanelEmulator,
+  path: '/engage' | '/groups',
+  updates: unknown,
+  query = '',
+): Promise<Response> {
   return fetch(`${mp.url}${path}${query}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -70,7 +86,11 @@ export function postUpdates(mp: MixpanelEmulator, path: '/engage' | '/groups', u
 }
 
 /** A user-profile update carrying the project's token. */
-export function userUpdate(mp: MixpanelEmulator, distinctId: string, operation: Record<string, unknown>): Record<string, unknown> {
+export function userUpdate(
+  mp: MixpanelEmulator,
+  distinctId: string,
+  operation: Record<string, unknown>,
+): Record<string, unknown> {
   return { $token: mp.config.projectToken, $distinct_id: distinctId, ...operation };
 }
 

@@ -13,13 +13,21 @@ describe('POST /groups', () => {
 
   /** Sends each operation as its own update of group account_id/a1, in order. */
   async function apply(...operations: Record<string, unknown>[]): Promise<string> {
-    const res = await postUpdates(mp, '/groups', operations.map((op) => groupUpdate(mp, 'account_id', 'a1', op)));
+    const res = await postUpdates(
+      mp,
+      '/groups',
+      operations.map((op) => groupUpdate(mp, 'account_id', 'a1', op)),
+    );
     return res.text();
   }
 
   it('$set creates the group profile and overwrites values', async () => {
     expect(await apply({ $set: { name: 'Acme', plan: 'free' } }, { $set: { plan: 'pro' } })).toBe('1');
-    expect(mp.group('account_id', 'a1')).toEqual({ groupKey: 'account_id', groupId: 'a1', properties: { name: 'Acme', plan: 'pro' } });
+    expect(mp.group('account_id', 'a1')).toEqual({
+      groupKey: 'account_id',
+      groupId: 'a1',
+      properties: { name: 'Acme', plan: 'pro' },
+    });
   });
 
   it('$set_once, $add, $union, $remove and $unset follow the profile semantics', async () => {
@@ -54,7 +62,11 @@ describe('POST /groups', () => {
   });
 
   it.each([
-    ['$append, which groups do not support', { $token: TOKEN, $group_key: 'k', $group_id: 'i', $append: { x: 1 } }, '$append'],
+    [
+      '$append, which groups do not support',
+      { $token: TOKEN, $group_key: 'k', $group_id: 'i', $append: { x: 1 } },
+      '$append',
+    ],
     ['no $group_key', { $token: TOKEN, $group_id: 'a1', $set: {} }, '$group_key'],
     ['no $group_id', { $token: TOKEN, $group_key: 'account_id', $set: {} }, '$group_id'],
   ])('answers 0 (verbose: the reason) to an update with %s', async (_label, update, reason) => {

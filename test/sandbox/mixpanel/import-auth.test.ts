@@ -6,7 +6,11 @@ const INVALID_CREDENTIALS = { code: 401, error: 'Invalid credentials', status: '
 describe('POST /import authentication', () => {
   let mp: MixpanelEmulator;
   beforeAll(async () => {
-    mp = await startMixpanel({ projectId: '42', projectToken: 'tok-42', serviceAccounts: [{ username: 'sa.one', secret: 's3cret' }] });
+    mp = await startMixpanel({
+      projectId: '42',
+      projectToken: 'tok-42',
+      serviceAccounts: [{ username: 'sa.one', secret: 's3cret' }],
+    });
   });
   afterEach(() => mp.reset());
   afterAll(() => mp.stop());

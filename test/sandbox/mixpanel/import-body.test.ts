@@ -49,7 +49,11 @@ describe('POST /import bodies and limits', () => {
 
     // Assert
     expect(res.status).toBe(400);
-    expect(await res.json()).toMatchObject({ code: 400, status: 'Bad Request', error: expect.stringContaining('unable to parse') });
+    expect(await res.json()).toMatchObject({
+      code: 400,
+      status: 'Bad Request',
+      error: expect.stringContaining('unable to parse'),
+    });
     expect(mp.events()).toEqual([]);
   });
 
@@ -72,7 +76,11 @@ describe('POST /import bodies and limits', () => {
 
     // Assert
     expect(res.status).toBe(413);
-    expect(await res.json()).toEqual({ code: 413, error: 'request exceeds max limit of 4096 bytes', status: 'Request Entity Too Large' });
+    expect(await res.json()).toEqual({
+      code: 413,
+      error: 'request exceeds max limit of 4096 bytes',
+      status: 'Request Entity Too Large',
+    });
     expect(mp.events()).toEqual([]);
   });
 });

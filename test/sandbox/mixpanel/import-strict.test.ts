@@ -3,8 +3,23 @@ import { anEvent, NOW, NOW_SECONDS, postImport, startMixpanel } from './fixtures
 
 /** The ids the import reference refuses (docs.mixpanel.com reference/import-events). */
 const DOCUMENTED_PLACEHOLDERS = [
-  '00000000-0000-0000-0000-000000000000', 'anon', 'anonymous', 'nil', 'none', 'null', 'n/a', 'na',
-  'undefined', 'unknown', '<nil>', '0', '-1', 'true', 'false', '[]', '{}',
+  '00000000-0000-0000-0000-000000000000',
+  'anon',
+  'anonymous',
+  'nil',
+  'none',
+  'null',
+  'n/a',
+  'na',
+  'undefined',
+  'unknown',
+  '<nil>',
+  '0',
+  '-1',
+  'true',
+  'false',
+  '[]',
+  '{}',
 ];
 const HOUR_MS = 60 * 60 * 1000;
 
@@ -36,7 +51,11 @@ describe('POST /import?strict=1 validation', () => {
 
   it('reports each failed record with its index and insert_id while importing the valid ones', async () => {
     // Arrange
-    const events = [anEvent({ $insert_id: 'bad-1', time: undefined }), anEvent(), anEvent({ $insert_id: 'bad-2', distinct_id: 'anon' })];
+    const events = [
+      anEvent({ $insert_id: 'bad-1', time: undefined }),
+      anEvent(),
+      anEvent({ $insert_id: 'bad-2', distinct_id: 'anon' }),
+    ];
 
     // Act
     const res = await postImport(mp, events);
@@ -98,7 +117,11 @@ describe('POST /import?strict=1 validation', () => {
   it.each([
     ['255 properties', propertiesUpTo(255), 'properties'],
     ['a list of 255 elements', { tags: Array.from({ length: 255 }, (_, i) => i) }, 'properties.tags'],
-    ['a nested object of 255 keys', { meta: Object.fromEntries(Array.from({ length: 255 }, (_, i) => [`k${i}`, i])) }, 'properties.meta'],
+    [
+      'a nested object of 255 keys',
+      { meta: Object.fromEntries(Array.from({ length: 255 }, (_, i) => [`k${i}`, i])) },
+      'properties.meta',
+    ],
     ['objects nested 4 deep', { meta: { a: { b: { c: { d: 1 } } } } }, 'properties.meta'],
   ])('rejects %s', async (_label, props, field) => {
     await expectRejected(anEvent(props), field);

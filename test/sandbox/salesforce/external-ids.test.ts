@@ -20,7 +20,10 @@ describe('Salesforce emulator with duplicate external ids', () => {
   let ids: string[];
   beforeAll(async () => {
     sf = await orgWithLegacyIds();
-    ids = [sf.insert('Account', { Name: 'A', Legacy_Id__c: 'L1' }), sf.insert('Account', { Name: 'B', Legacy_Id__c: 'l1' })];
+    ids = [
+      sf.insert('Account', { Name: 'A', Legacy_Id__c: 'L1' }),
+      sf.insert('Account', { Name: 'B', Legacy_Id__c: 'l1' }),
+    ];
   });
   afterAll(async () => sf.stop());
 
@@ -32,20 +35,45 @@ describe('Salesforce emulator with duplicate external ids', () => {
   });
 
   it('fails a collection record whose key matches several records', async () => {
-    const res = await api(sf, 'PATCH', '/composite/sobjects/Account/Legacy_Id__c', { records: [{ attributes: { type: 'Account' }, Legacy_Id__c: 'L1', Name: 'C' }] });
+    const res = await api(sf, 'PATCH', '/composite/sobjects/Account/Legacy_Id__c', {
+      records: [{ attributes: { type: 'Account' }, Legacy_Id__c: 'L1', Name: 'C' }],
+    });
 
-    expect(res.body).toEqual([{ success: false, errors: [{ statusCode: 'DUPLICATE_EXTERNAL_ID', message: `Legacy Id: more than one record found for external id field: [${ids.join(', ')}]`, fields: [] }] }]);
+    expect(res.body).toEqual([
+      {
+        success: false,
+        errors: [
+          {
+            statusCode: 'DUPLICATE_EXTERNAL_ID',
+            message: `Legacy Id: more than one record found for external id field: [${ids.join(', ')}]`,
+            fields: [],
+          },
+        ],
+      },
+    ]);
   });
 
   it('fails a foreign key that matches several parents', async () => {
     const res = await api(sf, 'POST', '/sobjects/Contact', { LastName: 'Doe', Account: { Legacy_Id__c: 'L1' } });
 
-    expect(res.body).toEqual([{ message: 'Foreign key external ID: L1 matched more than one record for field Legacy_Id__c in entity Account', errorCode: 'DUPLICATE_EXTERNAL_ID', fields: [] }]);
+    expect(res.body).toEqual([
+      {
+        message: 'Foreign key external ID: L1 matched more than one record for field Legacy_Id__c in entity Account',
+        errorCode: 'DUPLICATE_EXTERNAL_ID',
+        fields: [],
+      },
+    ]);
   });
 
   it('refuses a foreign key through a field that is not an external id', async () => {
     const res = await api(sf, 'POST', '/sobjects/Contact', { LastName: 'Doe', Account: { Name: 'A' } });
 
-    expect(res.body).toEqual([{ message: 'Field name provided, Name is not an External ID or indexed field for Account', errorCode: 'INVALID_FIELD', fields: [] }]);
+    expect(res.body).toEqual([
+      {
+        message: 'Field name provided, Name is not an External ID or indexed field for Account',
+        errorCode: 'INVALID_FIELD',
+        fields: [],
+      },
+    ]);
   });
 });

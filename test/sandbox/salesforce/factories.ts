@@ -1,5 +1,9 @@
 import jsforce from 'jsforce';
-import { startSalesforceEmulator, type SalesforceEmulator, type SalesforceEmulatorOptions } from '../../../sandbox/salesforce/index.js';
+import {
+  startSalesforceEmulator,
+  type SalesforceEmulator,
+  type SalesforceEmulatorOptions,
+} from '../../../sandbox/salesforce/index.js';
 
 export const VERSION = 'v62.0';
 
@@ -21,8 +25,17 @@ export interface RawResponse {
 }
 
 /** A raw REST call (path relative to `/services/data/v62.0`, or absolute when it starts with `/services`). */
-export async function api(sf: SalesforceEmulator, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<RawResponse> {
-  const url = path.startsWith('/services') || path.startsWith('/__sandbox') ? `${sf.url}${path}` : `${sf.url}/services/data/${VERSION}${path}`;
+export async function api(
+  sf: SalesforceEmulator,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<RawResponse> {
+  const url =
+    path.startsWith('/services') || path.startsWith('/__sandbox')
+      ? `${sf.url}${path}`
+      : `${sf.url}/services/data/${VERSION}${path}`;
   const res = await fetch(url, {
     method,
     headers: { authorization: `Bearer ${sf.accessToken}`, 'content-type': 'application/json', ...headers },
@@ -44,7 +57,10 @@ export function caseFor(ticket: number, extra: Record<string, unknown> = {}): Re
 }
 
 /** A clock the test moves by hand. */
-export function manualClock(start = Date.parse('2025-01-15T10:00:00Z')): { now: () => Date; advance: (ms: number) => void } {
+export function manualClock(start = Date.parse('2025-01-15T10:00:00Z')): {
+  now: () => Date;
+  advance: (ms: number) => void;
+} {
   let at = start;
   return { now: () => new Date(at), advance: (ms) => (at += ms) };
 }

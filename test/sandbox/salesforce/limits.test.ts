@@ -24,7 +24,9 @@ describe('Salesforce emulator API limits', () => {
     const limits = await connect(sf).limits();
 
     expect(limits.DailyApiRequests).toEqual({ Max: 5, Remaining: 3 });
-    expect(Object.keys(limits)).toEqual(expect.arrayContaining(['DailyBulkApiBatches', 'DailyBulkV2QueryJobs', 'DataStorageMB']));
+    expect(Object.keys(limits)).toEqual(
+      expect.arrayContaining(['DailyBulkApiBatches', 'DailyBulkV2QueryJobs', 'DataStorageMB']),
+    );
   });
 
   it('answers 403 REQUEST_LIMIT_EXCEEDED once the daily budget is spent, without counting it', async () => {
@@ -38,7 +40,14 @@ describe('Salesforce emulator API limits', () => {
   });
 
   it('does not count token requests against the budget', async () => {
-    await fetch(sf.tokenUrl, { method: 'POST', body: new URLSearchParams({ grant_type: 'client_credentials', client_id: sf.clientId, client_secret: sf.clientSecret }) });
+    await fetch(sf.tokenUrl, {
+      method: 'POST',
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: sf.clientId,
+        client_secret: sf.clientSecret,
+      }),
+    });
 
     expect(sf.apiUsage().used).toBe(1);
   });
@@ -50,7 +59,9 @@ describe('Salesforce emulator API limits', () => {
     const [first, second] = await Promise.all([api(sf, 'GET', '/limits'), api(sf, 'GET', '/limits')]);
 
     expect([first?.status, second?.status].sort()).toEqual([200, 403]);
-    expect([first, second].find((r) => r?.status === 403)?.body).toEqual([{ message: 'ConcurrentPerOrgLongTxn Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' }]);
+    expect([first, second].find((r) => r?.status === 403)?.body).toEqual([
+      { message: 'ConcurrentPerOrgLongTxn Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' },
+    ]);
   });
 
   it('answers injected faults in the Salesforce error shape', async () => {
@@ -74,7 +85,9 @@ describe('Salesforce emulator inspection', () => {
 
   it('lists the records of an object, optionally filtered by a field, outside the budget and counters', async () => {
     const all = (await api(sf, 'GET', '/__sandbox/records/Account')).body as { totalSize: number };
-    const pro = (await api(sf, 'GET', '/__sandbox/records/Account?field=Plan__c&value=pro')).body as { records: Array<{ Name: string }> };
+    const pro = (await api(sf, 'GET', '/__sandbox/records/Account?field=Plan__c&value=pro')).body as {
+      records: Array<{ Name: string }>;
+    };
 
     expect(all.totalSize).toBe(2);
     expect(pro.records.map((r) => r.Name)).toEqual(['Acme']);
@@ -89,6 +102,9 @@ describe('Salesforce emulator inspection', () => {
   it('reports record counts and API usage in the state snapshot', async () => {
     const state = (await api(sf, 'GET', '/__sandbox/state')).body;
 
-    expect(state).toMatchObject({ objects: { Account: 2, Contact: 0, Case: 0, Terms_Acceptance__c: 0 }, apiUsage: { used: 0, max: 100_000 } });
+    expect(state).toMatchObject({
+      objects: { Account: 2, Contact: 0, Case: 0, Terms_Acceptance__c: 0 },
+      apiUsage: { used: 0, max: 100_000 },
+    });
   });
 });

@@ -22,7 +22,11 @@ describe('Salesforce metadata loading', () => {
     const schema = await loadSchema();
 
     const terms = schema.object('terms_acceptance__c');
-    expect(terms?.field('Contact__c')).toMatchObject({ type: 'reference', referenceTo: 'Contact', relationshipName: 'Contact__r' });
+    expect(terms?.field('Contact__c')).toMatchObject({
+      type: 'reference',
+      referenceTo: 'Contact',
+      relationshipName: 'Contact__r',
+    });
     expect(terms?.relationship('account__r')?.name).toBe('Account__c');
   });
 
@@ -50,7 +54,10 @@ describe('Salesforce metadata loading', () => {
       join(dir, 'Widget__c', 'Widget__c.object-meta.xml'),
       '<CustomObject><label>Widget</label><nameField><label>Widget Name</label><type>Text</type></nameField></CustomObject>',
     );
-    await writeFile(join(dir, 'Widget__c', 'fields', 'Size__c.field-meta.xml'), fieldXml('<fullName>Size__c</fullName><label>Size</label><type>Checkbox</type><defaultValue>true</defaultValue>'));
+    await writeFile(
+      join(dir, 'Widget__c', 'fields', 'Size__c.field-meta.xml'),
+      fieldXml('<fullName>Size__c</fullName><label>Size</label><type>Checkbox</type><defaultValue>true</defaultValue>'),
+    );
 
     const schema = await loadSchema(dir);
 
@@ -59,7 +66,11 @@ describe('Salesforce metadata loading', () => {
   });
 
   it('refuses field types it does not emulate and lookups without a target', () => {
-    expect(() => parseFieldXml(fieldXml('<fullName>G__c</fullName><label>G</label><type>Location</type>'), 'G')).toThrow('field type Location is not emulated');
-    expect(() => parseFieldXml(fieldXml('<fullName>L__c</fullName><label>L</label><type>Lookup</type>'), 'L')).toThrow('needs <referenceTo>');
+    expect(() =>
+      parseFieldXml(fieldXml('<fullName>G__c</fullName><label>G</label><type>Location</type>'), 'G'),
+    ).toThrow('field type Location is not emulated');
+    expect(() => parseFieldXml(fieldXml('<fullName>L__c</fullName><label>L</label><type>Lookup</type>'), 'L')).toThrow(
+      'needs <referenceTo>',
+    );
   });
 });

@@ -1,5 +1,9 @@
 import { toId18 } from '../../../sandbox/salesforce/ids.js';
-import { defaultSalesforceConfig, startSalesforceEmulator, type SalesforceEmulator } from '../../../sandbox/salesforce/index.js';
+import {
+  defaultSalesforceConfig,
+  startSalesforceEmulator,
+  type SalesforceEmulator,
+} from '../../../sandbox/salesforce/index.js';
 import { connect, manualClock, startTestOrg } from './factories.js';
 
 describe('Salesforce emulator programmatic access', () => {
@@ -14,12 +18,24 @@ describe('Salesforce emulator programmatic access', () => {
     const seeded = sf.seedAccountsWithContacts({ accounts: 2, contactsPerAccount: 3 });
 
     expect(seeded.accounts.map((a) => a.appAccountId)).toEqual(['acc_000001', 'acc_000002']);
-    expect(seeded.contacts.map((c) => c.appUserId)).toEqual(['u_000001', 'u_000002', 'u_000003', 'u_000004', 'u_000005', 'u_000006']);
-    expect(sf.findByExternalId('Contact', 'App_User_Id__c', 'u_000004')).toMatchObject({ AccountId: seeded.accounts[1]?.id, Email: 'user000004@example.com' });
+    expect(seeded.contacts.map((c) => c.appUserId)).toEqual([
+      'u_000001',
+      'u_000002',
+      'u_000003',
+      'u_000004',
+      'u_000005',
+      'u_000006',
+    ]);
+    expect(sf.findByExternalId('Contact', 'App_User_Id__c', 'u_000004')).toMatchObject({
+      AccountId: seeded.accounts[1]?.id,
+      Email: 'user000004@example.com',
+    });
   });
 
   it('validates inserts like the API and throws the Salesforce error', () => {
-    expect(() => sf.insert('Account', { Plan__c: 'pro' })).toThrow('REQUIRED_FIELD_MISSING: Required fields are missing: [Name]');
+    expect(() => sf.insert('Account', { Plan__c: 'pro' })).toThrow(
+      'REQUIRED_FIELD_MISSING: Required fields are missing: [Name]',
+    );
     expect(() => sf.insert('Nope__c', {})).toThrow('Unknown sObject Nope__c');
   });
 
@@ -28,13 +44,23 @@ describe('Salesforce emulator programmatic access', () => {
     clock.advance(60_000);
 
     sf.update('Case', id, { Status: 'Closed' });
-    const result = await connect(sf).query("SELECT Status, IsClosed, ClosedDate, LastModifiedDate FROM Case WHERE Zendesk_Ticket_Id__c = '1'");
+    const result = await connect(sf).query(
+      "SELECT Status, IsClosed, ClosedDate, LastModifiedDate FROM Case WHERE Zendesk_Ticket_Id__c = '1'",
+    );
 
-    expect(result.records[0]).toMatchObject({ Status: 'Closed', IsClosed: true, ClosedDate: '2025-01-15T10:01:00.000+0000', LastModifiedDate: '2025-01-15T10:01:00.000+0000' });
+    expect(result.records[0]).toMatchObject({
+      Status: 'Closed',
+      IsClosed: true,
+      ClosedDate: '2025-01-15T10:01:00.000+0000',
+      LastModifiedDate: '2025-01-15T10:01:00.000+0000',
+    });
   });
 
   it('numbers auto-number fields and derives Contact.Name', () => {
-    const terms = [sf.insert('Terms_Acceptance__c', { Acceptance_Id__c: 'a1' }), sf.insert('Terms_Acceptance__c', { Acceptance_Id__c: 'a2' })];
+    const terms = [
+      sf.insert('Terms_Acceptance__c', { Acceptance_Id__c: 'a1' }),
+      sf.insert('Terms_Acceptance__c', { Acceptance_Id__c: 'a2' }),
+    ];
     const contact = sf.insert('Contact', { FirstName: 'Ada', LastName: 'Lovelace' });
 
     expect(terms.map((id) => sf.getRecord(id)?.Name)).toEqual(['TA-000001', 'TA-000002']);

@@ -1,7 +1,8 @@
 import type { SalesforceEmulator } from '../../../sandbox/salesforce/index.js';
 import { api, connect, startTestOrg } from './factories.js';
 
-const soql = (sf: SalesforceEmulator, q: string, resource = 'query') => api(sf, 'GET', `/${resource}?q=${encodeURIComponent(q)}`);
+const soql = (sf: SalesforceEmulator, q: string, resource = 'query') =>
+  api(sf, 'GET', `/${resource}?q=${encodeURIComponent(q)}`);
 
 describe('Salesforce emulator SOQL', () => {
   let sf: SalesforceEmulator;
@@ -15,11 +16,16 @@ describe('Salesforce emulator SOQL', () => {
   afterEach(async () => sf.stop());
 
   it('filters with = and IN case-insensitively and returns records with attributes', async () => {
-    const result = await connect(sf).query("SELECT Id, Email FROM Contact WHERE Email IN ('doe@example.com', 'OB@example.com') ORDER BY Email");
+    const result = await connect(sf).query(
+      "SELECT Id, Email FROM Contact WHERE Email IN ('doe@example.com', 'OB@example.com') ORDER BY Email",
+    );
 
     expect(result.totalSize).toBe(2);
     expect(result.records.map((r) => r.Email)).toEqual(['Doe@Example.com', 'ob@example.com']);
-    expect(result.records[0]?.attributes).toEqual({ type: 'Contact', url: expect.stringMatching(/^\/services\/data\/v62\.0\/sobjects\/Contact\/003/) });
+    expect(result.records[0]?.attributes).toEqual({
+      type: 'Contact',
+      url: expect.stringMatching(/^\/services\/data\/v62\.0\/sobjects\/Contact\/003/),
+    });
   });
 
   it('reads escaped quotes and backslashes in literals', async () => {
@@ -31,7 +37,9 @@ describe('Salesforce emulator SOQL', () => {
   });
 
   it('nests parent fields and returns null for an empty lookup', async () => {
-    const result = await connect(sf).query("SELECT LastName, Account.Name, Account.App_Account_Id__c FROM Contact WHERE App_User_Id__c IN ('u_1', 'u_2') ORDER BY LastName");
+    const result = await connect(sf).query(
+      "SELECT LastName, Account.Name, Account.App_Account_Id__c FROM Contact WHERE App_User_Id__c IN ('u_1', 'u_2') ORDER BY LastName",
+    );
 
     expect(result.records.map(({ LastName, Account }) => [LastName, Account])).toEqual([
       ['Doe', { attributes: { type: 'Account', url: expect.any(String) }, Name: 'Acme', App_Account_Id__c: 'acc_1' }],
@@ -40,7 +48,9 @@ describe('Salesforce emulator SOQL', () => {
   });
 
   it('combines AND, comparison, ORDER BY DESC and LIMIT', async () => {
-    const result = await connect(sf).query("SELECT LastName FROM Contact WHERE Account.App_Account_Id__c = 'acc_1' AND Email != null ORDER BY LastName DESC LIMIT 1");
+    const result = await connect(sf).query(
+      "SELECT LastName FROM Contact WHERE Account.App_Account_Id__c = 'acc_1' AND Email != null ORDER BY LastName DESC LIMIT 1",
+    );
 
     expect(result.records.map((r) => r.LastName)).toEqual(['Doe']);
   });
@@ -57,7 +67,11 @@ describe('Salesforce emulator SOQL', () => {
     const first = await soql(sf, 'SELECT Name FROM Account ORDER BY Name');
     const all = await connect(sf).query('SELECT Name FROM Account ORDER BY Name', { autoFetch: true, maxFetch: 100 });
 
-    expect(first.body).toMatchObject({ totalSize: 5, done: false, nextRecordsUrl: expect.stringMatching(/^\/services\/data\/v62\.0\/query\/0r8\w{15}-3$/) });
+    expect(first.body).toMatchObject({
+      totalSize: 5,
+      done: false,
+      nextRecordsUrl: expect.stringMatching(/^\/services\/data\/v62\.0\/query\/0r8\w{15}-3$/),
+    });
     expect(all.records.map((r) => r.Name)).toEqual(['Acme', 'B', 'C', 'D', 'E']);
     expect(sf.calls().byEndpoint).toEqual({ query: 2, 'query.more': 1 });
   });
@@ -85,7 +99,10 @@ describe('Salesforce emulator SOQL', () => {
   it('answers an unknown query locator with INVALID_QUERY_LOCATOR', async () => {
     const res = await api(sf, 'GET', '/query/0r85g0000000009AAA-2000');
 
-    expect([res.status, res.body]).toEqual([400, [{ message: 'invalid query locator', errorCode: 'INVALID_QUERY_LOCATOR' }]]);
+    expect([res.status, res.body]).toEqual([
+      400,
+      [{ message: 'invalid query locator', errorCode: 'INVALID_QUERY_LOCATOR' }],
+    ]);
   });
 
   it('includes deleted records in queryAll only', async () => {
@@ -96,21 +113,55 @@ describe('Salesforce emulator SOQL', () => {
     const all = await soql(sf, 'SELECT Id, IsDeleted FROM Contact', 'queryAll');
 
     expect((live.body as { totalSize: number }).totalSize).toBe(2);
-    expect((all.body as { records: Array<{ IsDeleted: boolean }> }).records.map((r) => r.IsDeleted)).toEqual([true, false, false]);
+    expect((all.body as { records: Array<{ IsDeleted: boolean }> }).records.map((r) => r.IsDeleted)).toEqual([
+      true,
+      false,
+      false,
+    ]);
   });
 
   it.each([
-    ['an unknown field', 'SELECT Id, Nickname__c FROM Contact', 'INVALID_FIELD', 1, 12, "No such column 'Nickname__c' on entity 'Contact'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names."],
-    ['an unknown relationship', 'SELECT Owner__r.Name FROM Contact', 'INVALID_FIELD', 1, 8, "Didn't understand relationship 'Owner__r' in field path. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names."],
-    ['an unknown object', 'SELECT Id\nFROM Ticket__c', 'INVALID_TYPE', 2, 6, "sObject type 'Ticket__c' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names."],
+    [
+      'an unknown field',
+      'SELECT Id, Nickname__c FROM Contact',
+      'INVALID_FIELD',
+      1,
+      12,
+      "No such column 'Nickname__c' on entity 'Contact'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.",
+    ],
+    [
+      'an unknown relationship',
+      'SELECT Owner__r.Name FROM Contact',
+      'INVALID_FIELD',
+      1,
+      8,
+      "Didn't understand relationship 'Owner__r' in field path. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.",
+    ],
+    [
+      'an unknown object',
+      'SELECT Id\nFROM Ticket__c',
+      'INVALID_TYPE',
+      2,
+      6,
+      "sObject type 'Ticket__c' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.",
+    ],
     ['a dangling comma', 'SELECT Id, FROM Contact', 'MALFORMED_QUERY', 1, 12, "unexpected token: 'FROM'"],
-    ['an OR (not emulated)', "SELECT Id FROM Contact WHERE Email = 'a' OR Email = 'b'", 'MALFORMED_QUERY', 1, 42, "unexpected token: 'OR'"],
+    [
+      'an OR (not emulated)',
+      "SELECT Id FROM Contact WHERE Email = 'a' OR Email = 'b'",
+      'MALFORMED_QUERY',
+      1,
+      42,
+      "unexpected token: 'OR'",
+    ],
     ['a missing literal', 'SELECT Id FROM Contact WHERE', 'MALFORMED_QUERY', 1, 29, "unexpected token: '<EOF>'"],
   ])('rejects %s with 400 and the row/column message', async (_case, q, errorCode, row, column, detail) => {
     const res = await soql(sf, q);
 
     const line = q.split('\n')[row - 1] ?? '';
     expect(res.status).toBe(400);
-    expect(res.body).toEqual([{ message: `\n${line}\n${' '.repeat(column - 1)}^\nERROR at Row:${row}:Column:${column}\n${detail}`, errorCode }]);
+    expect(res.body).toEqual([
+      { message: `\n${line}\n${' '.repeat(column - 1)}^\nERROR at Row:${row}:Column:${column}\n${detail}`, errorCode },
+    ]);
   });
 });

@@ -43,7 +43,11 @@ describe('Salesforce emulator sObject resources', () => {
     const res = await api(sf, 'PATCH', `/sobjects/Account/${id}`, { Plan__c: 'pro' });
 
     expect(res.status).toBe(204);
-    expect(sf.getRecord(id)).toMatchObject({ Plan__c: 'pro', CreatedDate: '2025-01-15T10:00:00.000+0000', LastModifiedDate: '2025-01-15T10:00:05.000+0000' });
+    expect(sf.getRecord(id)).toMatchObject({
+      Plan__c: 'pro',
+      CreatedDate: '2025-01-15T10:00:00.000+0000',
+      LastModifiedDate: '2025-01-15T10:00:05.000+0000',
+    });
   });
 
   it('deletes with 204; the record is then gone and a second delete says it is deleted', async () => {
@@ -55,17 +59,33 @@ describe('Salesforce emulator sObject resources', () => {
 
     expect(first.status).toBe(204);
     expect([read.status, read.body]).toEqual([404, NOT_FOUND]);
-    expect([second.status, second.body]).toEqual([404, [{ message: 'entity is deleted', errorCode: 'ENTITY_IS_DELETED', fields: [] }]]);
+    expect([second.status, second.body]).toEqual([
+      404,
+      [{ message: 'entity is deleted', errorCode: 'ENTITY_IS_DELETED', fields: [] }],
+    ]);
   });
 
   it('upserts by external id: 201 created, then 200 updated', async () => {
     const first = await api(sf, 'PATCH', '/sobjects/Case/Zendesk_Ticket_Id__c/4711', { Subject: 'Printer on fire' });
     const second = await api(sf, 'PATCH', '/sobjects/Case/Zendesk_Ticket_Id__c/4711', { Status: 'Closed' });
 
-    expect([first.status, first.body]).toEqual([201, { id: expect.stringMatching(/^500/), success: true, errors: [], created: true }]);
-    expect(first.headers.get('location')).toBe(`/services/data/v62.0/sobjects/Case/${(first.body as { id: string }).id}`);
-    expect([second.status, second.body]).toEqual([200, { id: (first.body as { id: string }).id, success: true, errors: [], created: false }]);
-    expect(sf.findByExternalId('Case', 'Zendesk_Ticket_Id__c', '4711')).toMatchObject({ Subject: 'Printer on fire', Status: 'Closed', IsClosed: true, Priority: 'Medium' });
+    expect([first.status, first.body]).toEqual([
+      201,
+      { id: expect.stringMatching(/^500/), success: true, errors: [], created: true },
+    ]);
+    expect(first.headers.get('location')).toBe(
+      `/services/data/v62.0/sobjects/Case/${(first.body as { id: string }).id}`,
+    );
+    expect([second.status, second.body]).toEqual([
+      200,
+      { id: (first.body as { id: string }).id, success: true, errors: [], created: false },
+    ]);
+    expect(sf.findByExternalId('Case', 'Zendesk_Ticket_Id__c', '4711')).toMatchObject({
+      Subject: 'Printer on fire',
+      Status: 'Closed',
+      IsClosed: true,
+      Priority: 'Medium',
+    });
   });
 
   it('answers an update upsert with 204 and no body up to v45.0', async () => {
@@ -82,7 +102,10 @@ describe('Salesforce emulator sObject resources', () => {
 
     const result = await connect(sf)
       .sobject('Case')
-      .upsert({ Zendesk_Ticket_Id__c: '9', Contact: { App_User_Id__c: 'u_1' }, Account: { App_Account_Id__c: 'acc_1' } }, 'Zendesk_Ticket_Id__c');
+      .upsert(
+        { Zendesk_Ticket_Id__c: '9', Contact: { App_User_Id__c: 'u_1' }, Account: { App_Account_Id__c: 'acc_1' } },
+        'Zendesk_Ticket_Id__c',
+      );
 
     const saved = sf.findByExternalId('Case', 'Zendesk_Ticket_Id__c', '9');
     expect(result).toMatchObject({ success: true, created: true });

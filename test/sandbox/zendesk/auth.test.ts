@@ -14,7 +14,10 @@ describe('Zendesk emulator authentication', () => {
     ['no Authorization header', {}],
     ['a wrong API token', basicAuth(CREDENTIALS.email, 'wrong')],
     ['another email', basicAuth('someone@else.example', CREDENTIALS.apiToken)],
-    ['email and password instead of a token', { authorization: `Basic ${btoa(`${CREDENTIALS.email}:${CREDENTIALS.apiToken}`)}` }],
+    [
+      'email and password instead of a token',
+      { authorization: `Basic ${btoa(`${CREDENTIALS.email}:${CREDENTIALS.apiToken}`)}` },
+    ],
     ['a wrong OAuth token', { authorization: 'Bearer nope' }],
   ])('answers 401 in Zendesk shape for %s', async (_, headers) => {
     const res = await apiGet(emulator, `/users/${userId}.json`, headers);
@@ -25,7 +28,9 @@ describe('Zendesk emulator authentication', () => {
 
   it('accepts an API token and an OAuth bearer token', async () => {
     const basic = await apiGet(emulator, `/users/${userId}.json`);
-    const bearer = await apiGet(emulator, `/users/${userId}.json`, { authorization: `Bearer ${CREDENTIALS.oauthToken}` });
+    const bearer = await apiGet(emulator, `/users/${userId}.json`, {
+      authorization: `Bearer ${CREDENTIALS.oauthToken}`,
+    });
 
     expect([basic.status, bearer.status]).toEqual([200, 200]);
   });

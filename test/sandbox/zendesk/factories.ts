@@ -21,7 +21,10 @@ export function startTestEmulator(options: ZendeskEmulatorOptions = {}): Promise
 }
 
 /** The real client, pointed at the emulator. */
-export function zendeskClient(emulator: ZendeskEmulator, token = CREDENTIALS.apiToken): ReturnType<typeof zendesk.createClient> {
+export function zendeskClient(
+  emulator: ZendeskEmulator,
+  token = CREDENTIALS.apiToken,
+): ReturnType<typeof zendesk.createClient> {
   return zendesk.createClient({ username: CREDENTIALS.email, token, endpointUri: emulator.apiUrl });
 }
 
@@ -30,7 +33,11 @@ export function basicAuth(email = CREDENTIALS.email, token = CREDENTIALS.apiToke
 }
 
 /** A raw authenticated GET against the emulator's API. */
-export function apiGet(emulator: ZendeskEmulator, path: string, headers: Record<string, string> = basicAuth()): Promise<Response> {
+export function apiGet(
+  emulator: ZendeskEmulator,
+  path: string,
+  headers: Record<string, string> = basicAuth(),
+): Promise<Response> {
   return fetch(`${emulator.apiUrl}${path}`, { headers });
 }
 

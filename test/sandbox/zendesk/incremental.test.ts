@@ -19,7 +19,11 @@ describe('Zendesk emulator incremental ticket export', () => {
   let requesterId: number;
   beforeEach(async () => {
     clock = fakeClock('2024-07-01T12:00:00Z');
-    emulator = await startTestEmulator({ now: clock.now, exportPageSize: 10, rateLimits: { incrementalRequestsPerWindow: 100 } });
+    emulator = await startTestEmulator({
+      now: clock.now,
+      exportPageSize: 10,
+      rateLimits: { incrementalRequestsPerWindow: 100 },
+    });
     requesterId = addRequester(emulator).id;
   });
   afterEach(async () => emulator.stop());
@@ -28,7 +32,12 @@ describe('Zendesk emulator incremental ticket export', () => {
   const addTickets = (count: number): number[] =>
     Array.from({ length: count }, (_, i) => {
       const updated = new Date(Date.parse('2024-06-01T00:00:00Z') + ((i * 7) % count) * 1000).toISOString();
-      return emulator.addTicket({ subject: `T${i}`, requester_id: requesterId, created_at: '2024-05-01T00:00:00Z', updated_at: updated }).id;
+      return emulator.addTicket({
+        subject: `T${i}`,
+        requester_id: requesterId,
+        created_at: '2024-05-01T00:00:00Z',
+        updated_at: updated,
+      }).id;
     });
 
   it('walks the whole export in change order with node-zendesk, page by page, until end_of_stream', async () => {
@@ -56,8 +65,17 @@ describe('Zendesk emulator incremental ticket export', () => {
 
     const page = await exportFrom(emulator, 'start_time=0');
 
-    expect(Object.keys(page).sort()).toEqual(['after_cursor', 'after_url', 'before_cursor', 'before_url', 'end_of_stream', 'tickets']);
-    expect(page.after_url).toBe(`${emulator.apiUrl}/incremental/tickets/cursor.json?cursor=${encodeURIComponent(page.after_cursor!)}`);
+    expect(Object.keys(page).sort()).toEqual([
+      'after_cursor',
+      'after_url',
+      'before_cursor',
+      'before_url',
+      'end_of_stream',
+      'tickets',
+    ]);
+    expect(page.after_url).toBe(
+      `${emulator.apiUrl}/incremental/tickets/cursor.json?cursor=${encodeURIComponent(page.after_cursor!)}`,
+    );
     expect(page.before_cursor).toBeNull();
     expect(page.tickets[0]).toMatchObject({ subject: expect.any(String), generated_timestamp: expect.any(Number) });
   });
@@ -80,7 +98,9 @@ describe('Zendesk emulator incremental ticket export', () => {
     emulator.updateTicket(firstId!, { status: 'solved' });
     const next = await exportFrom(emulator, `cursor=${encodeURIComponent(end.after_cursor!)}`);
 
-    expect(next.tickets.map((t) => [t.id, t.status, t.updated_at])).toEqual([[firstId, 'solved', '2024-07-01T12:00:05Z']]);
+    expect(next.tickets.map((t) => [t.id, t.status, t.updated_at])).toEqual([
+      [firstId, 'solved', '2024-07-01T12:00:05Z'],
+    ]);
     expect(next.end_of_stream).toBe(true);
     expect(next.before_cursor).toBe(end.after_cursor);
   });

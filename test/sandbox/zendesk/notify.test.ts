@@ -9,7 +9,11 @@ describe('Zendesk emulator webhooks on seeded changes', () => {
   let emulator: ZendeskEmulator;
   const clock = fakeClock('2025-01-08T10:12:07Z');
   const start = async (kind: 'event' | 'trigger'): Promise<ZendeskEmulator> => {
-    emulator = await startTestEmulator({ now: clock.now, accountId: 4242, webhook: { url: receiver.url, secret: SECRET, kind } });
+    emulator = await startTestEmulator({
+      now: clock.now,
+      accountId: 4242,
+      webhook: { url: receiver.url, secret: SECRET, kind },
+    });
     return emulator;
   };
   beforeEach(async () => {
@@ -27,7 +31,12 @@ describe('Zendesk emulator webhooks on seeded changes', () => {
     const ticket = emulator.addTicket({ subject: 'Cannot log in', requester_id: requester.id }, { notify: true });
     const [delivery] = await emulator.flushWebhooks();
 
-    expect(delivery).toMatchObject({ eventType: 'zen:event-type:ticket.created', ticketId: ticket.id, status: 202, error: null });
+    expect(delivery).toMatchObject({
+      eventType: 'zen:event-type:ticket.created',
+      ticketId: ticket.id,
+      status: 202,
+      error: null,
+    });
     expect(receiver.received).toHaveLength(1);
     expect(receiver.received[0]).toMatchObject({
       verified: true,
@@ -45,7 +54,11 @@ describe('Zendesk emulator webhooks on seeded changes', () => {
     const requester = addRequester(emulator);
     const ticket = emulator.addTicket({ subject: 'Slow', requester_id: requester.id, priority: 'normal' });
 
-    emulator.updateTicket(ticket.id, { status: 'open', priority: 'high', comment: { body: 'Still slow' } }, { notify: true });
+    emulator.updateTicket(
+      ticket.id,
+      { status: 'open', priority: 'high', comment: { body: 'Still slow' } },
+      { notify: true },
+    );
     await emulator.flushWebhooks();
 
     const bodies = receiver.received.map((r) => JSON.parse(r.body));
@@ -96,6 +109,8 @@ describe('Zendesk emulator webhooks on seeded changes', () => {
     emulator = await startTestEmulator();
     const requester = addRequester(emulator);
 
-    expect(() => emulator.addTicket({ subject: 'Nowhere', requester_id: requester.id }, { notify: true })).toThrow('needs a `webhook` target');
+    expect(() => emulator.addTicket({ subject: 'Nowhere', requester_id: requester.id }, { notify: true })).toThrow(
+      'needs a `webhook` target',
+    );
   });
 });

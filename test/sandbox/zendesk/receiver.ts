@@ -12,7 +12,9 @@ export interface ReceivedWebhook {
  * A tiny webhook receiver on loopback that checks the signature the way Zendesk's docs tell a
  * receiver to: HMAC-SHA256 over timestamp + raw body, base64, compared in constant time.
  */
-export async function startReceiver(secret: string): Promise<{ url: string; received: ReceivedWebhook[]; stop: () => Promise<void> }> {
+export async function startReceiver(
+  secret: string,
+): Promise<{ url: string; received: ReceivedWebhook[]; stop: () => Promise<void> }> {
   const received: ReceivedWebhook[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -20,7 +22,9 @@ export async function startReceiver(secret: string): Promise<{ url: string; rece
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
       const timestamp = String(req.headers['x-zendesk-webhook-signature-timestamp'] ?? '');
-      const expected = createHmac('sha256', secret).update(timestamp + body).digest();
+      const expected = createHmac('sha256', secret)
+        .update(timestamp + body)
+        .digest();
       const given = Buffer.from(String(req.headers['x-zendesk-webhook-signature'] ?? ''), 'base64');
       const verified = given.length === expected.length && timingSafeEqual(given, expected);
       received.push({ headers: req.headers, body, verified });

@@ -107,7 +107,10 @@ describe('Zendesk emulator tickets and users', () => {
 
     it('shows many users by id and by external id', async () => {
       const byId = await zendeskClient(emulator).users.showMany([ben.id, ada.id]);
-      const byExternalId = await apiJson<{ users: ZendeskUser[] }>(emulator, '/users/show_many.json?external_ids=u_1,missing');
+      const byExternalId = await apiJson<{ users: ZendeskUser[] }>(
+        emulator,
+        '/users/show_many.json?external_ids=u_1,missing',
+      );
 
       expect(byId.result.map((u) => u.id)).toEqual([ben.id, ada.id]);
       expect(byExternalId.users.map((u) => u.id)).toEqual([ada.id]);
@@ -139,7 +142,10 @@ describe('Zendesk emulator tickets and users', () => {
       const local = await startTestEmulator();
       for (let i = 0; i < 150; i += 1) local.addUser({ name: `Grace Weber ${i}` });
 
-      const first = await apiJson<{ users: ZendeskUser[]; count: number; next_page: string | null }>(local, '/users/search.json?query=grace');
+      const first = await apiJson<{ users: ZendeskUser[]; count: number; next_page: string | null }>(
+        local,
+        '/users/search.json?query=grace',
+      );
       const all = await zendeskClient(local).users.search({ query: 'grace' });
       await local.stop();
 

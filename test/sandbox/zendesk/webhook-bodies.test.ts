@@ -71,8 +71,16 @@ describe('webhook bodies', () => {
     it('builds status and priority changes with current, previous and the action sequence', () => {
       const sequence = { id: 'CE4A698AF24F35B3', position: 2 };
 
-      const status = buildTicketEvent(ticket, { type: 'ticket.status_changed', previous: 'new' }, { accountId: 1, at, sequence });
-      const priority = buildTicketEvent(ticket, { type: 'ticket.priority_changed', previous: null }, { accountId: 1, at });
+      const status = buildTicketEvent(
+        ticket,
+        { type: 'ticket.status_changed', previous: 'new' },
+        { accountId: 1, at, sequence },
+      );
+      const priority = buildTicketEvent(
+        ticket,
+        { type: 'ticket.priority_changed', previous: null },
+        { accountId: 1, at },
+      );
 
       expect(status.event).toEqual({ current: 'OPEN', previous: 'NEW', meta: { sequence } });
       expect(priority.event).toMatchObject({ current: 'LOW', previous: null, meta: { sequence: { position: 1 } } });
@@ -80,12 +88,26 @@ describe('webhook bodies', () => {
     });
 
     it('builds comment_added with the comment and its author', () => {
-      const comment = { id: 58789194475545, body: 'Any news?', isPublic: true, author: { id: requester.id, name: requester.name, isStaff: false } };
+      const comment = {
+        id: 58789194475545,
+        body: 'Any news?',
+        isPublic: true,
+        author: { id: requester.id, name: requester.name, isStaff: false },
+      };
 
-      const event = buildTicketEvent(ticket, { type: 'ticket.comment_added', comment }, { accountId: 1, at, actorId: requester.id });
+      const event = buildTicketEvent(
+        ticket,
+        { type: 'ticket.comment_added', comment },
+        { accountId: 1, at, actorId: requester.id },
+      );
 
       expect(event.event).toMatchObject({
-        comment: { author: { id: String(requester.id), is_staff: false, name: 'Ada Okafor' }, body: 'Any news?', id: '58789194475545', is_public: true },
+        comment: {
+          author: { id: String(requester.id), is_staff: false, name: 'Ada Okafor' },
+          body: 'Any news?',
+          id: '58789194475545',
+          is_public: true,
+        },
       });
     });
 
@@ -114,7 +136,12 @@ describe('webhook bodies', () => {
           created_at: '2025-01-08T10:12Z',
           updated_at: '2025-01-08T10:12Z',
         },
-        requester: { id: String(requester.id), name: 'Ada Okafor', email: 'ada@customer.example.com', external_id: 'u_1' },
+        requester: {
+          id: String(requester.id),
+          name: 'Ada Okafor',
+          email: 'ada@customer.example.com',
+          external_id: 'u_1',
+        },
         organization: { external_id: '' },
       });
     });

@@ -1,7 +1,13 @@
 import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SANDBOX_WEBHOOK_ID, formatSignatureTimestamp, sendWebhook, signWebhook, webhookHeaders } from '../../../sandbox/zendesk/index.js';
+import {
+  SANDBOX_WEBHOOK_ID,
+  formatSignatureTimestamp,
+  sendWebhook,
+  signWebhook,
+  webhookHeaders,
+} from '../../../sandbox/zendesk/index.js';
 import { startReceiver } from './receiver.js';
 
 const SECRET = 'dGhpc19zZWNyZXRfaXNfZm9yX3Rlc3Rpbmdfb25seQ==';
@@ -14,7 +20,10 @@ describe('signWebhook', () => {
 
     const headers = signWebhook(BODY, SECRET, TIMESTAMP);
 
-    expect(headers).toEqual({ 'X-Zendesk-Webhook-Signature': independent, 'X-Zendesk-Webhook-Signature-Timestamp': TIMESTAMP });
+    expect(headers).toEqual({
+      'X-Zendesk-Webhook-Signature': independent,
+      'X-Zendesk-Webhook-Signature-Timestamp': TIMESTAMP,
+    });
   });
 
   it('formats a Date timestamp to the second, as Zendesk sends it', () => {
@@ -66,7 +75,11 @@ describe('sendWebhook', () => {
     expect(receiver.received[0]).toMatchObject({
       body: '{"type":"zen:event-type:ticket.created","id":"e1"}',
       verified: true,
-      headers: { 'x-zendesk-webhook-id': '01J0TESTWEBH00K0000000000A', 'user-agent': 'Zendesk Webhook', 'content-type': 'application/json' },
+      headers: {
+        'x-zendesk-webhook-id': '01J0TESTWEBH00K0000000000A',
+        'user-agent': 'Zendesk Webhook',
+        'content-type': 'application/json',
+      },
     });
   });
 

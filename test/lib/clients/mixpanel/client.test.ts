@@ -2,20 +2,33 @@ import { MixpanelClient } from '../../../../lib/clients/mixpanel/client.js';
 import type { MixpanelConfig } from '../../../../lib/clients/mixpanel/config.js';
 import type { MixpanelEvent } from '../../../../lib/clients/mixpanel/types.js';
 import { PermanentError, RetryableError } from '../../../../lib/errors.js';
-import { defaultMixpanelConfig, startMixpanelEmulator, type MixpanelEmulator } from '../../../../sandbox/mixpanel/index.js';
+import {
+  defaultMixpanelConfig,
+  startMixpanelEmulator,
+  type MixpanelEmulator,
+} from '../../../../sandbox/mixpanel/index.js';
 
 let emulator: MixpanelEmulator;
 let client: MixpanelClient;
 
 function configFor(url: string): MixpanelConfig {
   const account = defaultMixpanelConfig.serviceAccounts[0]!;
-  return { apiUrl: url, projectId: defaultMixpanelConfig.projectId, projectToken: defaultMixpanelConfig.projectToken, serviceAccount: account.username, serviceAccountSecret: account.secret };
+  return {
+    apiUrl: url,
+    projectId: defaultMixpanelConfig.projectId,
+    projectToken: defaultMixpanelConfig.projectToken,
+    serviceAccount: account.username,
+    serviceAccountSecret: account.secret,
+  };
 }
 
 const TIME = Date.now() - 60_000;
 
 function event(n: number, overrides: Partial<MixpanelEvent['properties']> = {}): MixpanelEvent {
-  return { event: 'Support Ticket Created', properties: { time: TIME, distinct_id: `u_${n % 7}`, $insert_id: `ins-${n}`, ticket_id: n, ...overrides } };
+  return {
+    event: 'Support Ticket Created',
+    properties: { time: TIME, distinct_id: `u_${n % 7}`, $insert_id: `ins-${n}`, ticket_id: n, ...overrides },
+  };
 }
 
 beforeEach(async () => {
@@ -97,11 +110,16 @@ describe('MixpanelClient profiles and groups', () => {
 
     expect(results).toEqual([undefined, undefined, undefined]);
     expect(emulator.calls().byEndpoint).toEqual({ engage: 1 });
-    expect(emulator.profile('u_1')?.properties).toMatchObject({ terms_version: '2025-01', first_terms_accepted_at: '2025-01-02T00:00:00Z' });
+    expect(emulator.profile('u_1')?.properties).toMatchObject({
+      terms_version: '2025-01',
+      first_terms_accepted_at: '2025-01-02T00:00:00Z',
+    });
   });
 
   it('updates a group profile', async () => {
-    const results = await client.updateGroups([{ groupKey: 'account_id', groupId: 'acc_1', operation: '$set', values: { plan: 'enterprise' } }]);
+    const results = await client.updateGroups([
+      { groupKey: 'account_id', groupId: 'acc_1', operation: '$set', values: { plan: 'enterprise' } },
+    ]);
 
     expect(results).toEqual([undefined]);
     expect(emulator.group('account_id', 'acc_1')?.properties).toMatchObject({ plan: 'enterprise' });

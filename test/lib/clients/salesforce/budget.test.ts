@@ -26,6 +26,9 @@ describe('deferIfOverBudget', () => {
     }
 
     expect(thrown).toBeInstanceOf(RetryableError);
-    expect(thrown).toMatchObject({ retryAfterSeconds: BUDGET_DEFER_SECONDS, message: expect.stringContaining('81/100') });
+    expect(thrown).toMatchObject({
+      retryAfterSeconds: BUDGET_DEFER_SECONDS,
+      message: expect.stringContaining('81/100'),
+    });
   });
 });

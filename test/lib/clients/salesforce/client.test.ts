@@ -8,7 +8,8 @@ import { acceptances, configFor, startOrg, termsAcceptance, ticketCase, tickets 
 const CASE_KEY = 'Zendesk_Ticket_Id__c';
 const TERMS = 'Terms_Acceptance__c';
 const TERMS_KEY = 'Acceptance_Id__c';
-const succeeded = (outcome: UpsertOutcome | undefined): outcome is { id: string; created: boolean } => !!outcome && !(outcome instanceof Error);
+const succeeded = (outcome: UpsertOutcome | undefined): outcome is { id: string; created: boolean } =>
+  !!outcome && !(outcome instanceof Error);
 /** The error of a failed outcome (fails the test when the record succeeded). */
 function failure(outcome: UpsertOutcome | undefined): Error {
   if (outcome instanceof Error) return outcome;
@@ -59,7 +60,10 @@ describe('SalesforceClient.upsert', () => {
     expect(succeeded(linked) && sf.getRecord(linked.id)?.ContactId).toBe(seeded.contacts[0]?.id);
     expect(unknown).toBeInstanceOf(PermanentError);
     expect(unknown).toMatchObject({ code: 'INVALID_FIELD', message: expect.stringContaining('u_999999') });
-    expect(succeeded(other) && sf.getRecord(other.id)).toMatchObject({ ContactId: seeded.contacts[1]?.id, AccountId: seeded.accounts[0]?.id });
+    expect(succeeded(other) && sf.getRecord(other.id)).toMatchObject({
+      ContactId: seeded.contacts[1]?.id,
+      AccountId: seeded.accounts[0]?.id,
+    });
     expect(sf.findByExternalId('Case', CASE_KEY, '2')).toBeUndefined();
   });
 
@@ -80,7 +84,11 @@ describe('SalesforceClient.upsert', () => {
   });
 
   it('sends a repeated external id in a later call so both writes apply in order', async () => {
-    const outcomes = await client.upsert('Case', CASE_KEY, [ticketCase(1, { Subject: 'first' }), ticketCase(2), ticketCase(1, { Subject: 'second' })]);
+    const outcomes = await client.upsert('Case', CASE_KEY, [
+      ticketCase(1, { Subject: 'first' }),
+      ticketCase(2),
+      ticketCase(1, { Subject: 'second' }),
+    ]);
 
     expect(outcomes.map((o) => (succeeded(o) ? o.created : o))).toEqual([true, true, false]);
     expect(sf.calls().byEndpoint['collections.upsert']).toBe(2);
@@ -108,7 +116,12 @@ describe('SalesforceClient.upsert', () => {
 
     expect(outcomes.every(succeeded)).toBe(true);
     expect(sf.calls().byEndpoint['oauth.token']).toBe(2);
-    expect(sf.callLog().filter((c) => c.endpoint === 'collections.upsert').map((c) => c.status)).toEqual([200, 401, 200]);
+    expect(
+      sf
+        .callLog()
+        .filter((c) => c.endpoint === 'collections.upsert')
+        .map((c) => c.status),
+    ).toEqual([200, 401, 200]);
   });
 
   it('fails every record as retryable when a fresh token is refused too, without trying the other chunks', async () => {
@@ -148,7 +161,10 @@ describe('SalesforceClient.upsert', () => {
     await Promise.all([client.upsert('Case', CASE_KEY, tickets(1)), other.upsert('Case', CASE_KEY, tickets(1, 2))]);
     sf.setConcurrencyLimit(1, 300);
 
-    const [a, b] = await Promise.all([client.upsert('Case', CASE_KEY, tickets(1, 3)), other.upsert('Case', CASE_KEY, tickets(1, 4))]);
+    const [a, b] = await Promise.all([
+      client.upsert('Case', CASE_KEY, tickets(1, 3)),
+      other.upsert('Case', CASE_KEY, tickets(1, 4)),
+    ]);
 
     const refused = [a?.[0], b?.[0]].filter((o) => o instanceof RetryableError);
     expect(refused).toHaveLength(1);
@@ -188,7 +204,12 @@ describe('SalesforceClient.upsert', () => {
 
     expect(outcomes.slice(0, 200).every((o) => o instanceof RetryableError && o.message.includes('503'))).toBe(true);
     expect(outcomes.slice(200).every(succeeded)).toBe(true);
-    expect(sf.callLog().filter((c) => c.endpoint === 'collections.upsert').map((c) => c.status)).toEqual([200, 503, 200]);
+    expect(
+      sf
+        .callLog()
+        .filter((c) => c.endpoint === 'collections.upsert')
+        .map((c) => c.status),
+    ).toEqual([200, 503, 200]);
   });
 
   it('fails only a record that cannot be serialised', async () => {
@@ -233,7 +254,10 @@ describe('SalesforceClient.insert', () => {
       expect(outcome).toEqual({ id: sf.findByExternalId(TERMS, TERMS_KEY, `acc-${i + 1}`)?.Id, created: true });
     });
     expect(sf.records(TERMS)).toHaveLength(450);
-    expect(sf.findByExternalId(TERMS, TERMS_KEY, 'acc-7')).toMatchObject({ Email__c: 'user000007@example.com', Accepted_At__c: '2026-01-31T09:15:00.000+0000' });
+    expect(sf.findByExternalId(TERMS, TERMS_KEY, 'acc-7')).toMatchObject({
+      Email__c: 'user000007@example.com',
+      Accepted_At__c: '2026-01-31T09:15:00.000+0000',
+    });
   });
 
   it('fails only the record whose Acceptance_Id__c is already stored, with DUPLICATE_VALUE naming the existing record, and leaves that record as it was', async () => {
@@ -241,12 +265,17 @@ describe('SalesforceClient.insert', () => {
     const firstId = succeeded(first) ? first.id : '';
     const before = sf.getRecord(firstId);
 
-    const [fresh, again] = await client.insert(TERMS, [termsAcceptance(2), termsAcceptance(1, { User_Agent__c: 'curl/8.0', Evidence_Hash__c: 'f'.repeat(64) })]);
+    const [fresh, again] = await client.insert(TERMS, [
+      termsAcceptance(2),
+      termsAcceptance(1, { User_Agent__c: 'curl/8.0', Evidence_Hash__c: 'f'.repeat(64) }),
+    ]);
 
     expect(succeeded(fresh) && fresh.created).toBe(true);
     expect(again).toBeInstanceOf(PermanentError);
     expect(again).toMatchObject({ code: 'DUPLICATE_VALUE' });
-    expect(failure(again).message).toContain(`duplicate value found: Acceptance_Id__c duplicates value on record with id: ${firstId.slice(0, 15)}`);
+    expect(failure(again).message).toContain(
+      `duplicate value found: Acceptance_Id__c duplicates value on record with id: ${firstId.slice(0, 15)}`,
+    );
     expect(sf.getRecord(firstId)).toEqual(before);
     expect(sf.records(TERMS)).toHaveLength(2);
     expect(sf.calls().byEndpoint['collections.create']).toBe(2);
@@ -256,14 +285,22 @@ describe('SalesforceClient.insert', () => {
     const seeded = sf.seedAccountsWithContacts({ accounts: 1, contactsPerAccount: 1 });
 
     const [linked, missing] = await client.insert(TERMS, [
-      termsAcceptance(1, { Contact__r: { App_User_Id__c: 'u_000001' }, Account__r: { App_Account_Id__c: 'acc_000001' } }),
+      termsAcceptance(1, {
+        Contact__r: { App_User_Id__c: 'u_000001' },
+        Account__r: { App_Account_Id__c: 'acc_000001' },
+      }),
       termsAcceptance(2, { Contact__r: { App_User_Id__c: 'u_x' } }),
     ]);
 
-    expect(succeeded(linked) && sf.getRecord(linked.id)).toMatchObject({ Contact__c: seeded.contacts[0]?.id, Account__c: seeded.accounts[0]?.id });
+    expect(succeeded(linked) && sf.getRecord(linked.id)).toMatchObject({
+      Contact__c: seeded.contacts[0]?.id,
+      Account__c: seeded.accounts[0]?.id,
+    });
     expect(missing).toBeInstanceOf(PermanentError);
     expect(missing).toMatchObject({ code: 'INVALID_FIELD' });
-    expect(failure(missing).message).toContain('Foreign key external ID: u_x not found for field App_User_Id__c in entity Contact');
+    expect(failure(missing).message).toContain(
+      'Foreign key external ID: u_x not found for field App_User_Id__c in entity Contact',
+    );
     expect(sf.findByExternalId(TERMS, TERMS_KEY, 'acc-2')).toBeUndefined();
   });
 
@@ -298,7 +335,12 @@ describe('SalesforceClient.insert', () => {
 
     expect(outcomes.every(succeeded)).toBe(true);
     expect(sf.calls().byEndpoint['oauth.token']).toBe(2);
-    expect(sf.callLog().filter((c) => c.endpoint === 'collections.create').map((c) => c.status)).toEqual([200, 401, 200]);
+    expect(
+      sf
+        .callLog()
+        .filter((c) => c.endpoint === 'collections.create')
+        .map((c) => c.status),
+    ).toEqual([200, 401, 200]);
   });
 
   it('fails every record as retryable once the daily budget is spent, without sending the later chunks', async () => {
@@ -307,7 +349,9 @@ describe('SalesforceClient.insert', () => {
 
     const outcomes = await client.insert(TERMS, acceptances(450));
 
-    expect(outcomes.every((o) => o instanceof RetryableError && o.retryAfterSeconds === DAILY_LIMIT_RETRY_SECONDS)).toBe(true);
+    expect(
+      outcomes.every((o) => o instanceof RetryableError && o.retryAfterSeconds === DAILY_LIMIT_RETRY_SECONDS),
+    ).toBe(true);
     expect(sf.calls().byEndpoint['collections.create']).toBe(1);
   });
 
@@ -329,21 +373,39 @@ describe('SalesforceClient.queryWhereIn', () => {
 
   it('looks up 450 emails, one with a quote, in 3 queries of at most 200', async () => {
     const seeded = sf.seedAccountsWithContacts({ accounts: 9, contactsPerAccount: 50 });
-    const obrien = sf.insert('Contact', { LastName: "O'Brien", Email: "o'brien@example.com", App_User_Id__c: 'u_obrien' });
+    const obrien = sf.insert('Contact', {
+      LastName: "O'Brien",
+      Email: "o'brien@example.com",
+      App_User_Id__c: 'u_obrien',
+    });
     const emails = [...seeded.contacts.slice(0, 449).map((c) => c.email), "o'brien@example.com"];
 
-    const rows = await client.queryWhereIn<{ Id: string; Email: string; App_User_Id__c: string }>('Contact', ['Id', 'Email', 'App_User_Id__c'], 'Email', [...emails, emails[0]!, 'nobody@example.com']);
+    const rows = await client.queryWhereIn<{ Id: string; Email: string; App_User_Id__c: string }>(
+      'Contact',
+      ['Id', 'Email', 'App_User_Id__c'],
+      'Email',
+      [...emails, emails[0]!, 'nobody@example.com'],
+    );
 
     expect(sf.calls().byEndpoint).toEqual({ 'oauth.token': 1, query: 3 });
     expect(rows).toHaveLength(450);
-    expect(rows.find((r) => r.Email === "o'brien@example.com")).toEqual({ Id: obrien, Email: "o'brien@example.com", App_User_Id__c: 'u_obrien' });
-    expect(new Set(rows.map((r) => r.Id))).toEqual(new Set([...seeded.contacts.slice(0, 449).map((c) => c.id), obrien]));
+    expect(rows.find((r) => r.Email === "o'brien@example.com")).toEqual({
+      Id: obrien,
+      Email: "o'brien@example.com",
+      App_User_Id__c: 'u_obrien',
+    });
+    expect(new Set(rows.map((r) => r.Id))).toEqual(
+      new Set([...seeded.contacts.slice(0, 449).map((c) => c.id), obrien]),
+    );
   });
 
   it('escapes backslashes and quotes in literals', async () => {
     const id = sf.insert('Contact', { LastName: "Back\\slash O'Neil" });
 
-    const rows = await client.queryWhereIn('Contact', ['Id'], 'LastName', ["Back\\slash O'Neil", "x') OR Id != null OR LastName IN ('"]);
+    const rows = await client.queryWhereIn('Contact', ['Id'], 'LastName', [
+      "Back\\slash O'Neil",
+      "x') OR Id != null OR LastName IN ('",
+    ]);
 
     expect(rows).toEqual([{ Id: id }]);
   });
@@ -354,7 +416,12 @@ describe('SalesforceClient.queryWhereIn', () => {
     client = new SalesforceClient(configFor(sf));
     const seeded = sf.seedAccountsWithContacts({ accounts: 1, contactsPerAccount: 120 });
 
-    const rows = await client.queryWhereIn<{ Id: string; Account: { App_Account_Id__c: string } }>('Contact', ['Id', 'Account.App_Account_Id__c'], 'App_User_Id__c', seeded.contacts.map((c) => c.appUserId));
+    const rows = await client.queryWhereIn<{ Id: string; Account: { App_Account_Id__c: string } }>(
+      'Contact',
+      ['Id', 'Account.App_Account_Id__c'],
+      'App_User_Id__c',
+      seeded.contacts.map((c) => c.appUserId),
+    );
 
     expect(rows).toHaveLength(120);
     expect(rows[0]).toEqual({ Id: seeded.contacts[0]?.id, Account: { App_Account_Id__c: 'acc_000001' } });
@@ -367,9 +434,17 @@ describe('SalesforceClient.queryWhereIn', () => {
   });
 
   it('throws permanent errors for an unknown field or object and refuses names that are not API names', async () => {
-    await expect(client.queryWhereIn('Contact', ['Nope__c'], 'Email', ['a@example.com'])).rejects.toMatchObject({ name: 'PermanentError', code: 'INVALID_FIELD' });
-    await expect(client.queryWhereIn('Nope__c', ['Id'], 'Email', ['a@example.com'])).rejects.toMatchObject({ name: 'PermanentError', code: 'INVALID_TYPE' });
-    await expect(client.queryWhereIn('Contact', ['Id FROM User --'], 'Email', ['a@example.com'])).rejects.toMatchObject({ name: 'PermanentError', code: 'INVALID_API_NAME' });
+    await expect(client.queryWhereIn('Contact', ['Nope__c'], 'Email', ['a@example.com'])).rejects.toMatchObject({
+      name: 'PermanentError',
+      code: 'INVALID_FIELD',
+    });
+    await expect(client.queryWhereIn('Nope__c', ['Id'], 'Email', ['a@example.com'])).rejects.toMatchObject({
+      name: 'PermanentError',
+      code: 'INVALID_TYPE',
+    });
+    await expect(client.queryWhereIn('Contact', ['Id FROM User --'], 'Email', ['a@example.com'])).rejects.toMatchObject(
+      { name: 'PermanentError', code: 'INVALID_API_NAME' },
+    );
   });
 
   it('throws a retryable error on 5xx without jsforce sleeping through its own retries', async () => {
@@ -377,7 +452,9 @@ describe('SalesforceClient.queryWhereIn', () => {
     sf.setFaults({ errorRate: 1, errorStatus: 500 });
     const started = Date.now();
 
-    await expect(client.queryWhereIn('Contact', ['Id'], 'Email', ['a@example.com'])).rejects.toBeInstanceOf(RetryableError);
+    await expect(client.queryWhereIn('Contact', ['Id'], 'Email', ['a@example.com'])).rejects.toBeInstanceOf(
+      RetryableError,
+    );
     expect(Date.now() - started).toBeLessThan(400);
     expect(sf.calls().byEndpoint.query).toBe(2);
   });

@@ -3,7 +3,11 @@ import { loadSalesforceConfig } from '../../../../lib/clients/salesforce/config.
 import type { ParameterReader } from '../../../../lib/config.js';
 
 const noSsm: ParameterReader = async () => undefined;
-const env = { SALESFORCE_LOGIN_URL: 'https://acme.my.salesforce.com/', SALESFORCE_CLIENT_ID: '3MVG9.key', SALESFORCE_CLIENT_SECRET: 's3cret' };
+const env = {
+  SALESFORCE_LOGIN_URL: 'https://acme.my.salesforce.com/',
+  SALESFORCE_CLIENT_ID: '3MVG9.key',
+  SALESFORCE_CLIENT_SECRET: 's3cret',
+};
 
 describe('loadSalesforceConfig', () => {
   it('reads the settings with their defaults', async () => {
@@ -23,17 +27,26 @@ describe('loadSalesforceConfig', () => {
   });
 
   it('reads the secret from SSM when only its parameter path is set', async () => {
-    const readParameter = jest.fn<ParameterReader>(async (name) => (name === '/switchboard/sf-secret' ? 'from-ssm' : undefined));
+    const readParameter = jest.fn<ParameterReader>(async (name) =>
+      name === '/switchboard/sf-secret' ? 'from-ssm' : undefined,
+    );
     const { SALESFORCE_CLIENT_SECRET: _omitted, ...rest } = env;
 
-    const config = await loadSalesforceConfig(readParameter, { ...rest, SALESFORCE_CLIENT_SECRET_SSM: '/switchboard/sf-secret', SALESFORCE_API_VERSION: '61.0', SALESFORCE_BUDGET_GUARD_PERCENT: '90' });
+    const config = await loadSalesforceConfig(readParameter, {
+      ...rest,
+      SALESFORCE_CLIENT_SECRET_SSM: '/switchboard/sf-secret',
+      SALESFORCE_API_VERSION: '61.0',
+      SALESFORCE_BUDGET_GUARD_PERCENT: '90',
+    });
 
     expect(config).toMatchObject({ clientSecret: 'from-ssm', apiVersion: '61.0', budgetGuardPercent: 90 });
     expect(readParameter).toHaveBeenCalledWith('/switchboard/sf-secret');
   });
 
   it('refuses a malformed API version and a missing secret', async () => {
-    await expect(loadSalesforceConfig(noSsm, { ...env, SALESFORCE_API_VERSION: 'v62' })).rejects.toThrow(/SALESFORCE_API_VERSION/);
+    await expect(loadSalesforceConfig(noSsm, { ...env, SALESFORCE_API_VERSION: 'v62' })).rejects.toThrow(
+      /SALESFORCE_API_VERSION/,
+    );
     const { SALESFORCE_CLIENT_SECRET: _omitted, ...rest } = env;
     await expect(loadSalesforceConfig(noSsm, rest)).rejects.toThrow(/SALESFORCE_CLIENT_SECRET/);
   });

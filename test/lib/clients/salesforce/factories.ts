@@ -1,5 +1,9 @@
 import type { SalesforceConfig } from '../../../../lib/clients/salesforce/config.js';
-import { startSalesforceEmulator, type SalesforceEmulator, type SalesforceEmulatorOptions } from '../../../../sandbox/salesforce/index.js';
+import {
+  startSalesforceEmulator,
+  type SalesforceEmulator,
+  type SalesforceEmulatorOptions,
+} from '../../../../sandbox/salesforce/index.js';
 
 /** The emulator on a free loopback port. */
 export function startOrg(options: SalesforceEmulatorOptions = {}): Promise<SalesforceEmulator> {
@@ -8,7 +12,14 @@ export function startOrg(options: SalesforceEmulatorOptions = {}): Promise<Sales
 
 /** Client settings pointing at an emulator (its URL is both the login URL and the instance URL). */
 export function configFor(sf: SalesforceEmulator, overrides: Partial<SalesforceConfig> = {}): SalesforceConfig {
-  return { loginUrl: sf.url, clientId: sf.clientId, clientSecret: sf.clientSecret, apiVersion: '62.0', budgetGuardPercent: 80, ...overrides };
+  return {
+    loginUrl: sf.url,
+    clientId: sf.clientId,
+    clientSecret: sf.clientSecret,
+    apiVersion: '62.0',
+    budgetGuardPercent: 80,
+    ...overrides,
+  };
 }
 
 /** A Case keyed by its Zendesk ticket id. */
@@ -16,7 +27,8 @@ export function ticketCase(ticket: number, extra: Record<string, unknown> = {}):
   return { Zendesk_Ticket_Id__c: String(ticket), Subject: `Ticket ${ticket}`, Origin: 'Web', ...extra };
 }
 
-export const tickets = (count: number, from = 1): Array<Record<string, unknown>> => Array.from({ length: count }, (_, i) => ticketCase(from + i));
+export const tickets = (count: number, from = 1): Array<Record<string, unknown>> =>
+  Array.from({ length: count }, (_, i) => ticketCase(from + i));
 
 /** A Terms_Acceptance__c evidence record keyed by `acc-{n}` (the fields the hub writes, without lookups). */
 export function termsAcceptance(n: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
@@ -36,4 +48,5 @@ export function termsAcceptance(n: number, extra: Record<string, unknown> = {}):
   };
 }
 
-export const acceptances = (count: number, from = 1): Array<Record<string, unknown>> => Array.from({ length: count }, (_, i) => termsAcceptance(from + i));
+export const acceptances = (count: number, from = 1): Array<Record<string, unknown>> =>
+  Array.from({ length: count }, (_, i) => termsAcceptance(from + i));

@@ -7,7 +7,12 @@ import { loadSchema } from '../../../../sandbox/salesforce/index.js';
 /** Every Terms_Acceptance__c field the hub writes: the hashed evidence, its hash and the two lookups. */
 const WRITTEN = [...Object.values(EVIDENCE_RECORD_FIELDS), 'Evidence_Hash__c', 'Contact__c', 'Account__c'];
 
-const PERMISSION_SET = fileURLToPath(new URL('../../../../salesforce/force-app/main/default/permissionsets/Switchboard_Integration.permissionset-meta.xml', import.meta.url));
+const PERMISSION_SET = fileURLToPath(
+  new URL(
+    '../../../../salesforce/force-app/main/default/permissionsets/Switchboard_Integration.permissionset-meta.xml',
+    import.meta.url,
+  ),
+);
 
 interface PermissionSetXml {
   fieldPermissions: Array<{ field: string; readable: string; editable: string }>;
@@ -15,7 +20,10 @@ interface PermissionSetXml {
 }
 
 async function permissionSet(): Promise<PermissionSetXml> {
-  const parser = new XMLParser({ parseTagValue: false, isArray: (name) => name === 'fieldPermissions' || name === 'objectPermissions' });
+  const parser = new XMLParser({
+    parseTagValue: false,
+    isArray: (name) => name === 'fieldPermissions' || name === 'objectPermissions',
+  });
   return (parser.parse(await readFile(PERMISSION_SET, 'utf8')) as { PermissionSet: PermissionSetXml }).PermissionSet;
 }
 
@@ -35,8 +43,21 @@ describe('Terms_Acceptance__c metadata (salesforce/) against what the hub writes
       return def && { type: def.type, length: def.length };
     };
 
-    expect(terms?.field('Acceptance_Id__c')).toMatchObject({ type: 'string', length: 80, externalId: true, unique: true, caseSensitive: true });
-    expect(Object.fromEntries(WRITTEN.filter((name) => !['Acceptance_Id__c', 'Contact__c', 'Account__c'].includes(name)).map((name) => [name, shape(name)]))).toEqual({
+    expect(terms?.field('Acceptance_Id__c')).toMatchObject({
+      type: 'string',
+      length: 80,
+      externalId: true,
+      unique: true,
+      caseSensitive: true,
+    });
+    expect(
+      Object.fromEntries(
+        WRITTEN.filter((name) => !['Acceptance_Id__c', 'Contact__c', 'Account__c'].includes(name)).map((name) => [
+          name,
+          shape(name),
+        ]),
+      ),
+    ).toEqual({
       App_User_Id__c: { type: 'string', length: 80 },
       Email__c: { type: 'email', length: 80 },
       App_Account_Id__c: { type: 'string', length: 80 },
@@ -48,8 +69,16 @@ describe('Terms_Acceptance__c metadata (salesforce/) against what the hub writes
       Terms_Sha256__c: { type: 'string', length: 64 },
       Evidence_Hash__c: { type: 'string', length: 64 },
     });
-    expect(terms?.relationship('Contact__r')).toMatchObject({ name: 'Contact__c', type: 'reference', referenceTo: 'Contact' });
-    expect(terms?.relationship('Account__r')).toMatchObject({ name: 'Account__c', type: 'reference', referenceTo: 'Account' });
+    expect(terms?.relationship('Contact__r')).toMatchObject({
+      name: 'Contact__c',
+      type: 'reference',
+      referenceTo: 'Contact',
+    });
+    expect(terms?.relationship('Account__r')).toMatchObject({
+      name: 'Account__c',
+      type: 'reference',
+      referenceTo: 'Account',
+    });
   });
 
   it('lets the integration user create and read terms evidence, never edit or delete it, and set every written field at creation', async () => {
@@ -59,7 +88,15 @@ describe('Terms_Acceptance__c metadata (salesforce/) against what the hub writes
     const fields = permissions.fieldPermissions.filter((p) => p.field.startsWith('Terms_Acceptance__c.'));
 
     expect(object).toEqual([
-      { allowCreate: 'true', allowDelete: 'false', allowEdit: 'false', allowRead: 'true', modifyAllRecords: 'false', object: 'Terms_Acceptance__c', viewAllRecords: 'false' },
+      {
+        allowCreate: 'true',
+        allowDelete: 'false',
+        allowEdit: 'false',
+        allowRead: 'true',
+        modifyAllRecords: 'false',
+        object: 'Terms_Acceptance__c',
+        viewAllRecords: 'false',
+      },
     ]);
     expect(fields.map((p) => p.field.replace('Terms_Acceptance__c.', '')).sort()).toEqual([...WRITTEN].sort());
     expect(fields.every((p) => p.readable === 'true' && p.editable === 'true')).toBe(true);

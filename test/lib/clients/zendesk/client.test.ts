@@ -2,7 +2,12 @@ import { ZendeskClient } from '../../../../lib/clients/zendesk/client.js';
 import type { ZendeskConfig } from '../../../../lib/clients/zendesk/config.js';
 import { toTicketRecord } from '../../../../lib/clients/zendesk/mapping.js';
 import { PermanentError, RetryableError } from '../../../../lib/errors.js';
-import { defaultZendeskConfig, startZendeskEmulator, type ZendeskEmulator, type ZendeskEmulatorOptions } from '../../../../sandbox/zendesk/index.js';
+import {
+  defaultZendeskConfig,
+  startZendeskEmulator,
+  type ZendeskEmulator,
+  type ZendeskEmulatorOptions,
+} from '../../../../sandbox/zendesk/index.js';
 
 const { email, apiToken } = defaultZendeskConfig.credentials;
 
@@ -30,7 +35,11 @@ describe('ZendeskClient', () => {
 
     it('looks up 250 distinct ids in 3 show_many calls, deduped, unknown ids absent', async () => {
       const users = Array.from({ length: 220 }, (_, i) =>
-        emulator.addUser({ name: `User ${i}`, email: `user${i}@customer.example.com`, external_id: i % 2 === 0 ? `u_${i}` : null }),
+        emulator.addUser({
+          name: `User ${i}`,
+          email: `user${i}@customer.example.com`,
+          external_id: i % 2 === 0 ? `u_${i}` : null,
+        }),
       );
       const unknown = Array.from({ length: 30 }, (_, i) => 990_000_000_000 + i);
       const duplicates = users.slice(0, 20).map((u) => u.id);
@@ -110,7 +119,9 @@ describe('ZendeskClient', () => {
     it('reports a refused request as permanent', async () => {
       await start({ exportLagSeconds: 60 });
 
-      const tooRecent = await client.exportTickets({ startTime: Math.floor(Date.parse('2024-07-01T12:00:00Z') / 1000) }).catch((e: unknown) => e);
+      const tooRecent = await client
+        .exportTickets({ startTime: Math.floor(Date.parse('2024-07-01T12:00:00Z') / 1000) })
+        .catch((e: unknown) => e);
       const badCursor = await client.exportTickets({ cursor: 'bm90LWEtY3Vyc29y' }).catch((e: unknown) => e);
 
       expect(tooRecent).toBeInstanceOf(PermanentError);
@@ -142,14 +153,28 @@ describe('ZendeskClient', () => {
     let requesterId: number;
     beforeEach(async () => {
       await start({ exportPageSize: 2 });
-      requesterId = emulator.addUser({ name: 'Ada', email: 'ada@customer.example.com', external_id: 'u_1', organization_id: 360_000_000_007 }).id;
+      requesterId = emulator.addUser({
+        name: 'Ada',
+        email: 'ada@customer.example.com',
+        external_id: 'u_1',
+        organization_id: 360_000_000_007,
+      }).id;
     });
 
     const addTicket = (subject: string, updatedAt: string) =>
-      emulator.addTicket({ subject, requester_id: requesterId, created_at: '2024-05-01T00:00:00Z', updated_at: updatedAt });
+      emulator.addTicket({
+        subject,
+        requester_id: requesterId,
+        created_at: '2024-05-01T00:00:00Z',
+        updated_at: updatedAt,
+      });
 
     it('reads the first page by start time and the next by cursor until end_of_stream', async () => {
-      const ids = [addTicket('A', '2024-06-01T00:00:01Z').id, addTicket('B', '2024-06-01T00:00:02Z').id, addTicket('C', '2024-06-01T00:00:03Z').id];
+      const ids = [
+        addTicket('A', '2024-06-01T00:00:01Z').id,
+        addTicket('B', '2024-06-01T00:00:02Z').id,
+        addTicket('C', '2024-06-01T00:00:03Z').id,
+      ];
 
       const first = await client.exportTickets({ startTime: Date.parse('2024-06-01T00:00:00Z') / 1000 });
       const second = await client.exportTickets({ cursor: first.afterCursor! });

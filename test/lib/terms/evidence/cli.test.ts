@@ -14,11 +14,15 @@ interface Run {
 
 /** Runs `scripts/evidence.ts` as `npm run evidence` would, in `cwd`, with only the given settings. */
 function evidence(args: string[], cwd: string, settings: Record<string, string>): Promise<Run> {
-  const child = spawn(process.execPath, [resolve(root, 'node_modules/tsx/dist/cli.mjs'), resolve(root, 'scripts/evidence.ts'), ...args], {
-    cwd,
-    env: { PATH: process.env.PATH ?? '', HOME: cwd, ...settings },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [resolve(root, 'node_modules/tsx/dist/cli.mjs'), resolve(root, 'scripts/evidence.ts'), ...args],
+    {
+      cwd,
+      env: { PATH: process.env.PATH ?? '', HOME: cwd, ...settings },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -50,7 +54,10 @@ describe('npm run evidence', () => {
 
   it('exits 0 for a verified acceptance and 1 for a tampered one, printing the text report', async () => {
     // Act
-    const [verified, tampered] = await Promise.all([evidence(['--email', 'Jane.Doe@example.com'], cwd, sandbox), evidence(['--user-id', 'u_000002'], cwd, sandbox)]);
+    const [verified, tampered] = await Promise.all([
+      evidence(['--email', 'Jane.Doe@example.com'], cwd, sandbox),
+      evidence(['--user-id', 'u_000002'], cwd, sandbox),
+    ]);
 
     // Assert
     expect(verified).toMatchObject({ code: 0, stderr: '' });
@@ -111,12 +118,17 @@ describe('npm run evidence', () => {
     expect(none.stderr).toContain('give exactly one of --email or --user-id');
     expect(badFormat.stderr).toContain('--format must be text or html');
     expect(help.code).toBe(0);
-    expect(help.stdout).toContain('Exit status: 0 every acceptance verifies; 1 an acceptance is flagged, none is found');
+    expect(help.stdout).toContain(
+      'Exit status: 0 every acceptance verifies; 1 an acceptance is flagged, none is found',
+    );
   });
 
   it('exits 1 with a hint when the sandbox is not running', async () => {
     // Act
-    const run = await evidence(['--email', 'jane.doe@example.com'], cwd, { SANDBOX_SALESFORCE_PORT: '1', SANDBOX_MIXPANEL_PORT: '1' });
+    const run = await evidence(['--email', 'jane.doe@example.com'], cwd, {
+      SANDBOX_SALESFORCE_PORT: '1',
+      SANDBOX_MIXPANEL_PORT: '1',
+    });
 
     // Assert
     expect(run.code).toBe(1);

@@ -7,7 +7,15 @@ const env = useEmulators();
 
 /** The report for a person, reading both emulators; no pause between export queries. */
 function find(by: FindAcceptancesOptions['by'], options: Partial<FindAcceptancesOptions> = {}) {
-  return findAcceptances({ salesforce: env.salesforce, mixpanel: env.mixpanel, by, instanceUrl: env.sf.url, spacingMs: 0, now: () => new Date('2026-11-25T10:00:00Z'), ...options });
+  return findAcceptances({
+    salesforce: env.salesforce,
+    mixpanel: env.mixpanel,
+    by,
+    instanceUrl: env.sf.url,
+    spacingMs: 0,
+    now: () => new Date('2026-11-25T10:00:00Z'),
+    ...options,
+  });
 }
 
 /** A reader that records its queries and passes them on. */
@@ -26,7 +34,11 @@ describe('findAcceptances', () => {
     const report = await find({ userId: 'u_000001' });
 
     // Assert
-    expect(report).toMatchObject({ subject: { userId: 'u_000001' }, generatedAt: '2026-11-25T10:00:00.000Z', verified: true });
+    expect(report).toMatchObject({
+      subject: { userId: 'u_000001' },
+      generatedAt: '2026-11-25T10:00:00.000Z',
+      verified: true,
+    });
     expect(report.acceptances).toHaveLength(1);
     expect(report.acceptances[0]).toMatchObject({
       acceptanceId: 'acc-1',
@@ -37,12 +49,23 @@ describe('findAcceptances', () => {
       ipAddress: '203.0.113.7',
       termsUrl: 'https://example.com/terms/2026-01',
       termsSha256: 'ab'.repeat(32),
-      salesforce: { id, name: 'TA-000001', link: `${env.sf.url}/${id}`, createdDate: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/) },
+      salesforce: {
+        id,
+        name: 'TA-000001',
+        link: `${env.sf.url}/${id}`,
+        createdDate: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
+      },
       hashValid: true,
       mixpanelEvent: {
         status: 'found',
         window: { fromDate: '2026-01-30', toDate: '2026-02-01' },
-        event: { time: Date.parse('2026-01-31T09:15:00Z') / 1000, distinctId: 'u_000001', acceptedIp: '203.0.113.7', termsVersion: '2026-01', salesforceRecordId: id },
+        event: {
+          time: Date.parse('2026-01-31T09:15:00Z') / 1000,
+          distinctId: 'u_000001',
+          acceptedIp: '203.0.113.7',
+          termsVersion: '2026-01',
+          salesforceRecordId: id,
+        },
         mismatches: [],
       },
       verdicts: ['OK'],
@@ -59,7 +82,12 @@ describe('findAcceptances', () => {
     const [edited] = (await find({ userId: 'u_000001' })).acceptances;
 
     // Assert
-    expect(edited).toMatchObject({ userAgent: 'Edited by hand', hashValid: false, verdicts: ['EDITED SINCE RECORDED'], verified: false });
+    expect(edited).toMatchObject({
+      userAgent: 'Edited by hand',
+      hashValid: false,
+      verdicts: ['EDITED SINCE RECORDED'],
+      verified: false,
+    });
     expect(edited?.evidenceHash.recomputed).not.toBe(edited?.evidenceHash.stored);
   });
 
@@ -75,14 +103,19 @@ describe('findAcceptances', () => {
     expect(report.verified).toBe(false);
     expect(report.acceptances[0]).toMatchObject({
       verdicts: ['EDITED SINCE RECORDED', 'MIXPANEL EVENT DISAGREES'],
-      mixpanelEvent: { status: 'found', mismatches: [{ field: 'accepted_ip', record: '198.51.100.23', event: '203.0.113.7' }] },
+      mixpanelEvent: {
+        status: 'found',
+        mismatches: [{ field: 'accepted_ip', record: '198.51.100.23', event: '203.0.113.7' }],
+      },
     });
   });
 
   it('flags an acceptance without its Mixpanel event, also when only an event of another day or acceptance exists', async () => {
     // Arrange
     recordWithEvent(env, anAcceptance(1), false);
-    recordWithEvent(env, anAcceptance(2, { accepted_at: '2026-03-10T12:00:00Z' }), { time: Date.parse('2026-03-13T12:00:00Z') });
+    recordWithEvent(env, anAcceptance(2, { accepted_at: '2026-03-10T12:00:00Z' }), {
+      time: Date.parse('2026-03-13T12:00:00Z'),
+    });
     recordWithEvent(env, anAcceptance(3, { accepted_at: '2026-05-01T08:00:00Z' }), { acceptance_id: 'acc-other' });
 
     // Act
@@ -132,13 +165,31 @@ describe('findAcceptances', () => {
     // Arrange
     const acceptance = anAcceptance(1);
     const id = recordAcceptance(env.sf, acceptance, { Evidence_Hash__c: null });
-    env.mp.seedEvents([{ event: 'Terms Accepted', properties: { time: Date.parse(acceptance.accepted_at), distinct_id: 'u_000001', $insert_id: 'x1', acceptance_id: 'acc-1', accepted_ip: acceptance.ip, terms_version: acceptance.terms_version, terms_sha256: acceptance.terms_sha256, salesforce_record_id: id } }]);
+    env.mp.seedEvents([
+      {
+        event: 'Terms Accepted',
+        properties: {
+          time: Date.parse(acceptance.accepted_at),
+          distinct_id: 'u_000001',
+          $insert_id: 'x1',
+          acceptance_id: 'acc-1',
+          accepted_ip: acceptance.ip,
+          terms_version: acceptance.terms_version,
+          terms_sha256: acceptance.terms_sha256,
+          salesforce_record_id: id,
+        },
+      },
+    ]);
 
     // Act
     const [acceptanceEvidence] = (await find({ userId: 'u_000001' })).acceptances;
 
     // Assert
-    expect(acceptanceEvidence).toMatchObject({ hashValid: false, evidenceHash: { stored: null }, verdicts: ['NO EVIDENCE HASH'] });
+    expect(acceptanceEvidence).toMatchObject({
+      hashValid: false,
+      evidenceHash: { stored: null },
+      verdicts: ['NO EVIDENCE HASH'],
+    });
   });
 
   it('asks Mixpanel once per run of nearby days: the accepted-at day ± 1, Terms Accepted, by acceptance_id', async () => {
@@ -154,8 +205,18 @@ describe('findAcceptances', () => {
     // Assert
     expect(report.verified).toBe(true);
     expect(reader.queries).toEqual([
-      { fromDate: '2026-01-30', toDate: '2026-02-04', events: ['Terms Accepted'], where: 'properties["acceptance_id"] == "acc-1" or properties["acceptance_id"] == "acc-2"' },
-      { fromDate: '2026-03-31', toDate: '2026-04-02', events: ['Terms Accepted'], where: 'properties["acceptance_id"] == "acc-3"' },
+      {
+        fromDate: '2026-01-30',
+        toDate: '2026-02-04',
+        events: ['Terms Accepted'],
+        where: 'properties["acceptance_id"] == "acc-1" or properties["acceptance_id"] == "acc-2"',
+      },
+      {
+        fromDate: '2026-03-31',
+        toDate: '2026-04-02',
+        events: ['Terms Accepted'],
+        where: 'properties["acceptance_id"] == "acc-3"',
+      },
     ]);
   });
 
@@ -165,9 +226,14 @@ describe('findAcceptances', () => {
     const waits: number[] = [];
     let calls = 0;
     const flaky: MixpanelExportReader = {
-      exportEvents: (query) => (calls++ === 0 ? Promise.reject(new RetryableError('Mixpanel export answered 429', { retryAfterSeconds: 3 })) : env.mixpanel.exportEvents(query)),
+      exportEvents: (query) =>
+        calls++ === 0
+          ? Promise.reject(new RetryableError('Mixpanel export answered 429', { retryAfterSeconds: 3 }))
+          : env.mixpanel.exportEvents(query),
     };
-    const refusing: MixpanelExportReader = { exportEvents: () => Promise.reject(new PermanentError('Mixpanel export answered 401: Invalid credentials')) };
+    const refusing: MixpanelExportReader = {
+      exportEvents: () => Promise.reject(new PermanentError('Mixpanel export answered 401: Invalid credentials')),
+    };
 
     // Act
     const retried = await find({ userId: 'u_000001' }, { mixpanel: flaky, sleep: async (ms) => void waits.push(ms) });

@@ -17,13 +17,27 @@ export interface Emulators {
 
 /** Both emulators on free loopback ports, with clients of them; the export budget is raised so tests never wait. */
 export async function startEmulators(): Promise<Emulators> {
-  const [sf, mp] = await Promise.all([startSalesforceEmulator({ port: 0 }), startMixpanelEmulator({ port: 0, exportRateLimit: { perSecond: 1000, perHour: 10_000 } })]);
+  const [sf, mp] = await Promise.all([
+    startSalesforceEmulator({ port: 0 }),
+    startMixpanelEmulator({ port: 0, exportRateLimit: { perSecond: 1000, perHour: 10_000 } }),
+  ]);
   const account = mp.config.serviceAccounts[0]!;
-  const mixpanelConfig = { exportApiUrl: mp.url, projectId: mp.config.projectId, serviceAccount: account.username, serviceAccountSecret: account.secret };
+  const mixpanelConfig = {
+    exportApiUrl: mp.url,
+    projectId: mp.config.projectId,
+    serviceAccount: account.username,
+    serviceAccountSecret: account.secret,
+  };
   return {
     sf,
     mp,
-    salesforce: new SalesforceClient({ loginUrl: sf.url, clientId: sf.clientId, clientSecret: sf.clientSecret, apiVersion: '62.0', budgetGuardPercent: 80 }),
+    salesforce: new SalesforceClient({
+      loginUrl: sf.url,
+      clientId: sf.clientId,
+      clientSecret: sf.clientSecret,
+      apiVersion: '62.0',
+      budgetGuardPercent: 80,
+    }),
     mixpanel: new MixpanelExportClient(mixpanelConfig),
     mixpanelConfig,
   };
@@ -47,19 +61,31 @@ export function anAcceptance(n: number, overrides: Record<string, unknown> = {})
 }
 
 /** Inserts the Terms_Acceptance__c the hub writes, with its evidence hash; returns the record id. */
-export function recordAcceptance(sf: SalesforceEmulator, acceptance: TermsAcceptance, extra: Record<string, unknown> = {}): string {
+export function recordAcceptance(
+  sf: SalesforceEmulator,
+  acceptance: TermsAcceptance,
+  extra: Record<string, unknown> = {},
+): string {
   return sf.insert('Terms_Acceptance__c', { ...evidenceRecordFields(acceptance), ...extra });
 }
 
 /** The `Terms Accepted` event the hub sends for a recorded acceptance, with property overrides. */
-export function termsEvent(acceptance: TermsAcceptance, recordId: string, overrides: Record<string, unknown> = {}): { event: string; properties: Record<string, unknown> } {
+export function termsEvent(
+  acceptance: TermsAcceptance,
+  recordId: string,
+  overrides: Record<string, unknown> = {},
+): { event: string; properties: Record<string, unknown> } {
   const [intent] = termsIntents(acceptance, recordId);
   if (intent?.type !== 'mixpanel.event') throw new Error('termsIntents no longer starts with the event');
   return { event: intent.event.event, properties: { ...intent.event.properties, ...overrides } };
 }
 
 /** Records the acceptance in Salesforce and (unless told not to) its event in Mixpanel. */
-export function recordWithEvent(env: Pick<Emulators, 'sf' | 'mp'>, acceptance: TermsAcceptance, event: Record<string, unknown> | false = {}): string {
+export function recordWithEvent(
+  env: Pick<Emulators, 'sf' | 'mp'>,
+  acceptance: TermsAcceptance,
+  event: Record<string, unknown> | false = {},
+): string {
   const id = recordAcceptance(env.sf, acceptance);
   if (event !== false) env.mp.seedEvents([termsEvent(acceptance, id, event)]);
   return id;

@@ -1,4 +1,10 @@
-import { findAcceptances, HASH_EXPLANATION, renderHtml, renderText, type EvidenceReport } from '../../../../lib/terms/evidence/index.js';
+import {
+  findAcceptances,
+  HASH_EXPLANATION,
+  renderHtml,
+  renderText,
+  type EvidenceReport,
+} from '../../../../lib/terms/evidence/index.js';
 import { anAcceptance, recordWithEvent, useEmulators } from './fixtures.js';
 
 const env = useEmulators();
@@ -17,8 +23,21 @@ function report(by: { email: string } | { userId: string }): Promise<EvidenceRep
 
 /** One verified acceptance, and one whose terms version was changed in Salesforce afterwards. */
 async function verifiedAndTampered(userAgent?: string): Promise<EvidenceReport> {
-  recordWithEvent(env, anAcceptance(1, { terms_version: '2025-06', accepted_at: '2025-06-02T14:03:11Z', ip: '2001:DB8::7', terms_url: 'https://example.com/terms/2025-06', terms_sha256: '3f'.repeat(32), ...(userAgent ? { user_agent: userAgent } : {}) }));
-  const tampered = recordWithEvent(env, anAcceptance(2, { terms_version: '2025-11', accepted_at: '2025-11-20T09:15:00Z', terms_sha256: '9c'.repeat(32) }));
+  recordWithEvent(
+    env,
+    anAcceptance(1, {
+      terms_version: '2025-06',
+      accepted_at: '2025-06-02T14:03:11Z',
+      ip: '2001:DB8::7',
+      terms_url: 'https://example.com/terms/2025-06',
+      terms_sha256: '3f'.repeat(32),
+      ...(userAgent ? { user_agent: userAgent } : {}),
+    }),
+  );
+  const tampered = recordWithEvent(
+    env,
+    anAcceptance(2, { terms_version: '2025-11', accepted_at: '2025-11-20T09:15:00Z', terms_sha256: '9c'.repeat(32) }),
+  );
   env.sf.update('Terms_Acceptance__c', tampered, { Terms_Version__c: '2026-01' });
   return report({ email: 'jane.doe@example.com' });
 }
@@ -74,11 +93,22 @@ describe('renderHtml', () => {
     expect(html).toContain('For email jane.doe@example.com · generated 2026-11-25 10:00:00 UTC');
     expect(html).toContain('Result: NOT VERIFIED — 1 of 2 acceptances verified, 1 flagged.');
     for (const acceptance of evidence.acceptances) {
-      for (const value of [acceptance.acceptanceId, acceptance.acceptedAt, acceptance.ipAddress, acceptance.termsSha256, acceptance.salesforce.id, acceptance.salesforce.name, acceptance.evidenceHash.stored, acceptance.evidenceHash.recomputed]) {
+      for (const value of [
+        acceptance.acceptanceId,
+        acceptance.acceptedAt,
+        acceptance.ipAddress,
+        acceptance.termsSha256,
+        acceptance.salesforce.id,
+        acceptance.salesforce.name,
+        acceptance.evidenceHash.stored,
+        acceptance.evidenceHash.recomputed,
+      ]) {
         expect(html).toContain(String(value));
       }
     }
-    expect(html).toContain(`<a href="https://acme.my.salesforce.com/${evidence.acceptances[0]?.salesforce.id}">TA-000001</a>`);
+    expect(html).toContain(
+      `<a href="https://acme.my.salesforce.com/${evidence.acceptances[0]?.salesforce.id}">TA-000001</a>`,
+    );
     expect(html).toContain('EDITED SINCE RECORDED, MIXPANEL EVENT DISAGREES');
     expect(html).toContain('&quot;acc-1&quot;'); // the canonical evidence, escaped
     expect(html).toContain(HASH_EXPLANATION.replace(/"/g, '&quot;'));

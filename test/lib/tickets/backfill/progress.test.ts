@@ -56,7 +56,11 @@ describe('createProgressRenderer with a fraction', () => {
   it('draws the bar from how far along the export is, full when done', () => {
     const written: string[] = [];
     let along = 0.25;
-    const render = createProgressRenderer({ write: (text: string) => written.push(text) }, () => 0, () => along);
+    const render = createProgressRenderer(
+      { write: (text: string) => written.push(text) },
+      () => 0,
+      () => along,
+    );
 
     render({ pages: 1, tickets: 1000, cursor: 'c1', done: false });
     along = 0.6;

@@ -5,8 +5,18 @@ import { join } from 'node:path';
 import { ZendeskClient } from '../../../../lib/clients/zendesk/client.js';
 import type { ExportPage, ZendeskGateway, ZendeskTicketRecord } from '../../../../lib/clients/zendesk/gateway.js';
 import { PermanentError, RetryableError } from '../../../../lib/errors.js';
-import { runBackfill, type BackfillOptions, type BackfillProgress, type BackfillState } from '../../../../lib/tickets/backfill/runner.js';
-import { defaultZendeskConfig, startZendeskEmulator, type ZendeskEmulator, type ZendeskEmulatorOptions } from '../../../../sandbox/zendesk/index.js';
+import {
+  runBackfill,
+  type BackfillOptions,
+  type BackfillProgress,
+  type BackfillState,
+} from '../../../../lib/tickets/backfill/runner.js';
+import {
+  defaultZendeskConfig,
+  startZendeskEmulator,
+  type ZendeskEmulator,
+  type ZendeskEmulatorOptions,
+} from '../../../../sandbox/zendesk/index.js';
 
 const SEED_START = Date.parse('2024-01-01T00:00:00Z') / 1000;
 
@@ -120,7 +130,10 @@ describe('runBackfill', () => {
     await start();
     const first = await run([]);
     clock.advance(3_600_000);
-    const changed = emulator.listTickets().slice(0, 3).map((t) => t.id);
+    const changed = emulator
+      .listTickets()
+      .slice(0, 3)
+      .map((t) => t.id);
     for (const id of changed) emulator.updateTicket(id, { status: 'solved' });
 
     const delivered: ZendeskTicketRecord[][] = [];
