@@ -2,7 +2,7 @@ import type { RunningHub } from '../local/hub.js';
 import { SANDBOX_TERMS_WEBHOOK_SECRET, type Sandbox } from '../sandbox/launch.js';
 import { hmacSignature } from '../lib/http/signature.js';
 import type { Contact } from './tickets.js';
-import { measureRelay, pool, type ScenarioResult } from './tickets.js';
+import { contactFor, measureRelay, pool, type ScenarioResult } from './tickets.js';
 
 /** Posts `records` signed acceptances one per request, as an app does, and counts the calls each API received. */
 export async function relayTermsThroughHub(
@@ -12,7 +12,7 @@ export async function relayTermsThroughHub(
   records: number,
 ): Promise<ScenarioResult> {
   const bodies = Array.from({ length: records }, (_, i) => {
-    const contact = contacts[i % contacts.length]!;
+    const contact = contactFor(contacts, i);
     return JSON.stringify({
       acceptance_id: `bench-${i}`,
       user_id: contact.appUserId,

@@ -9,6 +9,9 @@ import { ticketEvents } from '../lib/tickets/events.js';
 import type { TicketChange } from '../lib/tickets/ticket-change.js';
 import type { RunningHub } from '../local/hub.js';
 import { SANDBOX_ZENDESK_WEBHOOK_SECRET, type Sandbox } from '../sandbox/launch.js';
+import type { MixpanelEmulator } from '../sandbox/mixpanel/index.js';
+import type { SalesforceEmulator } from '../sandbox/salesforce/index.js';
+import type { ZendeskEmulator } from '../sandbox/zendesk/index.js';
 
 export interface Contact {
   appUserId: string;
@@ -27,6 +30,33 @@ export interface ScenarioResult {
   seconds: number;
   calls: CallCount;
   salesforceByEndpoint: Record<string, number>;
+}
+
+/** The emulators the bench counts calls on. */
+export interface Emulators {
+  salesforce: SalesforceEmulator;
+  mixpanel: MixpanelEmulator;
+  zendesk: ZendeskEmulator;
+}
+
+/** `value`, or an Error naming `what` when it is missing. */
+export function required<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`The bench needs ${what}, which is missing`);
+  return value;
+}
+
+/** The three emulators of `sandbox`, each of which the bench needs started. */
+export function emulators(sandbox: Sandbox): Emulators {
+  return {
+    salesforce: required(sandbox.salesforce, 'the Salesforce emulator'),
+    mixpanel: required(sandbox.mixpanel, 'the Mixpanel emulator'),
+    zendesk: required(sandbox.zendesk, 'the Zendesk emulator'),
+  };
+}
+
+/** The contact the bench uses for record `n`, round robin over `contacts`. */
+export function contactFor(contacts: readonly Contact[], n: number): Contact {
+  return required(contacts[n % contacts.length], `a contact for record ${n} (${contacts.length} contacts)`);
 }
 
 /** The recommended trigger body for ticket `id`, its requester known by external id or by email only. */
@@ -72,10 +102,10 @@ export async function pool<T>(
   concurrency: number,
   work: (item: T) => Promise<void>,
 ): Promise<void> {
-  let next = 0;
+  const queue = items.values();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
-      while (next < items.length) await work(items[next++]!);
+      for (const item of queue) await work(item);
     }),
   );
 }
@@ -84,7 +114,7 @@ export async function queuesEmpty(hub: RunningHub): Promise<boolean> {
   for (const queue of ['SalesforceQueue', 'ZendeskQueue', 'MixpanelQueue']) {
     const { Attributes } = await hub.sqs.client.send(
       new GetQueueAttributesCommand({
-        QueueUrl: hub.queues.get(queue)!.url,
+        QueueUrl: required(hub.queues.get(queue), `the local queue ${queue}`).url,
         AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
       }),
     );
@@ -95,16 +125,18 @@ export async function queuesEmpty(hub: RunningHub): Promise<boolean> {
 }
 
 export function resetCounters(sandbox: Sandbox): void {
-  sandbox.salesforce!.resetCalls();
-  sandbox.mixpanel!.resetCalls();
-  sandbox.zendesk!.resetCalls();
+  const { salesforce, mixpanel, zendesk } = emulators(sandbox);
+  salesforce.resetCalls();
+  mixpanel.resetCalls();
+  zendesk.resetCalls();
 }
 
 export function counts(sandbox: Sandbox): CallCount {
+  const { salesforce, mixpanel, zendesk } = emulators(sandbox);
   return {
-    salesforce: sandbox.salesforce!.calls().total,
-    mixpanel: sandbox.mixpanel!.calls().total,
-    zendesk: sandbox.zendesk!.calls().total,
+    salesforce: salesforce.calls().total,
+    mixpanel: mixpanel.calls().total,
+    zendesk: zendesk.calls().total,
   };
 }
 
@@ -122,12 +154,15 @@ export async function relayThroughHub(
   const ids = Array.from({ length: options.records }, (_, i) => options.firstTicketId + i);
   return measureRelay(name, hub, sandbox, options.records, () =>
     pool(ids, 32, (id) =>
-      send(`${hub.url}/webhooks/zendesk`, triggerBody(id, contacts[id % contacts.length]!, options.withExternalId)),
+      send(`${hub.url}/webhooks/zendesk`, triggerBody(id, contactFor(contacts, id), options.withExternalId)),
     ),
   );
 }
 
-/** Counts the calls each API receives from `post` until `events` more events are in Mixpanel and every queue is empty. */
+/**
+ * Counts the calls each API receives from `post` until `events` more events are in Mixpanel and every queue is
+ * empty.
+ */
 export async function measureRelay(
   name: string,
   hub: RunningHub,
@@ -135,12 +170,13 @@ export async function measureRelay(
   events: number,
   post: () => Promise<void>,
 ): Promise<ScenarioResult> {
+  const { salesforce, mixpanel } = emulators(sandbox);
   resetCounters(sandbox);
-  const before = sandbox.mixpanel!.stats().importedRecords;
+  const before = mixpanel.stats().importedRecords;
   const started = performance.now();
   await post();
   const deadline = Date.now() + 10 * 60_000;
-  while (sandbox.mixpanel!.stats().importedRecords - before < events || !(await queuesEmpty(hub))) {
+  while (mixpanel.stats().importedRecords - before < events || !(await queuesEmpty(hub))) {
     if (Date.now() > deadline) throw new Error(`${name}: not relayed within 10 minutes`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -149,7 +185,7 @@ export async function measureRelay(
     records: events,
     seconds: (performance.now() - started) / 1000,
     calls: counts(sandbox),
-    salesforceByEndpoint: sandbox.salesforce!.calls().byEndpoint,
+    salesforceByEndpoint: salesforce.calls().byEndpoint,
   };
 }
 
@@ -165,14 +201,14 @@ export async function relayNaively(
   options: { records: number; firstTicketId: number },
 ): Promise<ScenarioResult> {
   // The sandbox settings hold every secret, so no SSM parameter is ever read.
-  const noParameters = async () => undefined;
+  const noParameters = () => Promise.resolve(undefined);
   const salesforce = new SalesforceClient(await loadSalesforceConfig(noParameters, env));
   const mixpanel = new MixpanelClient(await loadMixpanelConfig(noParameters, env));
   resetCounters(sandbox);
   const started = performance.now();
   for (let i = 0; i < options.records; i += 1) {
     const id = options.firstTicketId + i;
-    const contact = contacts[id % contacts.length]!;
+    const contact = contactFor(contacts, id);
     const [found] = await salesforce.queryWhereIn<{ Id: string; App_User_Id__c: string }>(
       'Contact',
       ['Id', 'App_User_Id__c'],
@@ -209,6 +245,6 @@ export async function relayNaively(
     records: options.records,
     seconds: (performance.now() - started) / 1000,
     calls: counts(sandbox),
-    salesforceByEndpoint: sandbox.salesforce!.calls().byEndpoint,
+    salesforceByEndpoint: emulators(sandbox).salesforce.calls().byEndpoint,
   };
 }

@@ -110,7 +110,7 @@ export class EventSourceMapping {
         { abortSignal: this.abort.signal },
       );
       return result.Messages ?? [];
-    } catch (error) {
+    } catch {
       if (!this.running) return [];
       // The local SQS went away or hiccuped: back off briefly as Lambda's poller would.
       await sleep(500);

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { loadServerlessYaml, type VariableContext } from './serverless-variables.js';
+import { asText } from '../lib/text.js';
 
 export interface QueueDefinition {
   logicalId: string;
@@ -79,11 +80,11 @@ function toQueue(logicalId: string, properties: Node): QueueDefinition {
     ['MessageRetentionPeriod', 'MessageRetentionPeriod'],
     ['DelaySeconds', 'DelaySeconds'],
   ] as const) {
-    if (properties[property] !== undefined) attributes[attribute] = String(properties[property]);
+    if (properties[property] !== undefined) attributes[attribute] = asText(properties[property]);
   }
   return {
     logicalId,
-    name: String(properties.QueueName ?? logicalId),
+    name: asText(properties.QueueName ?? logicalId),
     visibilityTimeoutSeconds: Number(properties.VisibilityTimeout ?? 30),
     attributes,
     ...(redrive
@@ -103,7 +104,7 @@ function toRoute(httpApi: unknown): HttpRoute {
     return { method: method.toUpperCase(), path };
   }
   const route = httpApi as Node;
-  return { method: String(route.method ?? '*').toUpperCase(), path: String(route.path) };
+  return { method: asText(route.method ?? '*').toUpperCase(), path: asText(route.path) };
 }
 
 function toSqsSource(sqs: Node): SqsEventSource {

@@ -30,12 +30,12 @@ const cloudFormationTags: Tags = Object.entries(INTRINSICS).flatMap(([short, lon
   {
     tag: `!${short}`,
     collection: 'seq' as const,
-    resolve: (value: unknown) => ({ [long]: (value as YAMLSeq).toJSON() }),
+    resolve: (value: unknown) => ({ [long]: (value as YAMLSeq).toJSON() as unknown }),
   },
   {
     tag: `!${short}`,
     collection: 'map' as const,
-    resolve: (value: unknown) => ({ [long]: (value as YAMLMap).toJSON() }),
+    resolve: (value: unknown) => ({ [long]: (value as YAMLMap).toJSON() as unknown }),
   },
 ]);
 

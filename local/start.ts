@@ -59,8 +59,9 @@ const hub = await startHub({
   onInvocation: (invocation) => {
     const failed = invocation.failed > 0 ? `, ${invocation.failed} failed` : '';
     const error = invocation.error ? ` (${invocation.error})` : '';
+    const ms = invocation.endedAt - invocation.startedAt;
     process.stdout.write(
-      `[${invocation.functionName}] batch of ${invocation.size}: ${invocation.outcome}${failed} in ${invocation.endedAt - invocation.startedAt} ms${error}\n`,
+      `[${invocation.functionName}] batch of ${invocation.size}: ${invocation.outcome}${failed} in ${ms} ms${error}\n`,
     );
   },
 });
@@ -72,13 +73,15 @@ const routes = hub.definition.functions.flatMap((fn) =>
 const consumers = hub.definition.functions.flatMap((fn) =>
   fn.sqs.map(
     (source) =>
-      `    ${fn.name} ← ${source.queueLogicalId} (batch ${source.batchSize}, window ${source.maximumBatchingWindowSeconds} s, concurrency ${source.maximumConcurrency})`,
+      `    ${fn.name} ← ${source.queueLogicalId} (batch ${source.batchSize}, ` +
+      `window ${source.maximumBatchingWindowSeconds} s, concurrency ${source.maximumConcurrency})`,
   ),
 );
 const apis = (['salesforce', 'mixpanel', 'zendesk'] as const).map((name) => {
   const emulator = sandbox[name];
   return emulator
-    ? `    ${name.padEnd(10)} sandbox ${emulator.url}   state: ${emulator.url}/__sandbox/state   calls: ${emulator.url}/__sandbox/calls`
+    ? `    ${name.padEnd(10)} sandbox ${emulator.url}   ` +
+        `state: ${emulator.url}/__sandbox/state   calls: ${emulator.url}/__sandbox/calls`
     : `    ${name.padEnd(10)} REAL API (credentials from .env)`;
 });
 
@@ -97,10 +100,13 @@ process.stdout.write(
     '',
     ...(demo
       ? [
-          `  Demo data: ${demo.appUserIds.length} Salesforce Contacts (${demo.appUserIds[0]} … ${demo.appUserIds.at(-1)}, ${demo.emails[0]} …) mirrored as Zendesk users; ${demo.pastTickets} past Zendesk tickets.`,
+          `  Demo data: ${demo.appUserIds.length} Salesforce Contacts ` +
+            `(${demo.appUserIds[0]} … ${demo.appUserIds.at(-1)}, ${demo.emails[0]} …) mirrored as Zendesk users; ` +
+            `${demo.pastTickets} past Zendesk tickets.`,
         ]
       : []),
-    `  Webhook secrets (local): Zendesk ${process.env.ZENDESK_WEBHOOK_SECRET ?? '(from .env)'}, terms ${process.env.TERMS_WEBHOOK_SECRET ?? '(from .env)'}`,
+    `  Webhook secrets (local): Zendesk ${process.env.ZENDESK_WEBHOOK_SECRET ?? '(from .env)'}, ` +
+      `terms ${process.env.TERMS_WEBHOOK_SECRET ?? '(from .env)'}`,
     '',
     '  Try first:',
     `    curl -s ${hub.url}/health`,

@@ -34,7 +34,7 @@ export interface Sandbox {
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const wanted = new Set(options.only ?? SANDBOX_NAMES);
   const seed = options.seed ?? 1;
-  const sandbox: Sandbox = { env: {}, stop: async () => undefined };
+  const sandbox: Sandbox = { env: {}, stop: () => Promise.resolve() };
 
   if (wanted.has('salesforce')) {
     const salesforce = await startSalesforceEmulator({

@@ -27,7 +27,8 @@ const lines = SANDBOX_NAMES.flatMap((name) => {
   const emulator = sandbox[name];
   return emulator
     ? [
-        `  ${name.padEnd(10)} ${emulator.url}   state: ${emulator.url}/__sandbox/state   calls: ${emulator.url}/__sandbox/calls`,
+        `  ${name.padEnd(10)} ${emulator.url}   ` +
+          `state: ${emulator.url}/__sandbox/state   calls: ${emulator.url}/__sandbox/calls`,
       ]
     : [];
 });

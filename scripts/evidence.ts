@@ -102,9 +102,10 @@ const mixpanelEnv = sandboxMixpanel
 try {
   const salesforceConfig = await loadSalesforceConfig(ssmParameterReader, salesforceEnv);
   const mixpanelConfig = await loadMixpanelExportConfig(ssmParameterReader, mixpanelEnv);
+  const mixpanelProject = `${mixpanelConfig.exportApiUrl} project ${mixpanelConfig.projectId}`;
   const sources = {
     salesforce: `${salesforceConfig.loginUrl}${sandboxSalesforce ? ' (sandbox)' : ''}`,
-    mixpanel: `${mixpanelConfig.exportApiUrl} project ${mixpanelConfig.projectId}${sandboxMixpanel ? ' (sandbox)' : ''}`,
+    mixpanel: `${mixpanelProject}${sandboxMixpanel ? ' (sandbox)' : ''}`,
   };
   const report = await findAcceptances({
     salesforce: new SalesforceClient(salesforceConfig),
@@ -125,7 +126,8 @@ try {
     writeFileSync(path, rendered);
     process.stdout.write(`${path}\n`);
     process.stderr.write(
-      `${report.verified ? 'VERIFIED' : 'NOT VERIFIED'}: ${report.acceptances.length} acceptance(s) of ${'email' in by ? by.email : by.userId}\n`,
+      `${report.verified ? 'VERIFIED' : 'NOT VERIFIED'}: ` +
+        `${report.acceptances.length} acceptance(s) of ${'email' in by ? by.email : by.userId}\n`,
     );
   }
   process.exitCode = report.verified ? 0 : 1;

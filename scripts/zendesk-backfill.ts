@@ -26,7 +26,8 @@ const { values } = parseArgs({
 const since = values.since ? Date.parse(values.since) : NaN;
 if (Number.isNaN(since)) {
   process.stderr.write(
-    'Usage: npm run backfill:zendesk -- --since <ISO date> [--state <file>]\n  --since is required for a first run (later runs resume from the saved cursor).\n',
+    'Usage: npm run backfill:zendesk -- --since <ISO date> [--state <file>]\n' +
+      '  --since is required for a first run (later runs resume from the saved cursor).\n',
   );
   process.exit(2);
 }
@@ -69,5 +70,6 @@ const result = await runBackfill({
   },
 });
 process.stderr.write(
-  `\n${result.done ? 'Backfill complete' : 'Backfill stopped'}: ${result.tickets} tickets in ${result.pages} pages this run; cursor saved in ${values.state}.\n`,
+  `\n${result.done ? 'Backfill complete' : 'Backfill stopped'}: ` +
+    `${result.tickets} tickets in ${result.pages} pages this run; cursor saved in ${values.state}.\n`,
 );

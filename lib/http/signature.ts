@@ -41,7 +41,8 @@ export function verifySignedRequest(
   if (Math.abs(now - signedAt) > scheme.maxAgeSeconds * 1000) {
     throw new HttpError(
       401,
-      `Request signed at ${request.timestamp} is outside the ${scheme.maxAgeSeconds / 60}-minute window; refused as a possible replay`,
+      `Request signed at ${request.timestamp} is outside the ${scheme.maxAgeSeconds / 60}-minute window; ` +
+        'refused as a possible replay',
     );
   }
   const expected = Buffer.from(hmacSignature(secret, request.timestamp, request.body));

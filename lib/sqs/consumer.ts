@@ -58,7 +58,9 @@ export function createBatchConsumer<T>(options: BatchConsumerOptions<T>) {
   };
 
   return async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => {
-    const collector = new BatchCollector<ConsumedMessage<T>>(event.Records.length, options.handleBatch);
+    const collector = new BatchCollector<ConsumedMessage<T>>(event.Records.length, (messages) =>
+      options.handleBatch(messages),
+    );
 
     const processRecord = async (record: SQSRecord): Promise<string> => {
       const receiveCount = Number(record.attributes.ApproximateReceiveCount ?? '1');

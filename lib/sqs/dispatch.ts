@@ -12,15 +12,16 @@ type Handlers<T extends { type: string }> = {
 export function dispatchByType<T extends { type: string }>(handlers: Handlers<T>) {
   return async (messages: ReadonlyArray<ConsumedMessage<T>>): Promise<ItemResult[]> => {
     const results: ItemResult[] = new Array<ItemResult>(messages.length).fill(undefined);
-    const byType = new Map<T['type'], number[]>();
-    messages.forEach((message, position) =>
-      byType.set(message.body.type, [...(byType.get(message.body.type) ?? []), position]),
+    const byType = new Map<T['type'], Array<{ position: number; body: T }>>();
+    messages.forEach(({ body }, position) =>
+      byType.set(body.type, [...(byType.get(body.type) ?? []), { position, body }]),
     );
-    for (const [type, positions] of byType) {
-      const handle = handlers[type as T['type']] as (bodies: T[]) => Promise<ItemResult[]>;
+    for (const [type, entries] of byType) {
+      const handle = handlers[type] as (bodies: T[]) => Promise<ItemResult[]>;
+      const positions = entries.map((entry) => entry.position);
       let outcomes: ItemResult[];
       try {
-        outcomes = await handle(positions.map((position) => messages[position]!.body));
+        outcomes = await handle(entries.map((entry) => entry.body));
       } catch (error) {
         outcomes = positions.map(() => (error instanceof Error ? error : new Error(String(error))));
       }

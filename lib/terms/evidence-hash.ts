@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { textOrNull } from '../text.js';
 import type { TermsAcceptance } from './acceptance.js';
 
 /** The evidence fields, in the order they are hashed. */
@@ -76,10 +77,7 @@ export function evidenceRecordFields(acceptance: TermsAcceptance): Record<string
  * `2026-01-31T09:15:00.000+0000`; they are read back to the same UTC ISO form that was hashed.
  */
 export function evidenceFromRecord(record: Record<string, unknown>): Evidence {
-  const value = (field: string): string | null => {
-    const raw = record[field];
-    return raw === null || raw === undefined || raw === '' ? null : String(raw);
-  };
+  const value = (field: string): string | null => textOrNull(record[field]);
   const acceptedAt = value('Accepted_At__c');
   return {
     acceptance_id: value('Acceptance_Id__c'),

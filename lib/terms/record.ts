@@ -84,19 +84,19 @@ async function resolveDuplicates(
   outcomes: Array<UpsertOutcome | undefined>,
   salesforce: SalesforceGateway,
 ): Promise<void> {
-  const duplicates = items.flatMap((item, i) =>
-    outcomes[i] instanceof PermanentError && (outcomes[i] as PermanentError).code === 'DUPLICATE_VALUE' ? [i] : [],
-  );
+  const duplicates = items.flatMap((item, i) => {
+    const outcome = outcomes[i];
+    return outcome instanceof PermanentError && outcome.code === 'DUPLICATE_VALUE' ? [{ item, i }] : [];
+  });
   if (duplicates.length === 0) return;
-  const ids = duplicates.map((i) => items[i]!.acceptance.acceptance_id);
+  const ids = duplicates.map(({ item }) => item.acceptance.acceptance_id);
   const stored = await salesforce.queryWhereIn<{
     Id: string;
     Acceptance_Id__c: string;
     Evidence_Hash__c: string | null;
   }>(OBJECT, ['Id', 'Acceptance_Id__c', 'Evidence_Hash__c'], 'Acceptance_Id__c', ids);
   const byId = new Map(stored.map((record) => [record.Acceptance_Id__c, record]));
-  for (const i of duplicates) {
-    const item = items[i]!;
+  for (const { item, i } of duplicates) {
     const existing = byId.get(item.acceptance.acceptance_id);
     if (existing && existing.Evidence_Hash__c === item.hash) outcomes[i] = { id: existing.Id, created: false };
     else if (existing) outcomes[i] = conflict(item.acceptance.acceptance_id, `record ${existing.Id}`);

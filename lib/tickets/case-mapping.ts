@@ -29,7 +29,10 @@ export const CaseMapping = z.object({
 });
 export type CaseMapping = z.infer<typeof CaseMapping>;
 
-/** Salesforce's standard Case picklists: Status New/Working/Escalated/Closed, Priority High/Medium/Low, Origin Phone/Email/Web. */
+/**
+ * Salesforce's standard Case picklists: Status New/Working/Escalated/Closed, Priority High/Medium/Low,
+ * Origin Phone/Email/Web.
+ */
 export const DEFAULT_CASE_MAPPING: CaseMapping = {
   fields: {
     Subject: 'subject',
@@ -66,7 +69,10 @@ export function loadCaseMapping(env: Record<string, string | undefined> = proces
   return result.data;
 }
 
-/** The Case fields of a ticket (without the external id and the links); unknown values are left out so an update never blanks a field. */
+/**
+ * The Case fields of a ticket (without the external id and the links); unknown values are left out so an update
+ * never blanks a field.
+ */
 export function toCaseFields(change: TicketChange, mapping: CaseMapping): Record<string, unknown> {
   const fields: Record<string, unknown> = {};
   for (const [field, source] of Object.entries(mapping.fields)) {

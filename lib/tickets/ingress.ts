@@ -29,7 +29,8 @@ export function parseZendeskWebhook(body: unknown, zendeskApiUrl: string | undef
   }
   throw new HttpError(
     400,
-    'Unrecognised body: expected a Zendesk ticket event (type "zen:event-type:ticket.*") or the trigger body shown in the README',
+    'Unrecognised body: expected a Zendesk ticket event (type "zen:event-type:ticket.*") ' +
+      'or the trigger body shown in the README',
   );
 }
 

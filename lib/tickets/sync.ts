@@ -118,7 +118,7 @@ async function contactsByEmail(
   groups: readonly TicketGroup[],
   salesforce: SalesforceGateway,
 ): Promise<Map<string, Contact>> {
-  const emails = [...new Set(groups.filter((group) => !group.externalId && group.email).map((group) => group.email!))];
+  const emails = [...new Set(groups.flatMap((group) => (!group.externalId && group.email ? [group.email] : [])))];
   if (emails.length === 0) return new Map();
   const found = await salesforce.queryWhereIn<Contact>(
     'Contact',

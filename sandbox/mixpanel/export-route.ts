@@ -108,7 +108,7 @@ function parseQuery(query: URLSearchParams): ExportQuery | string {
     }
     if (!Array.isArray(names) || !names.every((name) => typeof name === 'string'))
       return 'event must be a JSON array of event names, e.g. ["Signed up"]';
-    events = new Set(names as string[]);
+    events = new Set(names);
   }
 
   let limit: number | undefined;

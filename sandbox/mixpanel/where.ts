@@ -21,7 +21,8 @@ type Token =
   | { kind: 'paren'; value: '(' | ')' };
 
 const SUPPORTED =
-  'the sandbox evaluates only properties["name"] == or != a string, number or boolean literal, joined by and / or, with parentheses';
+  'the sandbox evaluates only properties["name"] == or != a string, number or boolean literal, ' +
+  'joined by and / or, with parentheses';
 
 /** Parses a `where` expression into a predicate over an event's properties; throws `UnsupportedWhereError`. */
 export function parseWhere(source: string): EventFilter {
@@ -85,8 +86,21 @@ function isKeyword(token: Token | undefined, value: 'and' | 'or'): boolean {
   return token?.kind === 'keyword' && token.value === value;
 }
 
-const JSON_STRING = /^"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/;
+/** A JSON string literal at the start, control characters aside: `jsonString` turns those away. */
+const JSON_STRING = /^"(?:[^"\\]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/;
 const NUMBER = /^-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/;
+
+/** Whether `text` holds a control character (U+0000 to U+001F), which JSON strings must escape. */
+function hasControlCharacter(text: string): boolean {
+  for (let i = 0; i < text.length; i += 1) if (text.charCodeAt(i) < 0x20) return true;
+  return false;
+}
+
+/** The JSON string literal `text` starts with, or null. */
+function jsonString(text: string): RegExpExecArray | null {
+  const match = JSON_STRING.exec(text);
+  return match && !hasControlCharacter(match[0]) ? match : null;
+}
 
 function tokenize(source: string): Token[] {
   const tokens: Token[] = [];
@@ -99,12 +113,12 @@ function tokenize(source: string): Token[] {
   while (rest.length > 0) {
     let match: RegExpExecArray | null;
     if ((match = /^properties\[\s*/.exec(rest))) {
-      const name = JSON_STRING.exec(rest.slice(match[0].length));
+      const name = jsonString(rest.slice(match[0].length));
       const close = name ? /^\s*\]/.exec(rest.slice(match[0].length + name[0].length)) : null;
       if (!name || !close) return unsupported();
       tokens.push({ kind: 'property', name: JSON.parse(name[0]) as string });
       rest = rest.slice(match[0].length + name[0].length + close[0].length);
-    } else if ((match = JSON_STRING.exec(rest))) {
+    } else if ((match = jsonString(rest))) {
       tokens.push({ kind: 'literal', value: JSON.parse(match[0]) as string });
       rest = rest.slice(match[0].length);
     } else if ((match = NUMBER.exec(rest))) {

@@ -175,7 +175,7 @@ export class Dml {
     if (!key) return recordErrors.noSuchColumn(name, target.name);
     if (!key.externalId) return recordErrors.foreignKeyNotExternal(key.name, target.name);
     if (value === null || (flavour === 'csv' && value === '#N/A')) return null;
-    const text = String(value);
+    const text = typeof value === 'string' ? value : JSON.stringify(value);
     const matches = this.ctx.store.findBy(target, key.name, text);
     const [match] = matches;
     if (!match) return recordErrors.foreignKeyNotFound(text, key.name, target.name);

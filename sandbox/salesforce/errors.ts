@@ -42,10 +42,12 @@ export const messages = {
   tooManyRecords: 'record limit reached. cannot submit more than 200 records into this call',
   noSuchColumnSoql: (column: string, object: string) =>
     `No such column '${column}' on entity '${object}'. ` +
-    `If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. ${WSDL_HINT}`,
+    'If you are attempting to use a custom field, ' +
+    `be sure to append the '__c' after the custom field name. ${WSDL_HINT}`,
   badRelationshipSoql: (name: string) =>
     `Didn't understand relationship '${name}' in field path. ` +
-    `If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. ${WSDL_HINT}`,
+    'If you are attempting to use a custom relationship, ' +
+    `be sure to append the '__r' after the custom relationship name. ${WSDL_HINT}`,
   unsupportedType: (object: string) =>
     `sObject type '${object}' is not supported. ` +
     `If you are attempting to use a custom object, be sure to append the '__c' after the entity name. ${WSDL_HINT}`,
@@ -59,14 +61,16 @@ export const recordErrors = {
     err(
       'INVALID_FIELD_FOR_INSERT_UPDATE',
       `Unable to create/update fields: ${fields.join(', ')}. ` +
-        'Please check the security settings of this field and verify that it is read/write for your profile or permission set.',
+        'Please check the security settings of this field ' +
+        'and verify that it is read/write for your profile or permission set.',
       fields,
     ),
   // Jackson's wording: the REST body is deserialized before any DML runs.
   jsonType: (typeName: string, token: string, shown: string) =>
     err(
       'JSON_PARSER_ERROR',
-      `Cannot deserialize instance of ${typeName} from ${token} value ${shown} or request may be missing a required field`,
+      `Cannot deserialize instance of ${typeName} from ${token} value ${shown} ` +
+        'or request may be missing a required field',
     ),
   stringTooLong: (label: string, field: string, value: string, max: number) =>
     err('STRING_TOO_LONG', `${label}: data value too large: ${value} (max length=${max})`, [field]),

@@ -18,7 +18,10 @@ export interface SalesforceAccessors {
   /** Creates a record (validated like the API) and returns its id; throws with the Salesforce error. */
   insert(object: string, fields: Record<string, unknown>): string;
   insertMany(object: string, rows: Array<Record<string, unknown>>): string[];
-  /** `accounts` Accounts (`acc_000001`…) with `contactsPerAccount` Contacts each (`u_000001`, `user000001@example.com`…). */
+  /**
+   * `accounts` Accounts (`acc_000001`…) with `contactsPerAccount` Contacts each
+   * (`u_000001`, `user000001@example.com`…).
+   */
   seedAccountsWithContacts(options: { accounts: number; contactsPerAccount: number }): SeededAccounts;
   /** Live records of an object in creation order. */
   records(object: string): RecordView[];

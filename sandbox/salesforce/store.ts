@@ -98,7 +98,7 @@ export class RecordStore {
   private place(record: StoredRecord): void {
     this.byId.set(id15(record.id), record);
     let typed = this.byType.get(record.type);
-    if (!typed) this.byType.set(record.type, (typed = new Map()));
+    if (!typed) this.byType.set(record.type, (typed = new Map<string, StoredRecord>()));
     typed.set(id15(record.id), record);
     this.index(record);
   }
@@ -120,7 +120,7 @@ export class RecordStore {
       if (value === null || value === undefined) continue;
       const key = indexKey(record.type, def.name);
       let index = this.indexes.get(key);
-      if (!index) this.indexes.set(key, (index = new Map()));
+      if (!index) this.indexes.set(key, (index = new Map<string, Set<string>>()));
       const norm = normalize(String(value), def.caseSensitive);
       let ids = index.get(norm);
       if (!ids) index.set(norm, (ids = new Set()));

@@ -110,8 +110,16 @@ export async function startZendeskEmulator(options: ZendeskEmulatorOptions = {})
   );
 
   const apiUrl = `${running.url}/api/v2`;
-  const ticketJson = (id: number): ZendeskTicket => toTicketJson(store.ticket(id)!, apiUrl);
-  const userJson = (id: number): ZendeskUser => toUserJson(store.user(id)!, apiUrl);
+  const ticketJson = (id: number): ZendeskTicket => {
+    const ticket = store.ticket(id);
+    if (!ticket) throw new Error(`Zendesk emulator: no ticket ${id}`);
+    return toTicketJson(ticket, apiUrl);
+  };
+  const userJson = (id: number): ZendeskUser => {
+    const user = store.user(id);
+    if (!user) throw new Error(`Zendesk emulator: no user ${id}`);
+    return toUserJson(user, apiUrl);
+  };
   if (options.seedData) seedStore(store, options.seedData, options.seed ?? 1);
 
   return {

@@ -5,7 +5,10 @@ import type { UserRecord } from './model.js';
 import { toTicketJson, toUserJson } from './serialize.js';
 import type { ZendeskStore } from './store.js';
 
-/** `show_many` takes "a comma-separated list of up to 100" ids (tickets#show-multiple-tickets, users#show-many-users). */
+/**
+ * `show_many` takes "a comma-separated list of up to 100" ids
+ * (tickets#show-multiple-tickets, users#show-many-users).
+ */
 export const MAX_SHOW_MANY_IDS = 100;
 /** Users per search page; the search endpoints page by 100 at most. */
 const SEARCH_PAGE_SIZE = 100;

@@ -80,7 +80,16 @@ function pick<T>(random: Random, choices: Weighted<T>): T {
     roll -= weight;
     if (roll < 0) return value;
   }
-  return choices[choices.length - 1]![0];
+  const last = choices[choices.length - 1];
+  if (!last) throw new Error('pick needs at least one choice');
+  return last[0];
+}
+
+/** One of `items`, drawn from the seeded random; `what` names them in the error when there are none. */
+function oneOf<T>(random: Random, items: readonly T[], what: string): T {
+  const item = items[random.int(0, items.length - 1)];
+  if (item === undefined) throw new Error(`Cannot seed without ${what}`);
+  return item;
 }
 
 type Weighted<T> = readonly (readonly [T, number])[];
@@ -138,8 +147,8 @@ export function seedStore(store: ZendeskStore, input: SeedOptions, defaultSeed: 
   let withExternalId = 0;
   const requesters = Array.from({ length: options.users }, (_, i) => {
     const n = offset + options.agents + i + 1;
-    const first = FIRST_NAMES[random.int(0, FIRST_NAMES.length - 1)]!;
-    const last = LAST_NAMES[random.int(0, LAST_NAMES.length - 1)]!;
+    const first = oneOf(random, FIRST_NAMES, 'first names');
+    const last = oneOf(random, LAST_NAMES, 'last names');
     const hasExternalId = random.next() < options.withExternalIdShare;
     if (hasExternalId) withExternalId += 1;
     return store.addUser({
@@ -156,13 +165,13 @@ export function seedStore(store: ZendeskStore, input: SeedOptions, defaultSeed: 
     const createdAt = at(from);
     const status = pick(random, STATUSES);
     return {
-      requester: requesters[random.int(0, requesters.length - 1)]!,
-      subject: SUBJECTS[random.int(0, SUBJECTS.length - 1)]!,
+      requester: oneOf(random, requesters, 'requesters'),
+      subject: oneOf(random, SUBJECTS, 'subjects'),
       status,
       priority: pick(random, PRIORITIES),
       type: pick(random, TYPES),
       channel: pick(random, CHANNELS),
-      assignee: status === 'new' ? null : agents[random.int(0, agents.length - 1)]!.id,
+      assignee: status === 'new' ? null : oneOf(random, agents, 'agents').id,
       tags: TAGS.filter(() => random.next() < 0.15),
       createdAt,
       updatedAt: at(createdAt),

@@ -46,7 +46,7 @@ async function settled(): Promise<void> {
 }
 
 describe('terms acceptance → Salesforce evidence → Mixpanel timeline', () => {
-  it('records a signed acceptance with every field, linked to Contact and Account, and its event with the IP kept', async () => {
+  it('records a signed acceptance in full, linked to Contact and Account, and its event with the IP kept', async () => {
     const body = acceptanceBody(1, { ip: '2001:db8::7' });
 
     const answer = await post(body);
@@ -89,7 +89,7 @@ describe('terms acceptance → Salesforce evidence → Mixpanel timeline', () =>
     });
   });
 
-  it('keeps one record and one event when the same acceptance is posted twice, and never overwrites the first', async () => {
+  it('keeps one record and one event when an acceptance is posted twice, never overwriting the first', async () => {
     const first = acceptanceBody(2);
     await post(first);
     await eventually(() => recordOf('acc-2'));

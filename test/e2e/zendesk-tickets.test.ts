@@ -54,7 +54,7 @@ function ticket(user: ZendeskUser): ZendeskTicket {
 const caseOf = (ticketId: number) => salesforce().findByExternalId('Case', 'Zendesk_Ticket_Id__c', String(ticketId));
 
 describe('Zendesk ticket → Salesforce Case → Mixpanel timeline', () => {
-  it('relays a signed trigger webhook to a Case linked to the right Contact and an event on the right user', async () => {
+  it('relays a signed trigger webhook to a Case of the right Contact and an event on the right user', async () => {
     const contact = contacts[0]!;
     const user = requester(contact);
     const created = ticket(user);
@@ -114,7 +114,7 @@ describe('Zendesk ticket → Salesforce Case → Mixpanel timeline', () => {
     ).toHaveLength(1);
   });
 
-  it('resolves an event-subscribed webhook requester through Zendesk, and a solved status becomes a Solved event', async () => {
+  it('resolves an event-subscribed webhook requester via Zendesk; a solved status becomes a Solved event', async () => {
     const contact = contacts[2]!;
     const user = requester(contact);
     const created = ticket(user);

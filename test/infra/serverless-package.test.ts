@@ -4,7 +4,23 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '../..');
-type Resource = { Type: string; Properties: Record<string, any> };
+/** `{ "Fn::GetAtt": [logicalId, attribute] }`. */
+type GetAtt = { 'Fn::GetAtt': [string, string] };
+/** The properties these tests read; each resource type carries only its own. */
+type Properties = Partial<{
+  RedrivePolicy: unknown;
+  VisibilityTimeout: number;
+  Timeout: number;
+  FunctionResponseTypes: string[];
+  ScalingConfig: { MaximumConcurrency: number };
+  BatchSize: number;
+  MaximumBatchingWindowInSeconds: number;
+  EventSourceArn: GetAtt;
+  FunctionName: GetAtt;
+  MetricName: string;
+  Dimensions: Array<{ Name: string; Value: GetAtt }>;
+}>;
+type Resource = { Type: string; Properties: Properties };
 
 describe('osls package (offline, no AWS credentials)', () => {
   const out = mkdtempSync(join(tmpdir(), 'switchboard-package-'));
@@ -51,18 +67,18 @@ describe('osls package (offline, no AWS credentials)', () => {
     }
   });
 
-  it('drives every consumer with partial batch responses and a concurrency cap, and gives its queue ≥ 6 × its timeout', () => {
+  it('gives each consumer partial batch responses, a concurrency cap and queue visibility ≥ 6 × its timeout', () => {
     const mappings = ofType('AWS::Lambda::EventSourceMapping');
     expect(mappings.length).toBeGreaterThan(0);
     for (const [, mapping] of mappings) {
       const props = mapping.Properties;
       expect(props.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
-      expect(props.ScalingConfig.MaximumConcurrency).toBeGreaterThanOrEqual(2);
+      expect(props.ScalingConfig?.MaximumConcurrency).toBeGreaterThanOrEqual(2);
       expect(props.BatchSize).toBeGreaterThan(0);
-      if (props.BatchSize > 10) expect(props.MaximumBatchingWindowInSeconds).toBeGreaterThanOrEqual(1);
-      const queue = resources[props.EventSourceArn['Fn::GetAtt'][0]]!;
-      const fn = resources[props.FunctionName['Fn::GetAtt'][0]]!;
-      expect(queue.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * fn.Properties.Timeout);
+      if ((props.BatchSize ?? 0) > 10) expect(props.MaximumBatchingWindowInSeconds).toBeGreaterThanOrEqual(1);
+      const queue = resources[props.EventSourceArn!['Fn::GetAtt'][0]]!;
+      const fn = resources[props.FunctionName!['Fn::GetAtt'][0]]!;
+      expect(queue.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * fn.Properties.Timeout!);
     }
   });
 
@@ -70,7 +86,7 @@ describe('osls package (offline, no AWS credentials)', () => {
     const alarms = ofType('AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties);
     for (const api of ['Salesforce', 'Mixpanel', 'Zendesk']) {
       const on = (queue: string, metric: string) =>
-        alarms.some((alarm) => alarm.MetricName === metric && alarm.Dimensions[0].Value['Fn::GetAtt'][0] === queue);
+        alarms.some((alarm) => alarm.MetricName === metric && alarm.Dimensions![0]!.Value['Fn::GetAtt'][0] === queue);
       expect(on(`${api}DeadLetterQueue`, 'ApproximateNumberOfMessagesVisible')).toBe(true);
       expect(on(`${api}Queue`, 'ApproximateAgeOfOldestMessage')).toBe(true);
     }

@@ -127,7 +127,7 @@ describe('EventSourceMapping keeps the Lambda SQS contract', () => {
 
   it('fails the whole batch on a throw or on an unknown item identifier', async () => {
     let calls = 0;
-    const handler: SqsLambdaHandler = async (event) => {
+    const handler: SqsLambdaHandler = async () => {
       calls += 1;
       if (calls === 1) throw new Error('boom');
       if (calls === 2) return { batchItemFailures: [{ itemIdentifier: 'not-in-this-batch' }] };

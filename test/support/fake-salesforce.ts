@@ -54,7 +54,8 @@ export class FakeSalesforce implements SalesforceGateway {
         const holder = this.recordsOf(object).find((stored) => stored[field] === value);
         if (holder) {
           return new PermanentError(
-            `Salesforce rejected the record: DUPLICATE_VALUE: duplicate value found: ${field} duplicates value on record with id: ${String(holder.Id).slice(0, 15)}`,
+            'Salesforce rejected the record: DUPLICATE_VALUE: ' +
+              `duplicate value found: ${field} duplicates value on record with id: ${String(holder.Id).slice(0, 15)}`,
             { code: 'DUPLICATE_VALUE' },
           );
         }
@@ -95,9 +96,10 @@ export class FakeSalesforce implements SalesforceGateway {
       const parent = PARENTS[relationship];
       const value = (record[relationship] as Record<string, unknown> | null | undefined)?.[parent?.field ?? ''];
       if (!parent || value === undefined || value === null || value === '') continue;
-      if (!parent.known(this).has(String(value))) {
+      const text = typeof value === 'string' ? value : JSON.stringify(value);
+      if (!parent.known(this).has(text)) {
         return new PermanentError(
-          `Foreign key external ID: ${String(value)} not found for field ${parent.field} in entity ${parent.entity}`,
+          `Foreign key external ID: ${text} not found for field ${parent.field} in entity ${parent.entity}`,
           { code: 'INVALID_FIELD' },
         );
       }

@@ -208,6 +208,6 @@ async function readJson(response: Response): Promise<unknown> {
 }
 
 function describe(body: unknown): string {
-  if (body && typeof body === 'object' && 'error' in body) return String((body as { error: unknown }).error);
+  if (body && typeof body === 'object' && 'error' in body) return String(body.error);
   return typeof body === 'string' ? body.slice(0, 200) : (JSON.stringify(body)?.slice(0, 200) ?? '');
 }

@@ -141,7 +141,7 @@ function classify(response: Response, body: string): Error {
 function describe(body: string): string {
   try {
     const parsed = JSON.parse(body) as unknown;
-    if (parsed && typeof parsed === 'object' && 'error' in parsed) return String((parsed as { error: unknown }).error);
+    if (parsed && typeof parsed === 'object' && 'error' in parsed) return String(parsed.error);
   } catch {
     // plain text
   }

@@ -26,7 +26,6 @@ export const PROFILE_OPERATIONS = [
   '$unset',
   '$delete',
 ] as const;
-export type ProfileOperation = (typeof PROFILE_OPERATIONS)[number];
 
 /** One `/engage` update: a user profile, one operation. */
 export const ProfileUpdate = z.object({

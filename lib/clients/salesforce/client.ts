@@ -4,6 +4,7 @@ import type { SalesforceConfig } from './config.js';
 import type { ApiUsage, SalesforceGateway, UpsertOutcome } from './gateway.js';
 import { SalesforceSession } from './session.js';
 import { assertApiName, soqlLiteral } from './soql.js';
+import { asText } from '../../text.js';
 
 /** sObject Collections take at most 200 records per call; so do our SOQL `IN` lists. */
 export const SALESFORCE_COLLECTION_SIZE = 200;
@@ -92,7 +93,10 @@ export class SalesforceClient implements SalesforceGateway {
     return this.write({ object, method: 'POST', url: '/composite/sobjects', createdByDefault: true }, records);
   }
 
-  /** Checks and serialises each record, sends them in sequential calls of ≤ 200 and maps every result back to its position. */
+  /**
+   * Checks and serialises each record, sends them in sequential calls of ≤ 200 and maps every result back to its
+   * position.
+   */
   private async write(
     write: CollectionWrite,
     records: ReadonlyArray<Record<string, unknown>>,
@@ -111,7 +115,7 @@ export class SalesforceClient implements SalesforceGateway {
           );
           return;
         }
-        key = String(value);
+        key = asText(value);
       }
       try {
         const { attributes: _ignored, ...fields } = record;

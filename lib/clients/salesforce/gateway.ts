@@ -9,7 +9,10 @@ export interface ApiUsage {
 
 /** What the hub asks of Salesforce. Handlers get a fake of it; the adapter is `SalesforceClient`. */
 export interface SalesforceGateway {
-  /** Upserts by external id in sObject Collections of ≤ 200 (allOrNone false); one outcome per record, input order. */
+  /**
+   * Upserts by external id in sObject Collections of ≤ 200 (allOrNone false); one outcome per record, input
+   * order.
+   */
   upsert(
     object: string,
     externalIdField: string,

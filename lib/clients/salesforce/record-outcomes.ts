@@ -16,9 +16,10 @@ export async function rewriteWithoutMissingParents<T>(
   outcomes: Array<UpsertOutcome | undefined>,
   writeUnlinked: (items: T[]) => Promise<UpsertOutcome[]>,
 ): Promise<void> {
+  const unlinked = items.filter((_, i) => isMissingParent(outcomes[i]));
+  if (unlinked.length === 0) return;
   const positions = items.flatMap((_, i) => (isMissingParent(outcomes[i]) ? [i] : []));
-  if (positions.length === 0) return;
-  const retried = await writeUnlinked(positions.map((i) => items[i]!));
+  const retried = await writeUnlinked(unlinked);
   positions.forEach((i, j) => (outcomes[i] = retried[j]));
 }
 

@@ -52,7 +52,10 @@ export class SalesforceSession {
     return this.orgWide.has(error);
   }
 
-  /** Sends one REST request (path relative to `/services/data/vXX.X`, or from `/services`); throws a classified error. */
+  /**
+   * Sends one REST request (path relative to `/services/data/vXX.X`, or from `/services`); throws a classified
+   * error.
+   */
   async request<T>(request: HttpRequest): Promise<T> {
     const conn = await this.connection();
     const first = await this.attempt<T>(conn, request);
@@ -148,7 +151,8 @@ export class SalesforceSession {
     try {
       token = await withTimeout(this.oauth2.requestToken({ grant_type: 'client_credentials' }), this.timeoutMs);
     } catch (error) {
-      // A refused client, a concurrent-refresh 400 or an outage: all retryable (a rotated secret is usually fixed soon).
+      // A refused client, a concurrent-refresh 400 or an outage: all retryable
+      // (a rotated secret is usually fixed soon).
       const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       throw this.markOrgWide(new RetryableError(`Salesforce token request failed: ${reason}`, { cause: error }));
     }

@@ -1,7 +1,8 @@
 import { PermanentError } from '../../errors.js';
 
 // Escape sequences SOQL accepts in quoted strings; `\` and `'` are reserved and must be escaped.
-// https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_quotedstringescapes.htm
+// See "Quoted String Escape Sequences" in the SOQL and SOSL Reference (developer.salesforce.com/docs, page
+// atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_quotedstringescapes.htm).
 const ESCAPES: Record<string, string> = {
   '\\': '\\\\',
   "'": "\\'",

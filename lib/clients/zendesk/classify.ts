@@ -1,4 +1,5 @@
 import { PermanentError, RetryableError } from '../../errors.js';
+import { asText } from '../../text.js';
 
 /**
  * Turns a non-2xx Zendesk answer into the hub's two kinds of failure:
@@ -27,7 +28,8 @@ export function classifyResponse(
   }
   if (status === 401 || status === 403) {
     return new RetryableError(
-      `${prefix}: the credentials were refused; check ZENDESK_EMAIL and ZENDESK_API_TOKEN (an agent's API token with access); retrying until they are fixed: ${detail}`,
+      `${prefix}: the credentials were refused; check ZENDESK_EMAIL and ZENDESK_API_TOKEN ` +
+        `(an agent's API token with access); retrying until they are fixed: ${detail}`,
       wait,
     );
   }
@@ -65,9 +67,10 @@ export function parseRetryAfter(value: string | null, nowMs = Date.now()): numbe
 function describe(body: string): string {
   try {
     const json = JSON.parse(body) as { error?: unknown; description?: unknown };
-    const error = typeof json.error === 'object' ? JSON.stringify(json.error) : json.error;
-    if (error !== undefined)
-      return json.description === undefined ? String(error) : `${String(error)}: ${String(json.description)}`;
+    if (json.error !== undefined) {
+      const error = asText(json.error);
+      return json.description === undefined ? error : `${error}: ${asText(json.description)}`;
+    }
   } catch {
     // not JSON: fall through to the text
   }

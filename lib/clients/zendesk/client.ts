@@ -5,7 +5,10 @@ import type { ZendeskConfig } from './config.js';
 import type { ExportPage, ZendeskGateway, ZendeskUserSummary } from './gateway.js';
 import { toExportPage, toUserSummary } from './mapping.js';
 
-/** `show_many` takes "a comma-separated list of up to 100" ids (api-reference/ticketing/users/users#show-many-users). */
+/**
+ * `show_many` takes "a comma-separated list of up to 100" ids
+ * (api-reference/ticketing/users/users#show-many-users).
+ */
 export const ZENDESK_SHOW_MANY_IDS = 100;
 const DEFAULT_TIMEOUT_MS = 30_000;
 
@@ -66,7 +69,7 @@ export class ZendeskClient implements ZendeskGateway {
           statusText: answer.statusText,
           headers: answer.headers,
           text: answer.text,
-          json: async () => JSON.parse(answer.text) as unknown,
+          json: () => Promise.resolve(JSON.parse(answer.text) as unknown),
         }),
       },
     });

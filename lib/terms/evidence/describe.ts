@@ -3,9 +3,10 @@ import type { AcceptanceEvidence, EvidenceReport, EvidenceSubject, MixpanelEvent
 
 /** How the canonical hash works, in one sentence (shown in the HTML report and the docs). */
 export const HASH_EXPLANATION =
-  `The evidence hash is the SHA-256 (hex) of the JSON array [${EVIDENCE_FIELDS.join(', ')}] — absent values as null, ` +
-  'accepted_at in UTC ISO 8601 with milliseconds, email and IPv6 in lower case — stored with the record when it was created, ' +
-  'so recomputing it from the record today and getting the same value shows that none of these fields has been edited since.';
+  `The evidence hash is the SHA-256 (hex) of the JSON array [${EVIDENCE_FIELDS.join(', ')}] — ` +
+  'absent values as null, accepted_at in UTC ISO 8601 with milliseconds, email and IPv6 in lower case — ' +
+  'stored with the record when it was created, so recomputing it from the record today ' +
+  'and getting the same value shows that none of these fields has been edited since.';
 
 export function subjectLabel(subject: EvidenceSubject): string {
   return 'email' in subject ? `email ${subject.email}` : `user id ${subject.userId}`;
@@ -35,7 +36,8 @@ export function reasons(acceptance: AcceptanceEvidence): string[] {
     switch (verdict) {
       case 'EDITED SINCE RECORDED':
         out.push(
-          'the record no longer matches the evidence hash stored when it was created: an evidence field was edited since (see the field history in Salesforce)',
+          'the record no longer matches the evidence hash stored when it was created: ' +
+            'an evidence field was edited since (see the field history in Salesforce)',
         );
         break;
       case 'NO EVIDENCE HASH':
@@ -44,15 +46,17 @@ export function reasons(acceptance: AcceptanceEvidence): string[] {
       case 'NO MIXPANEL EVENT':
         out.push(
           check.window
-            ? `no Terms Accepted event with acceptance_id ${acceptance.acceptanceId ?? '—'} in Mixpanel from ${check.window.fromDate} to ${check.window.toDate}`
+            ? `no Terms Accepted event with acceptance_id ${acceptance.acceptanceId ?? '—'} ` +
+                `in Mixpanel from ${check.window.fromDate} to ${check.window.toDate}`
             : 'the record has no acceptance id or accepted-at time to look its Mixpanel event up by',
         );
         break;
       case 'MIXPANEL EVENT DISAGREES':
         if (check.status === 'found') {
-          out.push(
-            `the Mixpanel event differs from the record: ${check.mismatches.map((m) => `${m.field} record ${m.record ?? '—'} vs event ${m.event ?? '—'}`).join('; ')}`,
+          const differences = check.mismatches.map(
+            (m) => `${m.field} record ${m.record ?? '—'} vs event ${m.event ?? '—'}`,
           );
+          out.push(`the Mixpanel event differs from the record: ${differences.join('; ')}`);
         }
         break;
       case 'MIXPANEL NOT CHECKED':

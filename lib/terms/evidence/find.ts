@@ -9,6 +9,7 @@ import {
 } from '../evidence-hash.js';
 import { checkEvents, type CheckOptions, type EventTarget } from './mixpanel-check.js';
 import type { AcceptanceEvidence, EvidenceReport, EvidenceSubject, MixpanelEventCheck, Verdict } from './types.js';
+import { textOrNull } from '../../text.js';
 
 const OBJECT = 'Terms_Acceptance__c';
 /** The evidence fields plus what identifies and links the record. */
@@ -104,7 +105,7 @@ function readRecord(
     // An unreadable Accepted_At__c: nothing to hash, so nothing verifies.
   }
   const recomputed = evidence ? evidenceHash(evidence) : null;
-  const stored = text(record.Evidence_Hash__c);
+  const stored = textOrNull(record.Evidence_Hash__c);
   const id = String(record.Id);
   const shown = evidence ?? evidenceFromRecord({ ...record, Accepted_At__c: null });
   return {
@@ -122,11 +123,11 @@ function readRecord(
       termsSha256: shown.terms_sha256,
       salesforce: {
         id,
-        name: text(record.Name),
-        createdDate: isoDateTime(text(record.CreatedDate)),
+        name: textOrNull(record.Name),
+        createdDate: isoDateTime(textOrNull(record.CreatedDate)),
         link: instanceUrl ? `${instanceUrl.replace(/\/+$/, '')}/${id}` : null,
-        contactId: text(record.Contact__c),
-        accountId: text(record.Account__c),
+        contactId: textOrNull(record.Contact__c),
+        accountId: textOrNull(record.Account__c),
       },
       evidenceHash: { stored, recomputed, canonical: evidence ? canonicalEvidence(evidence) : null },
       hashValid: stored !== null && recomputed !== null && stored === recomputed,
@@ -150,8 +151,4 @@ function isoDateTime(value: string | null): string | null {
   if (value === null) return null;
   const parsed = Date.parse(value.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
   return Number.isNaN(parsed) ? value : new Date(parsed).toISOString();
-}
-
-function text(value: unknown): string | null {
-  return value === undefined || value === null || value === '' ? null : String(value);
 }

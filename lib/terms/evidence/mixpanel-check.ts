@@ -1,6 +1,7 @@
 import type { ExportedEvent, MixpanelExportReader } from '../../clients/mixpanel/export.js';
 import { RetryableError } from '../../errors.js';
 import type { DayWindow, FieldMismatch, FoundEvent, MixpanelEventCheck } from './types.js';
+import { textOrNull } from '../../text.js';
 
 export const TERMS_EVENT = 'Terms Accepted';
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -110,12 +111,12 @@ function found(event: ExportedEvent): FoundEvent {
   return {
     time: p.time,
     timeIso: new Date(p.time * 1000).toISOString(),
-    distinctId: text(p.distinct_id),
-    insertId: text(p.$insert_id),
-    acceptedIp: text(p.accepted_ip),
-    termsVersion: text(p.terms_version),
-    termsSha256: text(p.terms_sha256),
-    salesforceRecordId: text(p.salesforce_record_id),
+    distinctId: textOrNull(p.distinct_id),
+    insertId: textOrNull(p.$insert_id),
+    acceptedIp: textOrNull(p.accepted_ip),
+    termsVersion: textOrNull(p.terms_version),
+    termsSha256: textOrNull(p.terms_sha256),
+    salesforceRecordId: textOrNull(p.salesforce_record_id),
   };
 }
 
@@ -137,10 +138,6 @@ function compare(target: EventTarget, event: FoundEvent, window: DayWindow): Fie
   if (day < window.fromDate || day > window.toDate)
     mismatches.push({ field: 'time', record: target.acceptedAt, event: event.timeIso });
   return mismatches;
-}
-
-function text(value: unknown): string | null {
-  return value === undefined || value === null || value === '' ? null : String(value);
 }
 
 function isoDay(ms: number): string {

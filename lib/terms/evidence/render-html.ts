@@ -11,14 +11,16 @@ import type { AcceptanceEvidence, EvidenceReport } from './types.js';
 
 const CSS = `
 *{box-sizing:border-box}
-body{font:13px/1.45 -apple-system,"Segoe UI",Helvetica,Arial,sans-serif;color:#111;margin:24px auto;max-width:900px;padding:0 16px}
+body{font:13px/1.45 -apple-system,"Segoe UI",Helvetica,Arial,sans-serif;color:#111;
+margin:24px auto;max-width:900px;padding:0 16px}
 h1{font-size:20px;margin:0 0 4px}
 h2{font-size:15px;margin:0;display:flex;justify-content:space-between;gap:12px;align-items:baseline}
 .meta{color:#555;margin:0 0 12px}
 .result{padding:8px 12px;border-radius:4px;font-weight:600;margin:12px 0 20px}
 .ok{background:#e6f4ea;color:#0b5d1e;border:1px solid #9fd3ae}
 .flag{background:#fdecea;color:#8a1c13;border:1px solid #f1aca6}
-section{border:1px solid #ccc;border-radius:4px;padding:12px 14px;margin:0 0 16px;page-break-inside:avoid;break-inside:avoid}
+section{border:1px solid #ccc;border-radius:4px;padding:12px 14px;margin:0 0 16px;
+page-break-inside:avoid;break-inside:avoid}
 .badge{font-size:12px;padding:2px 8px;border-radius:10px;white-space:nowrap}
 table{border-collapse:collapse;width:100%;margin:8px 0 0}
 th,td{text-align:left;vertical-align:top;padding:3px 8px 3px 0;border-bottom:1px solid #eee}
@@ -40,6 +42,12 @@ export function renderHtml(report: EvidenceReport): string {
   ]
     .filter(Boolean)
     .join(' · ');
+  const generated = escapeHtml(shortInstant(report.generatedAt));
+  const readFrom = sources ? ` · read from ${escapeHtml(sources)}` : '';
+  const acceptances =
+    report.acceptances.length === 0
+      ? '<p>No Terms_Acceptance__c record was found for this person.</p>\n'
+      : report.acceptances.map((acceptance, i) => section(acceptance, i + 1)).join('');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -50,9 +58,9 @@ export function renderHtml(report: EvidenceReport): string {
 </head>
 <body>
 <h1>Terms acceptance evidence</h1>
-<p class="meta">For ${escapeHtml(who)} · generated ${escapeHtml(shortInstant(report.generatedAt))} UTC${sources ? ` · read from ${escapeHtml(sources)}` : ''}</p>
+<p class="meta">For ${escapeHtml(who)} · generated ${generated} UTC${readFrom}</p>
 <div class="result ${report.verified ? 'ok' : 'flag'}">${escapeHtml(summaryLine(report))}</div>
-${report.acceptances.length === 0 ? '<p>No Terms_Acceptance__c record was found for this person.</p>\n' : report.acceptances.map((acceptance, i) => section(acceptance, i + 1)).join('')}<footer><p>${escapeHtml(HASH_EXPLANATION)}</p></footer>
+${acceptances}<footer><p>${escapeHtml(HASH_EXPLANATION)}</p></footer>
 </body>
 </html>
 `;
@@ -61,9 +69,11 @@ ${report.acceptances.length === 0 ? '<p>No Terms_Acceptance__c record was found 
 function section(a: AcceptanceEvidence, n: number): string {
   const check = a.mixpanelEvent;
   const flags = reasons(a);
+  const recordName = escapeHtml(a.salesforce.name ?? a.salesforce.id);
+  const recordId = escapeHtml(a.salesforce.id);
   const record = a.salesforce.link
-    ? `<a href="${escapeHtml(a.salesforce.link)}">${escapeHtml(a.salesforce.name ?? a.salesforce.id)}</a> (${escapeHtml(a.salesforce.id)})`
-    : `${escapeHtml(a.salesforce.name ?? a.salesforce.id)} (${escapeHtml(a.salesforce.id)})`;
+    ? `<a href="${escapeHtml(a.salesforce.link)}">${recordName}</a> (${recordId})`
+    : `${recordName} (${recordId})`;
   const termsUrl =
     a.termsUrl && /^https?:\/\//i.test(a.termsUrl)
       ? `<a href="${escapeHtml(a.termsUrl)}">${escapeHtml(a.termsUrl)}</a>`
@@ -84,9 +94,13 @@ function section(a: AcceptanceEvidence, n: number): string {
     );
   }
   if (check.status === 'error') mixpanelRows.push(['Error', value(check.message)]);
+  const version = escapeHtml(a.termsVersion ?? '—');
+  const acceptedAt = escapeHtml(shortInstant(a.acceptedAt));
+  const badge = `<span class="badge ${a.verified ? 'ok' : 'flag'}">${escapeHtml(a.verdicts.join(', '))}</span>`;
+  const flagList = flags.length > 0 ? `<ul>${flags.map((flag) => `<li>${escapeHtml(flag)}</li>`).join('')}</ul>\n` : '';
   return `<section>
-<h2><span>${n}. Terms version ${escapeHtml(a.termsVersion ?? '—')} accepted ${escapeHtml(shortInstant(a.acceptedAt))} UTC</span><span class="badge ${a.verified ? 'ok' : 'flag'}">${escapeHtml(a.verdicts.join(', '))}</span></h2>
-${flags.length > 0 ? `<ul>${flags.map((flag) => `<li>${escapeHtml(flag)}</li>`).join('')}</ul>\n` : ''}<h3>Recorded acceptance</h3>
+<h2><span>${n}. Terms version ${version} accepted ${acceptedAt} UTC</span>${badge}</h2>
+${flagList}<h3>Recorded acceptance</h3>
 ${rows([
   ['Acceptance id', value(a.acceptanceId)],
   ['App user id', value(a.userId)],
@@ -124,7 +138,8 @@ ${rows([
 }
 
 function rows(entries: Array<[string, string]>): string {
-  return `<table>${entries.map(([label, html]) => `<tr><th>${escapeHtml(label)}</th><td>${html}</td></tr>`).join('')}</table>`;
+  const cells = entries.map(([label, html]) => `<tr><th>${escapeHtml(label)}</th><td>${html}</td></tr>`);
+  return `<table>${cells.join('')}</table>`;
 }
 
 function value(text: string | null): string {

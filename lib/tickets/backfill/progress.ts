@@ -31,7 +31,8 @@ export function createProgressRenderer(
     const rate = seconds > 0 ? progress.tickets / seconds : 0;
     const along = progress.done ? 1 : fraction?.();
     const bar = fraction === undefined || along === undefined ? '' : `${progressBar(along)} `;
-    const line = `backfill: ${bar}${progress.pages} pages, ${progress.tickets} tickets, ${rate.toFixed(1)} tickets/s, ${formatElapsed(seconds)}${progress.done ? ', done' : ''}`;
+    const counts = `${progress.pages} pages, ${progress.tickets} tickets, ${rate.toFixed(1)} tickets/s`;
+    const line = `backfill: ${bar}${counts}, ${formatElapsed(seconds)}${progress.done ? ', done' : ''}`;
     if (stream.isTTY) stream.write(`\r${line}\u001b[K${progress.done ? '\n' : ''}`);
     else stream.write(`${line}\n`);
   };

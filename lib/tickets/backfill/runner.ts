@@ -7,7 +7,10 @@ import type { ExportPage, ZendeskGateway, ZendeskTicketRecord } from '../../clie
 import { PermanentError, RetryableError } from '../../errors.js';
 import { retryDelaySeconds } from '../../sqs/backoff.js';
 
-/** Zendesk allows 10 incremental export requests a minute (api-reference/ticketing/ticket-management/incremental_exports). */
+/**
+ * Zendesk allows 10 incremental export requests a minute
+ * (api-reference/ticketing/ticket-management/incremental_exports).
+ */
 export const DEFAULT_MIN_INTERVAL_MS = 6_000;
 export const DEFAULT_MAX_RETRIES = 6;
 /** Back-off when a retryable failure names no `Retry-After`: 2 s doubling to 60 s, with jitter. */

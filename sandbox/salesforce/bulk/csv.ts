@@ -1,8 +1,6 @@
 /** Bulk API 2.0 `columnDelimiter` values and the characters they stand for. */
 export const DELIMITERS = { COMMA: ',', TAB: '\t', SEMICOLON: ';', PIPE: '|', CARET: '^', BACKQUOTE: '`' } as const;
 
-export type ColumnDelimiter = keyof typeof DELIMITERS;
-
 /** RFC 4180 parsing: quoted cells may hold delimiters, doubled quotes and line breaks; LF or CRLF rows. */
 export function parseCsv(text: string, delimiter: string): string[][] {
   const rows: string[][] = [];

@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { formatDateTime, PREFIX } from '../ids.js';
-import type { SalesforceOrg } from '../org.js';
 import type { FieldDef, ObjectDef } from '../schema.js';
 import { bare, DELIMITERS, parseCsv, quote, toCsv } from './csv.js';
-import { processRows, unknownColumn, type IngestOperation, type ProcessedRows } from './process.js';
+import { processRows, unknownColumn, type BulkOrg, type IngestOperation, type ProcessedRows } from './process.js';
 
 export type JobState = 'Open' | 'UploadComplete' | 'InProgress' | 'Aborted' | 'JobComplete' | 'Failed';
 
@@ -47,7 +46,7 @@ export class IngestJobs {
   batchesUsed = 0;
 
   constructor(
-    private readonly org: SalesforceOrg,
+    private readonly org: BulkOrg,
     private readonly pollsInProgress: number,
   ) {}
 

@@ -1,7 +1,21 @@
-import type { SaveResult } from '../dml.js';
+import type { Dml, SaveResult } from '../dml.js';
 import { recordErrors, type RecordError } from '../errors.js';
-import type { SalesforceOrg } from '../org.js';
-import type { FieldDef, ObjectDef } from '../schema.js';
+import type { IdFactory } from '../ids.js';
+import type { FieldDef, ObjectDef, Schema } from '../schema.js';
+import type { RecordStore } from '../store.js';
+
+/**
+ * What bulk jobs use of the org that owns them; an interface rather than the org class, so that
+ * bulk/ does not import the module that constructs it.
+ */
+export interface BulkOrg {
+  readonly schema: Schema;
+  readonly store: RecordStore;
+  readonly dml: Dml;
+  readonly ids: IdFactory;
+  readonly now: () => Date;
+  lockContention(): boolean;
+}
 
 export type IngestOperation = 'insert' | 'update' | 'upsert' | 'delete' | 'hardDelete';
 
@@ -24,7 +38,7 @@ export function bulkError(error: RecordError): string {
 }
 
 /** The first header column that names neither a field nor `Relationship.ExternalIdField`, if any. */
-export function unknownColumn(org: SalesforceOrg, object: ObjectDef, header: string[]): string | undefined {
+export function unknownColumn(org: BulkOrg, object: ObjectDef, header: string[]): string | undefined {
   return header.find((column) => {
     const [head = '', tail, ...rest] = column.split('.');
     if (tail === undefined) return !object.field(head);
@@ -53,7 +67,7 @@ function columnValue(header: string[], cells: string[], name: string): string {
 
 /** Applies every row of a closed job through the same DML as the REST API. */
 export function processRows(
-  org: SalesforceOrg,
+  org: BulkOrg,
   object: ObjectDef,
   operation: IngestOperation,
   key: FieldDef | undefined,

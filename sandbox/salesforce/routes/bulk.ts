@@ -79,7 +79,8 @@ export function bulkRoutes(router: Router, org: SalesforceOrg, wrap: (handler: R
         key = object.field(name);
         if (!key?.externalId) {
           return invalidJob(
-            `Field name provided, ${name} does not match an External ID, Salesforce Id, or indexed field for ${object.name}`,
+            `Field name provided, ${name} does not match an External ID, ` +
+              `Salesforce Id, or indexed field for ${object.name}`,
           );
         }
       }

@@ -75,7 +75,8 @@ const typeOf = (record: Record<string, unknown>): string | undefined => {
 /** The external id a record carries (keys match case-insensitively), or undefined when blank. */
 function keyValue(record: Record<string, unknown>, key: FieldDef): string | undefined {
   const value = Object.entries(record).find(([name]) => name.toLowerCase() === key.name.toLowerCase())?.[1];
-  return value === undefined || value === null || value === '' ? undefined : String(value);
+  if (value === undefined || value === null || value === '') return undefined;
+  return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
 /** sObject Collections: upsert by external id, create, update, delete and retrieve, ≤ 200 records per call. */

@@ -100,7 +100,9 @@ function tokenize(soql: string): Token[] {
         }
         const escaped = ESCAPES[soql.charAt(j + 1)];
         if (escaped === undefined) {
-          const detail = `Invalid string literal '${soql.slice(i, j + 2)}'. Illegal character sequence '\\${soql.charAt(j + 1)}' in string literal.`;
+          const detail =
+            `Invalid string literal '${soql.slice(i, j + 2)}'. ` +
+            `Illegal character sequence '\\${soql.charAt(j + 1)}' in string literal.`;
           throw new SoqlError('MALFORMED_QUERY', j, detail);
         }
         value += escaped;

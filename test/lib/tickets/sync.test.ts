@@ -44,7 +44,7 @@ function setup(policy: TicketSyncDeps['unmatchedPolicy'] = 'skip') {
 }
 
 describe('syncTickets', () => {
-  it('upserts one Case per ticket linked through the Contact external id, without any query, then enqueues its events', async () => {
+  it('upserts one Case per ticket linked by Contact external id, with no query, then enqueues its events', async () => {
     const { salesforce, deps, sentEvents } = setup();
     salesforce.knownAppUsers = new Set(['u_1', 'u_2']);
 

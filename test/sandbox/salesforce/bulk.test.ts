@@ -102,7 +102,8 @@ describe('Salesforce emulator Bulk API 2.0 ingest', () => {
     expect(ok.headers.get('content-type')).toBe('text/csv');
     expect(ok.text).toBe(`"sf__Id","sf__Created",App_Account_Id__c,Name\n"${String(id)}","true","acc_1","One, Inc."\n`);
     expect(failed.text).toBe(
-      '"sf__Id","sf__Error",App_Account_Id__c,Name\n"","REQUIRED_FIELD_MISSING:Required fields are missing: [Name]:Name --","acc_9",""\n',
+      '"sf__Id","sf__Error",App_Account_Id__c,Name\n' +
+        '"","REQUIRED_FIELD_MISSING:Required fields are missing: [Name]:Name --","acc_9",""\n',
     );
   });
 
@@ -188,7 +189,8 @@ describe('Salesforce emulator Bulk API 2.0 ingest', () => {
     [
       'an external id field that is not one',
       { object: 'Account', operation: 'upsert', externalIdFieldName: 'Name' },
-      'InvalidJob : Field name provided, Name does not match an External ID, Salesforce Id, or indexed field for Account',
+      'InvalidJob : Field name provided, Name does not match an External ID, ' +
+        'Salesforce Id, or indexed field for Account',
     ],
     [
       'an unknown object',

@@ -10,7 +10,8 @@ async function orgWithLegacyIds(): Promise<SalesforceEmulator> {
   await mkdir(join(dir, 'Account', 'fields'), { recursive: true });
   await writeFile(
     join(dir, 'Account', 'fields', 'Legacy_Id__c.field-meta.xml'),
-    '<CustomField><fullName>Legacy_Id__c</fullName><label>Legacy Id</label><type>Text</type><length>20</length><externalId>true</externalId></CustomField>',
+    '<CustomField><fullName>Legacy_Id__c</fullName><label>Legacy Id</label><type>Text</type>' +
+      '<length>20</length><externalId>true</externalId></CustomField>',
   );
   return startTestOrg({ metadataDir: dir });
 }

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { loadSchema, parseFieldXml } from '../../../sandbox/salesforce/metadata.js';
 
 const fieldXml = (body: string) =>
-  `<?xml version="1.0" encoding="UTF-8"?><CustomField xmlns="http://soap.sforce.com/2006/04/metadata">${body}</CustomField>`;
+  '<?xml version="1.0" encoding="UTF-8"?>' +
+  `<CustomField xmlns="http://soap.sforce.com/2006/04/metadata">${body}</CustomField>`;
 
 describe('Salesforce metadata loading', () => {
   it('learns the custom fields of the SFDX source with their type, length and key flags', async () => {
@@ -52,7 +53,8 @@ describe('Salesforce metadata loading', () => {
     await mkdir(join(dir, 'Widget__c', 'fields'), { recursive: true });
     await writeFile(
       join(dir, 'Widget__c', 'Widget__c.object-meta.xml'),
-      '<CustomObject><label>Widget</label><nameField><label>Widget Name</label><type>Text</type></nameField></CustomObject>',
+      '<CustomObject><label>Widget</label>' +
+        '<nameField><label>Widget Name</label><type>Text</type></nameField></CustomObject>',
     );
     await writeFile(
       join(dir, 'Widget__c', 'fields', 'Size__c.field-meta.xml'),

@@ -38,7 +38,8 @@ describe('Salesforce emulator SOQL', () => {
 
   it('nests parent fields and returns null for an empty lookup', async () => {
     const result = await connect(sf).query(
-      "SELECT LastName, Account.Name, Account.App_Account_Id__c FROM Contact WHERE App_User_Id__c IN ('u_1', 'u_2') ORDER BY LastName",
+      'SELECT LastName, Account.Name, Account.App_Account_Id__c FROM Contact ' +
+        "WHERE App_User_Id__c IN ('u_1', 'u_2') ORDER BY LastName",
     );
 
     expect(result.records.map(({ LastName, Account }) => [LastName, Account])).toEqual([
@@ -49,7 +50,8 @@ describe('Salesforce emulator SOQL', () => {
 
   it('combines AND, comparison, ORDER BY DESC and LIMIT', async () => {
     const result = await connect(sf).query(
-      "SELECT LastName FROM Contact WHERE Account.App_Account_Id__c = 'acc_1' AND Email != null ORDER BY LastName DESC LIMIT 1",
+      "SELECT LastName FROM Contact WHERE Account.App_Account_Id__c = 'acc_1' " +
+        'AND Email != null ORDER BY LastName DESC LIMIT 1',
     );
 
     expect(result.records.map((r) => r.LastName)).toEqual(['Doe']);
@@ -127,7 +129,10 @@ describe('Salesforce emulator SOQL', () => {
       'INVALID_FIELD',
       1,
       12,
-      "No such column 'Nickname__c' on entity 'Contact'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.",
+      "No such column 'Nickname__c' on entity 'Contact'. " +
+        'If you are attempting to use a custom field, ' +
+        "be sure to append the '__c' after the custom field name. " +
+        'Please reference your WSDL or the describe call for the appropriate names.',
     ],
     [
       'an unknown relationship',
@@ -135,7 +140,10 @@ describe('Salesforce emulator SOQL', () => {
       'INVALID_FIELD',
       1,
       8,
-      "Didn't understand relationship 'Owner__r' in field path. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.",
+      "Didn't understand relationship 'Owner__r' in field path. " +
+        'If you are attempting to use a custom relationship, ' +
+        "be sure to append the '__r' after the custom relationship name. " +
+        'Please reference your WSDL or the describe call for the appropriate names.',
     ],
     [
       'an unknown object',
@@ -143,7 +151,10 @@ describe('Salesforce emulator SOQL', () => {
       'INVALID_TYPE',
       2,
       6,
-      "sObject type 'Ticket__c' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.",
+      "sObject type 'Ticket__c' is not supported. " +
+        'If you are attempting to use a custom object, ' +
+        "be sure to append the '__c' after the entity name. " +
+        'Please reference your WSDL or the describe call for the appropriate names.',
     ],
     ['a dangling comma', 'SELECT Id, FROM Contact', 'MALFORMED_QUERY', 1, 12, "unexpected token: 'FROM'"],
     [

@@ -45,7 +45,8 @@ describe('Salesforce emulator record validation', () => {
       () =>
         invalid(
           'JSON_PARSER_ERROR',
-          'Cannot deserialize instance of double from VALUE_STRING value many or request may be missing a required field',
+          'Cannot deserialize instance of double from VALUE_STRING value many ' +
+            'or request may be missing a required field',
         ),
     ],
     [
@@ -55,7 +56,8 @@ describe('Salesforce emulator record validation', () => {
       () =>
         invalid(
           'JSON_PARSER_ERROR',
-          'Cannot deserialize instance of datetime from VALUE_STRING value yesterday or request may be missing a required field',
+          'Cannot deserialize instance of datetime from VALUE_STRING value yesterday ' +
+            'or request may be missing a required field',
         ),
     ],
     [
@@ -81,7 +83,9 @@ describe('Salesforce emulator record validation', () => {
       () =>
         invalid(
           'INVALID_FIELD_FOR_INSERT_UPDATE',
-          'Unable to create/update fields: CaseNumber. Please check the security settings of this field and verify that it is read/write for your profile or permission set.',
+          'Unable to create/update fields: CaseNumber. ' +
+            'Please check the security settings of this field ' +
+            'and verify that it is read/write for your profile or permission set.',
           ['CaseNumber'],
         ),
     ],

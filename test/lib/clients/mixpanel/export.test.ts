@@ -19,7 +19,7 @@ function configFor(mp: MixpanelEmulator, overrides: Partial<MixpanelExportConfig
 
 /** A fetch that answers every call with one canned response. */
 function answering(status: number, body: string, headers: Record<string, string> = {}): typeof fetch {
-  return (async () => new Response(body, { status, headers })) as typeof fetch;
+  return async () => new Response(body, { status, headers });
 }
 
 describe('MixpanelExportClient', () => {

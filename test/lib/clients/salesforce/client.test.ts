@@ -245,7 +245,7 @@ describe('SalesforceClient.upsert', () => {
 describe('SalesforceClient.insert', () => {
   useOrg();
 
-  it('creates 450 terms acceptances in 3 collections.create calls after one token call, outcomes in input order', async () => {
+  it('creates 450 terms acceptances in 3 collections.create calls after one token call, in input order', async () => {
     const outcomes = await client.insert(TERMS, acceptances(450));
 
     expect(sf.calls().byEndpoint).toEqual({ 'oauth.token': 1, 'collections.create': 3 });
@@ -260,7 +260,7 @@ describe('SalesforceClient.insert', () => {
     });
   });
 
-  it('fails only the record whose Acceptance_Id__c is already stored, with DUPLICATE_VALUE naming the existing record, and leaves that record as it was', async () => {
+  it('fails only a reused Acceptance_Id__c with DUPLICATE_VALUE naming the stored record, left unchanged', async () => {
     const [first] = await client.insert(TERMS, [termsAcceptance(1)]);
     const firstId = succeeded(first) ? first.id : '';
     const before = sf.getRecord(firstId);
@@ -281,7 +281,7 @@ describe('SalesforceClient.insert', () => {
     expect(sf.calls().byEndpoint['collections.create']).toBe(2);
   });
 
-  it('links Contact__r and Account__r through external ids and fails only the record whose contact is missing, naming the foreign key', async () => {
+  it('links Contact__r and Account__r by external id; fails only on a missing contact, naming the key', async () => {
     const seeded = sf.seedAccountsWithContacts({ accounts: 1, contactsPerAccount: 1 });
 
     const [linked, missing] = await client.insert(TERMS, [
@@ -312,7 +312,7 @@ describe('SalesforceClient.insert', () => {
     expect(succeeded(good)).toBe(true);
   });
 
-  it('never updates: a record carrying another record type in attributes is still sent as the object asked for', async () => {
+  it('never updates: a record with another type in attributes is still sent as the object asked for', async () => {
     const [outcome] = await client.insert(TERMS, [{ ...termsAcceptance(1), attributes: { type: 'Case' } }]);
 
     expect(succeeded(outcome) && sf.getRecord(outcome.id)?.Acceptance_Id__c).toBe('acc-1');
@@ -355,7 +355,7 @@ describe('SalesforceClient.insert', () => {
     expect(sf.calls().byEndpoint['collections.create']).toBe(1);
   });
 
-  it('reports an unknown object per record, refuses a name that is not an API name, and makes no call for an empty batch', async () => {
+  it('reports an unknown object per record, refuses a non-API name, and makes no call for an empty batch', async () => {
     const unknown = await client.insert('Nope__c', [{ Key__c: '1' }, { Key__c: '2' }]);
     const calls = sf.calls().byEndpoint['collections.create'];
     const injected = await client.insert('Terms_Acceptance__c/../x', [termsAcceptance(1)]);

@@ -36,7 +36,7 @@ describe('Terms_Acceptance__c metadata (salesforce/) against what the hub writes
     expect(missing).toEqual([]);
   });
 
-  it('keys the evidence on a unique, case-sensitive Acceptance_Id__c and sizes each field for what the hub accepts', async () => {
+  it('keys evidence on a unique, case-sensitive Acceptance_Id__c; each field fits what the hub accepts', async () => {
     const terms = (await loadSchema()).object('Terms_Acceptance__c');
     const shape = (name: string) => {
       const def = terms?.field(name);
@@ -81,7 +81,7 @@ describe('Terms_Acceptance__c metadata (salesforce/) against what the hub writes
     });
   });
 
-  it('lets the integration user create and read terms evidence, never edit or delete it, and set every written field at creation', async () => {
+  it('lets the integration user create and read evidence, not edit or delete, and set fields at creation', async () => {
     const permissions = await permissionSet();
 
     const object = permissions.objectPermissions.filter((p) => p.object === 'Terms_Acceptance__c');

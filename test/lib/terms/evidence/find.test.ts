@@ -110,7 +110,7 @@ describe('findAcceptances', () => {
     });
   });
 
-  it('flags an acceptance without its Mixpanel event, also when only an event of another day or acceptance exists', async () => {
+  it('flags an acceptance with no Mixpanel event, even if an event of another day or acceptance exists', async () => {
     // Arrange
     recordWithEvent(env, anAcceptance(1), false);
     recordWithEvent(env, anAcceptance(2, { accepted_at: '2026-03-10T12:00:00Z' }), {
@@ -192,7 +192,7 @@ describe('findAcceptances', () => {
     });
   });
 
-  it('asks Mixpanel once per run of nearby days: the accepted-at day ± 1, Terms Accepted, by acceptance_id', async () => {
+  it('asks Mixpanel once per run of nearby days: accepted-at day ± 1, Terms Accepted, by acceptance_id', async () => {
     // Arrange
     recordWithEvent(env, anAcceptance(1, { accepted_at: '2026-01-31T09:15:00Z' }));
     recordWithEvent(env, anAcceptance(2, { accepted_at: '2026-02-03T23:59:59Z' }));

@@ -51,7 +51,8 @@ describe('renderText', () => {
     expect(text).toBe(
       [
         'Terms acceptances of email jane.doe@example.com',
-        'Generated 2026-11-25T10:00:00.000Z from Salesforce https://acme.my.salesforce.com and Mixpanel https://data.mixpanel.com project 3100001',
+        'Generated 2026-11-25T10:00:00.000Z from Salesforce https://acme.my.salesforce.com ' +
+          'and Mixpanel https://data.mixpanel.com project 3100001',
         '',
         '#  Accepted at (UTC)    Version  IP address   Terms sha256   Record     Evidence hash  Mixpanel event',
         '1  2025-06-02 14:03:11  2025-06  2001:db8::7  3f3f3f3f3f3f…  TA-000001  valid          found, agrees',
@@ -59,7 +60,8 @@ describe('renderText', () => {
         '',
         '1  TA-000001  acc-1  OK',
         '2  TA-000002  acc-2  EDITED SINCE RECORDED, MIXPANEL EVENT DISAGREES',
-        '   - the record no longer matches the evidence hash stored when it was created: an evidence field was edited since (see the field history in Salesforce)',
+        '   - the record no longer matches the evidence hash stored when it was created: ' +
+          'an evidence field was edited since (see the field history in Salesforce)',
         '   - the Mixpanel event differs from the record: terms_version record 2026-01 vs event 2025-11',
         '',
         'Result: NOT VERIFIED — 1 of 2 acceptances verified, 1 flagged.',

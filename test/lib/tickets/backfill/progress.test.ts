@@ -1,5 +1,8 @@
 import { createProgressRenderer, formatElapsed, progressBar } from '../../../../lib/tickets/backfill/progress.js';
 
+/** The escape character that starts ANSI control sequences. */
+const ESC = String.fromCharCode(27);
+
 function fakeStream(isTTY: boolean): { isTTY: boolean; written: string[]; write: (text: string) => boolean } {
   const written: string[] = [];
   return { isTTY, written, write: (text) => written.push(text) > 0 };
@@ -36,7 +39,7 @@ describe('createProgressRenderer', () => {
     render({ pages: 2, tickets: 2000, cursor: 'c2', done: true });
 
     expect(stream.written[0]).toBe('\rbackfill: 1 pages, 1000 tickets, 500.0 tickets/s, 0:02\u001b[K');
-    expect(stream.written[1]).toMatch(/^\rbackfill: 2 pages, 2000 tickets, .*, done\u001b\[K\n$/);
+    expect(stream.written[1]).toMatch(new RegExp(`^\\rbackfill: 2 pages, 2000 tickets, .*, done${ESC}\\[K\\n$`));
   });
 
   it('formats elapsed time as m:ss, and h:mm:ss from an hour on', () => {
