@@ -3,6 +3,7 @@ import { MixpanelClient } from '../lib/clients/mixpanel/client.js';
 import { loadMixpanelConfig } from '../lib/clients/mixpanel/config.js';
 import { MixpanelIntent, sendMixpanelIntents } from '../lib/clients/mixpanel/intents.js';
 import { parseEnv, queueSettings, ssmParameterReader } from '../lib/config.js';
+import { BACKOFF } from '../lib/sqs/backoff.js';
 import { createBatchConsumer } from '../lib/sqs/consumer.js';
 
 // Built once per container: config (with secrets from SSM), clients.
@@ -18,7 +19,7 @@ export const handler = createBatchConsumer({
   dlqUrl: queues.MIXPANEL_DLQ_URL,
   maxReceiveCount: queues.MAX_RECEIVE_COUNT,
   // Mixpanel asks for back-off from 2 s doubling to 60 s on 429 and 5xx.
-  backoff: { baseSeconds: 2, maxSeconds: 60 },
+  backoff: BACKOFF.mixpanel,
   handleBatch: (messages) =>
     sendMixpanelIntents(
       mixpanel,

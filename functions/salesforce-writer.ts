@@ -3,6 +3,7 @@ import { SqsQueueGateway } from '../lib/clients/queue-gateway.js';
 import { SalesforceClient } from '../lib/clients/salesforce/client.js';
 import { loadSalesforceConfig } from '../lib/clients/salesforce/config.js';
 import { parseEnv, queueSettings, ssmParameterReader } from '../lib/config.js';
+import { BACKOFF } from '../lib/sqs/backoff.js';
 import { createBatchConsumer } from '../lib/sqs/consumer.js';
 import { dispatchByType } from '../lib/sqs/dispatch.js';
 import { TermsRecordIntent } from '../lib/terms/intents.js';
@@ -25,6 +26,7 @@ export const handler = createBatchConsumer({
   queueUrl: settings.SALESFORCE_QUEUE_URL,
   dlqUrl: settings.SALESFORCE_DLQ_URL,
   maxReceiveCount: settings.MAX_RECEIVE_COUNT,
+  backoff: BACKOFF.salesforce,
   handleBatch: dispatchByType<z.infer<typeof SalesforceIntent>>({
     'ticket.sync': (intents) =>
       syncTickets(

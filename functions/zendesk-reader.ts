@@ -2,6 +2,7 @@ import { SqsQueueGateway } from '../lib/clients/queue-gateway.js';
 import { ZendeskClient } from '../lib/clients/zendesk/client.js';
 import { loadZendeskConfig } from '../lib/clients/zendesk/config.js';
 import { parseEnv, queueSettings, ssmParameterReader } from '../lib/config.js';
+import { BACKOFF } from '../lib/sqs/backoff.js';
 import { createBatchConsumer } from '../lib/sqs/consumer.js';
 import { ResolveRequesterIntent } from '../lib/tickets/intents.js';
 import { resolveRequesters } from '../lib/tickets/resolve.js';
@@ -18,6 +19,7 @@ export const handler = createBatchConsumer({
   queueUrl: settings.ZENDESK_QUEUE_URL,
   dlqUrl: settings.ZENDESK_DLQ_URL,
   maxReceiveCount: settings.MAX_RECEIVE_COUNT,
+  backoff: BACKOFF.zendesk,
   handleBatch: (messages) =>
     resolveRequesters(
       messages.map((message) => message.body.change),

@@ -6,6 +6,8 @@ import { isPermanent, PermanentError, RetryableError } from '../errors.js';
 import { logger, metrics, MetricUnit } from '../observability.js';
 import { DEFAULT_BACKOFF, retryDelaySeconds, type BackoffOptions } from './backoff.js';
 import { BatchCollector, type ItemResult } from './batch-collector.js';
+import { publishBatchSummary, type BatchSummary } from './batch-summary.js';
+import { operatorReason } from './reason.js';
 
 /** A message as a consumer's batch operation sees it: parsed, validated, with its delivery count. */
 export interface ConsumedMessage<T> {
@@ -32,71 +34,83 @@ export interface BatchConsumerOptions<T> {
   backoff?: BackoffOptions;
 }
 
+// SQS allows 10 message attributes; the dead-letter reason takes these four.
+const MAX_ATTRIBUTES = 10;
+const REASON_ATTRIBUTES = 4;
+
 /**
  * Wraps a batch operation as an SQS Lambda handler that keeps Lambda's partial-batch contract:
  * successes are deleted; a permanent failure goes to the DLQ at once with its reason; a
  * retryable one is hidden for an exponential back-off (ChangeMessageVisibility) and reported in
  * `batchItemFailures`, until its last allowed delivery, when it is dead-lettered with its reason.
+ * Every invocation has its own processor and counters, so concurrent invocations in one module
+ * instance cannot reset each other's failures.
  */
 export function createBatchConsumer<T>(options: BatchConsumerOptions<T>) {
-  const processor = new BatchProcessor(EventType.SQS);
   const backoff = options.backoff ?? DEFAULT_BACKOFF;
 
-  const deadLetter = async (record: SQSRecord, error: Error & { code?: string }): Promise<'dead-lettered'> => {
-    await options.queue.deadLetter(
-      options.dlqUrl,
-      { body: record.body },
-      { code: error.code ?? 'RETRIES_EXHAUSTED', message: error.message },
-    );
-    logger.error('Message dead-lettered', {
-      consumer: options.name,
-      messageId: record.messageId,
-      reason: error.message,
-    });
-    metrics.addMetric('MessagesDeadLettered', MetricUnit.Count, 1);
-    return 'dead-lettered';
-  };
-
   return async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => {
+    const processor = new BatchProcessor(EventType.SQS);
+    const summary: BatchSummary = {
+      consumer: options.name,
+      size: event.Records.length,
+      processed: 0,
+      retried: 0,
+      deadLettered: 0,
+    };
     const collector = new BatchCollector<ConsumedMessage<T>>(event.Records.length, (messages) =>
       options.handleBatch(messages),
     );
 
+    const deadLetter = async (record: SQSRecord, code: string, error: Error): Promise<'dead-lettered'> => {
+      const reason = operatorReason(error.message);
+      await options.queue.deadLetter(
+        options.dlqUrl,
+        {
+          body: record.body,
+          attributes: { ...keptAttributes(record), delivery_count: String(receiveCountOf(record)) },
+        },
+        { code, message: reason },
+      );
+      logger.error('Message dead-lettered', {
+        consumer: options.name,
+        messageId: record.messageId,
+        reasonCode: code,
+        reason,
+      });
+      metrics.addMetric('MessagesDeadLettered', MetricUnit.Count, 1);
+      summary.deadLettered += 1;
+      return 'dead-lettered';
+    };
+
     const processRecord = async (record: SQSRecord): Promise<string> => {
-      const receiveCount = Number(record.attributes.ApproximateReceiveCount ?? '1');
+      const receiveCount = receiveCountOf(record);
       let body: T;
       try {
         body = options.schema.parse(JSON.parse(record.body));
       } catch (error) {
         collector.skip();
-        return deadLetter(
-          record,
-          new PermanentError(`Message is not a valid ${options.name} intent: ${describe(error)}`, {
-            code: 'INVALID_MESSAGE',
-          }),
-        );
+        const invalid = new PermanentError(`Message is not a valid ${options.name} intent: ${describe(error)}`);
+        return deadLetter(record, 'INVALID_MESSAGE', invalid);
       }
       try {
         await collector.submit({ messageId: record.messageId, body, receiveCount });
         metrics.addMetric('MessagesProcessed', MetricUnit.Count, 1);
+        summary.processed += 1;
         return 'processed';
       } catch (error) {
-        if (isPermanent(error)) return deadLetter(record, error);
+        if (isPermanent(error)) return deadLetter(record, error.code, error);
         const retryable =
           error instanceof RetryableError ? error : new RetryableError(describe(error), { cause: error });
         if (receiveCount >= options.maxReceiveCount) {
-          return deadLetter(
-            record,
-            Object.assign(new RetryableError(`Gave up after ${receiveCount} deliveries: ${retryable.message}`), {
-              code: 'RETRIES_EXHAUSTED',
-            }),
-          );
+          const exhausted = new RetryableError(`Gave up after ${receiveCount} deliveries: ${retryable.message}`);
+          return deadLetter(record, 'RETRIES_EXHAUSTED', exhausted);
         }
         const delay = retryDelaySeconds(receiveCount, retryable.retryAfterSeconds, backoff);
         await options.queue.retryLater(options.queueUrl, record.receiptHandle, delay).catch((cause: unknown) => {
           logger.warn('Could not delay the retry; the queue visibility timeout applies', {
             messageId: record.messageId,
-            error: describe(cause),
+            error: operatorReason(describe(cause)),
           });
         });
         logger.warn('Message will be retried', {
@@ -104,9 +118,10 @@ export function createBatchConsumer<T>(options: BatchConsumerOptions<T>) {
           messageId: record.messageId,
           receiveCount,
           delaySeconds: delay,
-          reason: retryable.message,
+          reason: operatorReason(retryable.message),
         });
         metrics.addMetric('MessagesRetried', MetricUnit.Count, 1);
+        summary.retried += 1;
         throw retryable;
       }
     };
@@ -119,9 +134,24 @@ export function createBatchConsumer<T>(options: BatchConsumerOptions<T>) {
         throwOnFullBatchFailure: false,
       });
     } finally {
+      const level = summary.deadLettered > 0 ? 'warn' : 'info';
+      logger[level]('Batch processed', { ...summary });
+      publishBatchSummary(summary);
       if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
     }
   };
+}
+
+function receiveCountOf(record: SQSRecord): number {
+  return Number(record.attributes.ApproximateReceiveCount ?? '1');
+}
+
+/** The message's own string attributes (intent, ids), kept on its dead-lettered copy. */
+function keptAttributes(record: SQSRecord): Record<string, string> {
+  const kept = Object.entries(record.messageAttributes ?? {}).flatMap(([name, value]) =>
+    typeof value.stringValue === 'string' ? [[name, value.stringValue] as const] : [],
+  );
+  return Object.fromEntries(kept.slice(0, MAX_ATTRIBUTES - REASON_ATTRIBUTES));
 }
 
 function describe(error: unknown): string {

@@ -5,7 +5,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { z } from 'zod';
 import type { ExportPage, ZendeskGateway, ZendeskTicketRecord } from '../../clients/zendesk/gateway.js';
 import { PermanentError, RetryableError } from '../../errors.js';
-import { retryDelaySeconds } from '../../sqs/backoff.js';
+import { BACKOFF as BACKOFF_BY_API, retryDelaySeconds } from '../../sqs/backoff.js';
 
 /**
  * Zendesk allows 10 incremental export requests a minute
@@ -14,7 +14,7 @@ import { retryDelaySeconds } from '../../sqs/backoff.js';
 export const DEFAULT_MIN_INTERVAL_MS = 6_000;
 export const DEFAULT_MAX_RETRIES = 6;
 /** Back-off when a retryable failure names no `Retry-After`: 2 s doubling to 60 s, with jitter. */
-const BACKOFF = { baseSeconds: 2, maxSeconds: 60 };
+const BACKOFF = { ...BACKOFF_BY_API.zendesk, maxSeconds: 60 };
 
 export interface BackfillProgress {
   pages: number;

@@ -1,18 +1,31 @@
-import { retryDelaySeconds } from '../../../lib/sqs/backoff.js';
+import { BACKOFF, retryDelaySeconds } from '../../../lib/sqs/backoff.js';
 
 describe('retryDelaySeconds', () => {
-  const options = { baseSeconds: 2, maxSeconds: 60 };
+  const options = { baseSeconds: 2, maxSeconds: 60, jitterSeconds: { min: 1, max: 5 } };
 
-  it('doubles from the base with each delivery', () => {
-    expect([1, 2, 3, 4].map((n) => retryDelaySeconds(n, undefined, options, () => 0))).toEqual([2, 4, 8, 16]);
+  it('doubles from the base with each delivery, plus the least jitter', () => {
+    expect([1, 2, 3, 4].map((n) => retryDelaySeconds(n, undefined, options, () => 0))).toEqual([3, 5, 9, 17]);
   });
 
-  it('caps at the maximum and adds at most 20 % jitter', () => {
-    expect(retryDelaySeconds(10, undefined, options, () => 0)).toBe(60);
-    expect(retryDelaySeconds(10, undefined, options, () => 0.999)).toBe(72);
+  it('caps the exponential part and adds at most the largest jitter', () => {
+    expect(retryDelaySeconds(10, undefined, options, () => 0)).toBe(61);
+    expect(retryDelaySeconds(10, undefined, options, () => 0.999)).toBe(65);
+  });
+
+  it('spreads the retries of one throttled batch over whole seconds', () => {
+    const delays = Array.from({ length: 44 }, () => retryDelaySeconds(1, undefined, options));
+    expect(new Set(delays).size).toBeGreaterThanOrEqual(4);
+    expect(Math.min(...delays)).toBeGreaterThanOrEqual(3);
+    expect(Math.max(...delays)).toBeLessThanOrEqual(7);
   });
 
   it('never waits less than the vendor asked', () => {
-    expect(retryDelaySeconds(1, 30, options, () => 0)).toBe(30);
+    expect(retryDelaySeconds(1, 30, options, () => 0)).toBe(31);
+    expect(retryDelaySeconds(1, 12.2, options, () => 0)).toBe(14);
+  });
+
+  it('keeps Mixpanel within its documented 60 s plus 1–5 s', () => {
+    const delays = Array.from({ length: 200 }, (_, i) => retryDelaySeconds(1 + (i % 12), undefined, BACKOFF.mixpanel));
+    expect(Math.max(...delays)).toBeLessThanOrEqual(65);
   });
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { PermanentError, RetryableError } from '../../../lib/errors.js';
 import type { ItemResult } from '../../../lib/sqs/batch-collector.js';
+import { onBatchSummary, type BatchSummary } from '../../../lib/sqs/batch-summary.js';
 import { createBatchConsumer, type ConsumedMessage } from '../../../lib/sqs/consumer.js';
 import { FakeQueueGateway } from '../../support/fake-queue-gateway.js';
 import { sqsEvent, sqsRecord } from '../../support/sqs-events.js';
@@ -18,7 +19,7 @@ function consumer(outcome: (message: ConsumedMessage<Intent>) => ItemResult | Pr
     queueUrl: 'http://q/main',
     dlqUrl: 'http://q/dlq',
     maxReceiveCount,
-    backoff: { baseSeconds: 2, maxSeconds: 60 },
+    backoff: { baseSeconds: 2, maxSeconds: 60, jitterSeconds: { min: 0, max: 0 } },
     handleBatch: async (messages) => {
       batches.push(messages);
       return Promise.all(messages.map(async (message) => outcome(message)));
@@ -47,9 +48,8 @@ describe('createBatchConsumer', () => {
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'mb' }]);
     expect(queue.delayed).toHaveLength(1);
     expect(queue.delayed[0]).toMatchObject({ queueUrl: 'http://q/main', receiptHandle: 'rh-mb' });
-    // Third delivery: 2 × 2² = 8 s plus at most 20 % jitter.
-    expect(queue.delayed[0]?.delaySeconds).toBeGreaterThanOrEqual(8);
-    expect(queue.delayed[0]?.delaySeconds).toBeLessThanOrEqual(10);
+    // Third delivery: 2 × 2² = 8 s (this consumer has no jitter).
+    expect(queue.delayed[0]?.delaySeconds).toBe(8);
   });
 
   it('honours a vendor Retry-After longer than the back-off', async () => {
@@ -71,7 +71,7 @@ describe('createBatchConsumer', () => {
     expect(queue.deadLettered).toEqual([
       {
         dlqUrl: 'http://q/dlq',
-        message: { body: '{"id":"bad"}' },
+        message: { body: '{"id":"bad"}', attributes: { delivery_count: '1' } },
         reason: { code: 'INVALID_FIELD', message: 'No such column' },
       },
     ]);
@@ -120,5 +120,49 @@ describe('createBatchConsumer', () => {
 
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: '1' }, { itemIdentifier: '2' }]);
     expect(queue.delayed).toHaveLength(2);
+  });
+
+  it('keeps the message attributes on its dead-lettered copy, with the delivery count', async () => {
+    const { handler, queue } = consumer(() => new PermanentError('Rejected', { code: 'INVALID_FIELD' }));
+    const record = sqsRecord(
+      { id: 'a' },
+      { receiveCount: 2, attributes: { intent: 'ticket.sync', ticket_id: '710061' } },
+    );
+
+    await handler(sqsEvent([record]));
+
+    expect(queue.deadLettered[0]?.message.attributes).toEqual({
+      intent: 'ticket.sync',
+      ticket_id: '710061',
+      delivery_count: '2',
+    });
+  });
+
+  it('dead-letters with a reason capped at about 1 KB and without the values Salesforce echoes', async () => {
+    const echo = `Subject: data value too large: ${'Export fails for jane@example.com '.repeat(4000)}(max length=255)`;
+    const { handler, queue } = consumer(
+      () => new PermanentError(`${echo}; ${'x'.repeat(5000)}`, { code: 'STRING_TOO_LONG' }),
+    );
+
+    await handler(sqsEvent([sqsRecord({ id: 'a' })]));
+
+    const reason = queue.deadLettered[0]?.reason.message ?? '';
+    expect(reason.length).toBeLessThanOrEqual(1000);
+    expect(reason).toMatch(/^Subject: data value too large \(max length=255\); x+ …\[truncated\]$/);
+    expect(reason).not.toContain('example.com');
+  });
+
+  it('publishes a truthful summary: a batch whose messages were all dead-lettered is not "ok"', async () => {
+    const summaries: BatchSummary[] = [];
+    const unsubscribe = onBatchSummary((summary) => summaries.push(summary));
+    const { handler } = consumer((message) =>
+      message.body.id === 'r' ? new RetryableError('503') : new PermanentError('Rejected', { code: 'X' }),
+    );
+
+    const response = await handler(sqsEvent([sqsRecord({ id: 'p' }), sqsRecord({ id: 'q' }), sqsRecord({ id: 'r' })]));
+    unsubscribe();
+
+    expect(response.batchItemFailures).toHaveLength(1);
+    expect(summaries).toEqual([{ consumer: 'test', size: 3, processed: 0, retried: 1, deadLettered: 2 }]);
   });
 });
