@@ -2,7 +2,8 @@
  * `npm run soak -- [flags]`: mixed tickets and acceptances through the local hub while the
  * sandbox injects faults, a consumer slot crashes and the hub is killed and restarted; prints
  * what was sent, accepted, written, dead-lettered and lost. Exits 1 if anything was lost or
- * duplicated, or dead-lettered other than by design. `--help` lists the flags.
+ * duplicated, a Case ended in an older state, or a message was dead-lettered other than by
+ * design. `--help` lists the flags.
  */
 import { parseSoakArgs, usage } from './options.js';
 import { runSoak, type SoakResult } from './soak.js';
