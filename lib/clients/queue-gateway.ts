@@ -11,6 +11,7 @@ import { PermanentError, RetryableError } from '../errors.js';
 
 /** One message to enqueue. */
 export interface OutgoingMessage {
+  /** JSON text: every hub message is JSON, which lets the gateway escape what SQS cannot carry. */
   body: string;
   /** String message attributes (e.g. `intent`, `reason`). */
   attributes?: Record<string, string>;
@@ -32,6 +33,34 @@ export const SQS_BATCH_ENTRIES = 10;
 export const SQS_BATCH_BYTES = 256 * 1024;
 /** SQS caps a visibility timeout at 12 hours. */
 const MAX_VISIBILITY_SECONDS = 12 * 60 * 60;
+
+/**
+ * SQS accepts only #x9 #xA #xD #x20–#xD7FF #xE000–#xFFFD #x10000–#x10FFFF in a body and refuses
+ * the whole message otherwise (InvalidMessageContents). Without the `u` flag this matches UTF-16
+ * code units, so it also matches both halves of every astral character (emoji): AWS accepts them,
+ * but local SQS (fauxqs) checks code units and refuses them.
+ */
+const SQS_UNSAFE_CODE_UNIT = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD]/g;
+/** The same rule per code point, for attribute values (plain text, not JSON). */
+const SQS_UNSAFE_CHARACTER = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+
+/**
+ * A JSON body SQS can carry, here and locally: each code unit outside SQS's set becomes a JSON
+ * `\uXXXX` escape (an astral character a surrogate-pair escape). Such characters can only occur
+ * inside JSON strings, so `JSON.parse` gives back exactly the same value.
+ */
+export function sqsSafeJson(body: string): string {
+  return body.replace(SQS_UNSAFE_CODE_UNIT, (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** An attribute value SQS can carry: what it cannot becomes U+FFFD (attributes are ids and reasons, not data). */
+function sqsSafeText(value: string): string {
+  return value.replace(SQS_UNSAFE_CHARACTER, '\uFFFD');
+}
+
+function mapValues(record: Record<string, string>, map: (value: string) => string): Record<string, string> {
+  return Object.fromEntries(Object.entries(record).map(([key, value]) => [key, map(value)]));
+}
 
 /** Splits messages into SendMessageBatch-sized chunks by entry count and total bytes. */
 export function chunkForBatch(messages: readonly OutgoingMessage[]): OutgoingMessage[][] {
@@ -57,7 +86,7 @@ function toAttributes(
 ): Record<string, MessageAttributeValue> | undefined {
   if (!attributes) return undefined;
   return Object.fromEntries(
-    Object.entries(attributes).map(([key, value]) => [key, { DataType: 'String', StringValue: value }]),
+    Object.entries(attributes).map(([key, value]) => [key, { DataType: 'String', StringValue: sqsSafeText(value) }]),
   );
 }
 
@@ -75,7 +104,13 @@ export class SqsQueueGateway implements QueueGateway {
   }
 
   async send(queueUrl: string, messages: readonly OutgoingMessage[]): Promise<void> {
-    for (const chunk of chunkForBatch(messages)) await this.sendChunk(queueUrl, chunk);
+    // Escaped before chunking: an escape is longer than the character, and the size limit counts it.
+    const safe = messages.map((message) => ({
+      ...message,
+      body: sqsSafeJson(message.body),
+      ...(message.attributes ? { attributes: mapValues(message.attributes, sqsSafeText) } : {}),
+    }));
+    for (const chunk of chunkForBatch(safe)) await this.sendChunk(queueUrl, chunk);
   }
 
   private async sendChunk(queueUrl: string, chunk: OutgoingMessage[], attempt = 1): Promise<void> {
@@ -120,7 +155,7 @@ export class SqsQueueGateway implements QueueGateway {
     await this.sqs.send(
       new SendMessageCommand({
         QueueUrl: dlqUrl,
-        MessageBody: message.body,
+        MessageBody: sqsSafeJson(message.body),
         MessageAttributes: toAttributes({
           ...message.attributes,
           reason_code: reason.code,

@@ -3,6 +3,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { ZodError } from 'zod';
 import { HttpError, PermanentError, RetryableError } from '../errors.js';
 import { logger } from '../observability.js';
+import { wellFormed } from '../text.js';
 import { jsonResponse, type HttpEvent, type HttpResult } from './types.js';
 
 type Middleware = MiddlewareObj<HttpEvent, HttpResult>;
@@ -76,14 +77,30 @@ export function httpErrors(): Middleware {
   };
 }
 
-/** Parses a JSON body, answering 400 with the parser's complaint when it is not JSON. */
+// `application/json`, optionally with parameters; a charset, if named, must be UTF-8 (RFC 8259 §8.1).
+const JSON_CONTENT_TYPE = /^application\/json\s*(?:;|$)/i;
+const CHARSET = /;\s*charset\s*=\s*"?([^";\s]+)"?/i;
+
+/** Refuses with 415 any body not declared as JSON in UTF-8: Zendesk and the app send `application/json`. */
+function checkContentType(contentType: string | undefined): void {
+  const expected = 'Content-Type must be application/json (optionally with charset=utf-8)';
+  if (!contentType) throw new HttpError(415, `${expected}; none was given`);
+  if (!JSON_CONTENT_TYPE.test(contentType)) throw new HttpError(415, `${expected}, got ${contentType}`);
+  const charset = CHARSET.exec(contentType)?.[1];
+  if (charset && !/^utf-?8$/i.test(charset)) throw new HttpError(415, `${expected}, got charset ${charset}`);
+}
+
+/**
+ * Parses a JSON body: 415 unless it is declared as JSON, 400 with the parser's complaint when it
+ * is not JSON. Lone surrogates (`"\ud800"`) in strings become U+FFFD: no downstream API can store them.
+ */
 export function parseJsonBody(event: HttpEvent): unknown {
-  const contentType = event.headers['content-type'] ?? '';
-  if (contentType && !/json/i.test(contentType))
-    throw new HttpError(415, `Content-Type must be application/json, got ${contentType}`);
+  checkContentType(event.headers['content-type']);
   if (!event.rawBody.trim()) throw new HttpError(400, 'Request body is empty; a JSON body is required');
   try {
-    return JSON.parse(event.rawBody) as unknown;
+    return JSON.parse(event.rawBody, (_key, value: unknown) =>
+      typeof value === 'string' ? wellFormed(value) : value,
+    ) as unknown;
   } catch (error) {
     throw new HttpError(400, `Request body is not valid JSON: ${(error as Error).message}`);
   }

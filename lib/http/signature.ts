@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { parseDateTime } from '../date-time.js';
 import { HttpError } from '../errors.js';
 
 export interface SignedRequest {
@@ -35,7 +36,7 @@ export function verifySignedRequest(
 ): void {
   if (!request.signature) throw new HttpError(401, `Missing ${scheme.signatureHeader} header`);
   if (!request.timestamp) throw new HttpError(401, `Missing ${scheme.timestampHeader} header`);
-  const signedAt = /^\d+$/.test(request.timestamp) ? Number(request.timestamp) * 1000 : Date.parse(request.timestamp);
+  const signedAt = /^\d+$/.test(request.timestamp) ? Number(request.timestamp) * 1000 : isoMillis(request.timestamp);
   if (Number.isNaN(signedAt))
     throw new HttpError(401, `${scheme.timestampHeader} is not a timestamp: ${request.timestamp}`);
   if (Math.abs(now - signedAt) > scheme.maxAgeSeconds * 1000) {
@@ -49,4 +50,10 @@ export function verifySignedRequest(
   const given = Buffer.from(request.signature);
   if (expected.length !== given.length || !timingSafeEqual(expected, given))
     throw new HttpError(401, 'Signature does not match the body');
+}
+
+/** Epoch ms of an ISO 8601 timestamp, NaN for an impossible one (never rolled over to another day). */
+function isoMillis(timestamp: string): number {
+  const parsed = parseDateTime(timestamp);
+  return 'ms' in parsed ? parsed.ms : NaN;
 }

@@ -1,27 +1,38 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { eventTime } from '../date-time.js';
+import { isPlaceholderId, truncate } from '../fields.js';
 
-const isoInstant = z
-  .string()
-  .refine(
-    (value) =>
-      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value) &&
-      !Number.isNaN(Date.parse(value)),
-    'must be an ISO 8601 date-time with a time zone, e.g. 2026-01-31T09:15:00Z',
-  )
-  .transform((value) => new Date(value).toISOString());
+/** Terms_Acceptance__c.IP_Address__c is Text(45): the longest IPv6 text (with an IPv4 tail) fits. */
+const IP_LENGTH = 45;
+/** Terms_Acceptance__c.User_Agent__c is Text(255). */
+const USER_AGENT_LENGTH = 255;
 
-/** IPv4 or IPv6, stored in a canonical form (lower-case IPv6) so the evidence hash is stable. */
+/**
+ * IPv4 or IPv6, stored in a canonical form (lower-case IPv6) so the evidence hash is stable. A zone
+ * id (`fe80::1%eth0`) names an interface of the sender's own host: it means nothing as evidence.
+ */
 const ipAddress = z
   .string()
   .trim()
-  .refine((value) => isIP(value) !== 0, 'must be an IPv4 or IPv6 address')
+  .refine((value) => !value.includes('%'), {
+    message: 'must be an IP address without a zone id (%…): it means nothing off the host',
+    abort: true,
+  })
+  .refine((value) => isIP(value) !== 0 && value.length <= IP_LENGTH, 'must be an IPv4 or IPv6 address')
   .transform((value) => value.toLowerCase());
 
 /** One acceptance of the terms of service, as the app reports it. */
 export const TermsAcceptance = z.object({
   acceptance_id: z.string().regex(/^[A-Za-z0-9_.:-]{1,80}$/, 'must be 1–80 characters of letters, digits, _ . : -'),
-  user_id: z.string().min(1).max(80),
+  user_id: z
+    .string()
+    .min(1)
+    .max(80)
+    .refine(
+      (value) => !isPlaceholderId(value),
+      'is a placeholder, not a user id (Mixpanel refuses it as a distinct_id)',
+    ),
   email: z
     .email()
     .max(80)
@@ -30,9 +41,12 @@ export const TermsAcceptance = z.object({
   terms_version: z
     .string()
     .regex(/^[0-9A-Za-z][0-9A-Za-z._-]{0,39}$/, 'must be a version such as 2025-01, v3 or 3.1.0'),
-  accepted_at: isoInstant,
+  accepted_at: eventTime,
   ip: ipAddress,
-  user_agent: z.string().min(1).max(255),
+  user_agent: z
+    .string()
+    .min(1)
+    .transform((value) => truncate(value, USER_AGENT_LENGTH)),
   terms_url: z.url().max(255).optional(),
   terms_sha256: z
     .string()
@@ -44,15 +58,30 @@ export type TermsAcceptance = z.output<typeof TermsAcceptance>;
 
 const MAX_BATCH = 500;
 
+/** An acceptance and where it was in the body, for messages that name it (`acceptances.3.ip`). */
+export interface Located {
+  acceptance: TermsAcceptance;
+  path: Array<string | number>;
+}
+
 /**
  * The body of `POST /webhooks/terms`: one acceptance, a list, or `{ "acceptances": [...] }`, at
  * most 500. The shape is chosen first, so a bad field is reported by its own path, not as a
  * union mismatch.
  */
-export function parseAcceptances(body: unknown): TermsAcceptance[] {
-  if (Array.isArray(body)) return z.array(TermsAcceptance).min(1).max(MAX_BATCH).parse(body);
+export function parseAcceptances(body: unknown): Located[] {
+  if (Array.isArray(body))
+    return z
+      .array(TermsAcceptance)
+      .min(1)
+      .max(MAX_BATCH)
+      .parse(body)
+      .map((acceptance, index) => ({ acceptance, path: [index] }));
   if (body && typeof body === 'object' && 'acceptances' in body) {
-    return z.object({ acceptances: z.array(TermsAcceptance).min(1).max(MAX_BATCH) }).parse(body).acceptances;
+    return z
+      .object({ acceptances: z.array(TermsAcceptance).min(1).max(MAX_BATCH) })
+      .parse(body)
+      .acceptances.map((acceptance, index) => ({ acceptance, path: ['acceptances', index] }));
   }
-  return [TermsAcceptance.parse(body)];
+  return [{ acceptance: TermsAcceptance.parse(body), path: [] }];
 }

@@ -47,7 +47,8 @@ export const DEFAULT_CASE_MAPPING: CaseMapping = {
   values: {
     Status: { new: 'New', open: 'Working', pending: 'Working', hold: 'Escalated', solved: 'Closed', closed: 'Closed' },
     Priority: { urgent: 'High', high: 'High', normal: 'Medium', low: 'Low' },
-    Origin: { email: 'Email', web: 'Web', web_widget: 'Web', api: 'Web', chat: 'Web', voice: 'Phone' },
+    // Ingress writes the web form as `web`; `web_form` is Zendesk's event spelling of the same channel.
+    Origin: { email: 'Email', web: 'Web', web_form: 'Web', web_widget: 'Web', api: 'Web', chat: 'Web', voice: 'Phone' },
   },
 };
 

@@ -1,6 +1,13 @@
 import { insertId } from '../clients/mixpanel/insert-id.js';
 import type { MixpanelIntent } from '../clients/mixpanel/intents.js';
+import { keepWholeItems } from '../fields.js';
 import type { TicketChange, TicketEventKind } from './ticket-change.js';
+
+// Mixpanel list properties: fewer than 255 elements (reference/import-events) and at most 8 KB
+// (data-structure/property-reference/data-type): the first tags that fit in less, then the marker.
+const MAX_LIST_ITEMS = 254;
+const MAX_LIST_BYTES = 8000;
+const listItemBytes = (item: string): number => Buffer.byteLength(JSON.stringify(item));
 
 const EVENT_NAMES: Record<TicketEventKind, string> = {
   created: 'Support Ticket Created',
@@ -35,7 +42,11 @@ export function ticketEvents(change: TicketChange, distinctId: string, caseId: s
           type: change.type,
           channel: change.channel,
           // Tags are how support marks a ticket's product area: kept as a list property.
-          tags: change.tags,
+          tags: keepWholeItems(change.tags, MAX_LIST_BYTES, {
+            separator: ',',
+            maxItems: MAX_LIST_ITEMS,
+            measure: listItemBytes,
+          }),
           zendesk_ticket_url: change.url,
           salesforce_case_id: caseId,
         },

@@ -1,4 +1,5 @@
 import type { QueueGateway } from '../clients/queue-gateway.js';
+import { refuseLaterThan } from '../date-time.js';
 import { HttpError } from '../errors.js';
 import { needsRequesterLookup, toQueueMessage } from './intents.js';
 import { ticketUrl, type TicketChange } from './ticket-change.js';
@@ -6,12 +7,15 @@ import { fromEventBody, fromTriggerBody, TicketEventBody, TriggerBody } from './
 
 export type ParsedWebhook = { change: TicketChange } | { ignored: string };
 
+// Ticket times become Mixpanel event times, which Mixpanel refuses more than an hour ahead.
+const EVENT_TIME_AHEAD_MS = 60 * 60 * 1000;
+
 /**
  * Reads either Zendesk body kind: an event-subscribed `zen:event-type:ticket.*` event, or the
  * recommended trigger body. Other Zendesk event types are acknowledged and ignored (a 4xx would
  * count towards Zendesk's circuit breaker); anything else is a 400 naming what is wrong.
  */
-export function parseZendeskWebhook(body: unknown, zendeskApiUrl: string | undefined): ParsedWebhook {
+export function parseZendeskWebhook(body: unknown, zendeskApiUrl: string | undefined, now = Date.now()): ParsedWebhook {
   if (typeof body !== 'object' || body === null || Array.isArray(body))
     throw new HttpError(400, 'Body must be a JSON object');
   const record = body as Record<string, unknown>;
@@ -21,16 +25,29 @@ export function parseZendeskWebhook(body: unknown, zendeskApiUrl: string | undef
       throw new HttpError(400, `Unknown event type ${record.type}; expected zen:event-type:ticket.*`);
     }
     const event = TicketEventBody.parse(body);
+    refuseFutureTimes('detail', event.detail, now);
     return { change: fromEventBody(event, ticketUrl(zendeskApiUrl, event.detail.id)) };
   }
   if ('ticket' in record) {
     const trigger = TriggerBody.parse(body);
+    refuseFutureTimes('ticket', trigger.ticket, now);
     return { change: fromTriggerBody(trigger, ticketUrl(zendeskApiUrl, trigger.ticket.id)) };
   }
   throw new HttpError(
     400,
     'Unrecognised body: expected a Zendesk ticket event (type "zen:event-type:ticket.*") ' +
       'or the trigger body shown in the README',
+  );
+}
+
+function refuseFutureTimes(at: string, ticket: { created_at: string; updated_at: string }, now: number): void {
+  refuseLaterThan(
+    [
+      { path: [at, 'created_at'], value: ticket.created_at },
+      { path: [at, 'updated_at'], value: ticket.updated_at },
+    ],
+    now + EVENT_TIME_AHEAD_MS,
+    'an hour',
   );
 }
 

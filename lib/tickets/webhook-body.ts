@@ -1,29 +1,18 @@
 import { z } from 'zod';
+import { dateTime, eventTime } from '../date-time.js';
+import { TICKET_STATUSES, type TicketChange, type TicketEventKind, type TicketStatus } from './ticket-change.js';
 import {
-  blankToNull,
-  TICKET_STATUSES,
-  type TicketChange,
-  type TicketEventKind,
-  type TicketStatus,
-} from './ticket-change.js';
-
-const digits = z
-  .union([z.string(), z.number()])
-  .transform(String)
-  .pipe(z.string().regex(/^\d+$/, 'must be a numeric Zendesk id'));
-const optionalText = z
-  .union([z.string(), z.number()])
-  .nullish()
-  .transform((value) => blankToNull(value === undefined || value === null ? null : String(value)));
-
-/** Any ISO 8601 date-time (trigger placeholders render to the minute), normalised to full ISO. */
-const isoTime = z
-  .string()
-  .refine(
-    (value) => /^\d{4}-\d{2}-\d{2}T/.test(value) && !Number.isNaN(Date.parse(value)),
-    'must be an ISO 8601 date-time',
-  )
-  .transform((value) => new Date(value).toISOString());
+  accountExternalId,
+  channel,
+  email,
+  externalId,
+  optionalZendeskId,
+  priority,
+  subject,
+  tags,
+  ticketType,
+  zendeskId,
+} from './ticket-fields.js';
 
 // Event payloads send enums upper-case ("OPEN"); trigger placeholders send labels ("On-hold").
 const status = z
@@ -36,41 +25,23 @@ const status = z
   )
   .pipe(z.enum(TICKET_STATUSES, { error: `must be one of ${TICKET_STATUSES.join(', ')}` }));
 
-const lowerOrNull = optionalText.transform((value) => value?.toLowerCase() ?? null);
-
-/** `{{ticket.via}}` renders a label; the REST API and events use the channel name. */
-const VIA_CHANNELS: Record<string, string> = {
-  'web form': 'web',
-  mail: 'email',
-  'web service': 'api',
-  chat: 'chat',
-  'web widget': 'web_widget',
-};
-const channel = optionalText.transform((value) =>
-  value === null ? null : (VIA_CHANNELS[value.toLowerCase()] ?? value.toLowerCase().replace(/\s+/g, '_')),
-);
-const tags = z
-  .union([z.array(z.string()), z.string()])
-  .nullish()
-  .transform((value) => (typeof value === 'string' ? value.split(/\s+/).filter(Boolean) : (value ?? [])));
-
 /** An event-subscribed webhook body for `zen:event-type:ticket.*` (ids in `detail` are strings). */
 export const TicketEventBody = z.object({
   type: z.string().regex(/^zen:event-type:ticket\.[a-z_]+$/, 'must be a zen:event-type:ticket.* event type'),
   account_id: z.number().int(),
-  id: z.string().min(1),
-  time: isoTime,
+  id: z.string().min(1).max(255),
+  time: dateTime,
   detail: z.object({
-    id: digits,
-    subject: optionalText,
+    id: zendeskId,
+    subject,
     status,
-    priority: lowerOrNull,
-    type: lowerOrNull,
-    requester_id: digits,
+    priority,
+    type: ticketType,
+    requester_id: zendeskId,
     tags,
-    created_at: isoTime,
-    updated_at: isoTime,
-    via: z.object({ channel: z.string() }).nullish(),
+    created_at: eventTime,
+    updated_at: eventTime,
+    via: z.object({ channel }).nullish(),
   }),
 });
 export type TicketEventBody = z.infer<typeof TicketEventBody>;
@@ -78,22 +49,22 @@ export type TicketEventBody = z.infer<typeof TicketEventBody>;
 /** The body of the recommended trigger webhook (README "Connecting a real Zendesk"). */
 export const TriggerBody = z.object({
   ticket: z.object({
-    id: digits,
-    subject: optionalText,
+    id: zendeskId,
+    subject,
     status,
-    priority: lowerOrNull,
-    type: lowerOrNull,
+    priority,
+    type: ticketType,
     via: channel,
     tags,
-    created_at: isoTime,
-    updated_at: isoTime,
+    created_at: eventTime,
+    updated_at: eventTime,
   }),
   requester: z.object({
-    id: optionalText,
-    email: optionalText,
-    external_id: optionalText,
+    id: optionalZendeskId,
+    email,
+    external_id: externalId,
   }),
-  organization: z.object({ external_id: optionalText }).optional(),
+  organization: z.object({ external_id: accountExternalId }).optional(),
 });
 export type TriggerBody = z.infer<typeof TriggerBody>;
 

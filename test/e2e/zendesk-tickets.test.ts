@@ -151,6 +151,24 @@ describe('Zendesk ticket → Salesforce Case → Mixpanel timeline', () => {
     expect(caseOf(created.id)).toMatchObject({ ContactId: contact.id, AccountId: contact.accountId });
   });
 
+  it('relays a subject with emoji and characters SQS refuses raw, intact to the Case and the event', async () => {
+    const contact = contacts[5]!;
+    const user = requester(contact);
+    const subject = 'Export 😀 fails on 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 names \uFFFF';
+    const created = zendesk().addTicket({ subject, requester_id: user.id, priority: 'high', channel: 'email' });
+
+    const answer = await send(renderTriggerBody(created, user));
+
+    expect(answer.status).toBe(202);
+    const event = await eventually(() =>
+      mixpanel()
+        .events(contact.appUserId)
+        .find((e) => e.properties.ticket_id === String(created.id)),
+    );
+    expect(caseOf(created.id)?.Subject).toBe(subject);
+    expect(event.properties.subject).toBe(subject);
+  });
+
   it('refuses a bad signature, a stale timestamp and a malformed body, and enqueues nothing', async () => {
     const user = requester(contacts[4]);
     const body = renderTriggerBody(ticket(user), user);

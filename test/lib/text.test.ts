@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { asText, textOrNull } from '../../lib/text.js';
+import { asText, textOrNull, wellFormed } from '../../lib/text.js';
 
 describe('asText', () => {
   it('keeps strings and writes numbers and booleans as themselves', () => {
@@ -20,5 +20,13 @@ describe('textOrNull', () => {
 
   it('returns the text of anything else', () => {
     expect([textOrNull(0), textOrNull('203.0.113.7'), textOrNull({ a: 1 })]).toEqual(['0', '203.0.113.7', '{"a":1}']);
+  });
+});
+
+describe('wellFormed', () => {
+  it('replaces lone surrogates with U+FFFD and keeps pairs', () => {
+    expect(wellFormed('a\uD800b')).toBe('a\uFFFDb');
+    expect(wellFormed('\uDC00x\uD83D')).toBe('\uFFFDx\uFFFD');
+    expect(wellFormed('ok 😀')).toBe('ok 😀');
   });
 });

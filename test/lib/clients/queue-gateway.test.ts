@@ -1,5 +1,10 @@
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { chunkForBatch, SqsQueueGateway, type OutgoingMessage } from '../../../lib/clients/queue-gateway.js';
+import {
+  chunkForBatch,
+  SqsQueueGateway,
+  sqsSafeJson,
+  type OutgoingMessage,
+} from '../../../lib/clients/queue-gateway.js';
 import { PermanentError } from '../../../lib/errors.js';
 import { createQueues, startLocalSqs, type LocalSqs } from '../../../local/local-sqs.js';
 
@@ -18,6 +23,13 @@ describe('chunkForBatch', () => {
 
   it('refuses a single message over the SQS limit', () => {
     expect(() => chunkForBatch([{ body: 'x'.repeat(257 * 1024) }])).toThrow(PermanentError);
+  });
+});
+
+describe('sqsSafeJson', () => {
+  it('escapes only what SQS cannot carry, as JSON escapes', () => {
+    expect(sqsSafeJson('{"a":"é ok"}')).toBe('{"a":"é ok"}');
+    expect(sqsSafeJson(JSON.stringify({ a: '😀\uFFFF' }))).toBe('{"a":"\\ud83d\\ude00\\uffff"}');
   });
 });
 
@@ -68,6 +80,21 @@ describe('SqsQueueGateway against a local SQS', () => {
     const received = await receiveAll(queueUrl);
     expect(received.map((message) => message.body).sort()).toEqual(messages.map((message) => message.body).sort());
     expect(received.every((message) => message.attributes.intent === 'test')).toBe(true);
+  });
+
+  it('carries any JSON string, whatever SQS refuses raw, and gives back the same value', async () => {
+    const value = {
+      subject: 'Export fails 😀 \uFFFF \uFFFE \uD800 \uDFFF end',
+      tags: ['𝔘𝔫𝔦𝔠𝔬𝔡𝔢', 'ok'],
+      control: '\u0000\u0001\u001f',
+    };
+
+    await gateway.send(queueUrl, [{ body: JSON.stringify(value), attributes: { intent: 'test', note: 'a\uFFFFb' } }]);
+
+    const [message] = await receiveAll(queueUrl);
+    expect(JSON.parse(message!.body)).toEqual(value);
+    expect(message!.body).not.toMatch(/[^\t\n\r\x20-\uD7FF\uE000-\uFFFD]/);
+    expect(message!.attributes).toEqual({ intent: 'test', note: 'a\uFFFDb' });
   });
 
   it('dead-letters a message with its reason as attributes', async () => {

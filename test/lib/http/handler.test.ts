@@ -69,6 +69,41 @@ describe('httpHandler', () => {
     );
   });
 
+  it.each([
+    ['text/plain', /got text\/plain$/],
+    ['application/jsonp', /got application\/jsonp$/],
+    ['text/json', /got text\/json$/],
+    ['application/x-json-stream', /got application\/x-json-stream$/],
+    ['application/vnd.api+json', /got application\/vnd\.api\+json$/],
+    ['application/json; charset=iso-8859-1', /got charset iso-8859-1$/],
+  ])('answers 415 saying what is expected for the content type %s', async (contentType, detail) => {
+    const result = await call('{"name":"a","count":1}', { headers: { 'content-type': contentType } });
+
+    expect(result.statusCode).toBe(415);
+    expect(result.json.error).toMatch(/^Content-Type must be application\/json \(optionally with charset=utf-8\)/);
+    expect(result.json.error).toMatch(detail);
+  });
+
+  it('answers 415 when no content type is given', async () => {
+    expect((await call('{"name":"a","count":1}', { headers: {} })).statusCode).toBe(415);
+  });
+
+  it.each([
+    'application/json',
+    'Application/JSON',
+    'application/json; charset=utf-8',
+    'application/json;charset="UTF-8"',
+  ])('accepts %s', async (contentType) => {
+    expect((await call('{"name":"a","count":1}', { headers: { 'content-type': contentType } })).statusCode).toBe(202);
+  });
+
+  it('replaces lone surrogates in strings with U+FFFD and keeps surrogate pairs', async () => {
+    const result = await call('{"name":"a\\ud800b\\udc00 \\ud83d\\ude00","count":1}');
+
+    expect(result.statusCode).toBe(202);
+    expect(result.json.accepted).toBe('a\uFFFDb\uFFFD 😀');
+  });
+
   it('keeps the status of an HttpError', async () => {
     const result = await call('{"name":"teapot","count":1}');
 

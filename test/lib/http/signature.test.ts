@@ -48,6 +48,13 @@ describe('verifySignedRequest', () => {
     expect(() => verifySignedRequest(stale, secret, scheme, now)).toThrow(/refused as a possible replay/);
   });
 
+  it('refuses an impossible timestamp instead of rolling it over to another day', () => {
+    const rolled = Date.parse('2026-02-30T12:00:00Z');
+    expect(() => verifySignedRequest(signed('{}', '2026-02-30T12:00:00Z'), secret, scheme, rolled)).toThrow(
+      'X-Timestamp is not a timestamp: 2026-02-30T12:00:00Z',
+    );
+  });
+
   it('accepts epoch-second timestamps too', () => {
     expect(() => verifySignedRequest(signed('{}', String(now / 1000 - 10)), secret, scheme, now)).not.toThrow();
   });
