@@ -151,8 +151,47 @@ describe('Zendesk ticket → Salesforce Case → Mixpanel timeline', () => {
     expect(caseOf(created.id)).toMatchObject({ ContactId: contact.id, AccountId: contact.accountId });
   });
 
+  it('keeps a Case at its newest state when an older ticket state arrives after a newer one', async () => {
+    const contact = contacts[4]!;
+    const user = requester(contact);
+    const created = ticket(user);
+    const state = (status: string, updatedAt: string) => {
+      const body = JSON.parse(renderTriggerBody(created, user)) as { ticket: Record<string, string> };
+      Object.assign(body.ticket, { status, created_at: '2026-01-01T09:00Z', updated_at: updatedAt });
+      return JSON.stringify(body);
+    };
+    const drained = () =>
+      eventually(async () => ((await queueDepth(harness.hub, 'SalesforceQueue')) === 0 ? true : undefined));
+
+    await send(state('Open', '2026-01-01T10:00Z'));
+    await eventually(() => (caseOf(created.id)?.Status === 'Working' ? true : undefined));
+    await send(state('Solved', '2026-01-01T11:00Z'));
+    await eventually(() => (caseOf(created.id)?.Status === 'Closed' ? true : undefined));
+    const upserts = salesforce().calls().byEndpoint['collections.upsert'] ?? 0;
+    const replay = await send(state('Open', '2026-01-01T10:00Z'));
+    await eventually(() => ((salesforce().calls().byEndpoint['collections.upsert'] ?? 0) > upserts ? true : undefined));
+    await drained();
+
+    expect(replay.status).toBe(202);
+    expect(caseOf(created.id)).toMatchObject({
+      Status: 'Closed',
+      Zendesk_Updated_At__c: '2026-01-01T11:00:00.000+0000',
+    });
+    expect(await queueDepth(harness.hub, 'SalesforceDeadLetterQueue')).toBe(0);
+    const timeline = await eventually(() => {
+      const events = mixpanel()
+        .events(contact.appUserId)
+        .filter((e) => e.properties.ticket_id === String(created.id));
+      return events.length === 2 ? events : undefined;
+    });
+    expect(timeline.map((e) => [e.event, e.properties.status, e.properties.salesforce_case_id])).toEqual([
+      ['Support Ticket Updated', 'open', caseOf(created.id)?.Id],
+      ['Support Ticket Solved', 'solved', caseOf(created.id)?.Id],
+    ]);
+  });
+
   it('refuses a bad signature, a stale timestamp and a malformed body, and enqueues nothing', async () => {
-    const user = requester(contacts[4]);
+    const user = requester(contacts[5]);
     const body = renderTriggerBody(ticket(user), user);
     const callsBefore = salesforce().calls().total;
 

@@ -2,6 +2,7 @@ import { chunkBy } from '../../batching.js';
 import { PermanentError, RetryableError } from '../../errors.js';
 import type { SalesforceConfig } from './config.js';
 import type { ApiUsage, SalesforceGateway, UpsertOutcome } from './gateway.js';
+import { saveResultOutcome, type SaveResult } from './record-outcomes.js';
 import { SalesforceSession } from './session.js';
 import { assertApiName, soqlLiteral } from './soql.js';
 import { asText } from '../../text.js';
@@ -11,14 +12,6 @@ export const SALESFORCE_COLLECTION_SIZE = 200;
 // URI + headers may not exceed 16,384 bytes (else 414/431); keep the encoded IN list well under it.
 // https://help.salesforce.com/s/articleView?id=000386264&type=1
 const MAX_IN_LIST_URI_BYTES = 10_000;
-
-/** A SaveResult (create) or UpsertResult (upsert, with `created`) of a collection call. */
-interface SaveResult {
-  id?: string | null;
-  success: boolean;
-  created?: boolean;
-  errors?: Array<{ statusCode: string; message: string; fields?: string[] }>;
-}
 
 interface QueryPage {
   done: boolean;
@@ -145,7 +138,7 @@ export class SalesforceClient implements SalesforceGateway {
           body: `{"allOrNone":false,"records":[${chunk.map((entry) => entry.json).join(',')}]}`,
         });
         chunk.forEach((entry, i) => {
-          outcomes[entry.position] = toOutcome(
+          outcomes[entry.position] = saveResultOutcome(
             Array.isArray(results) ? (results[i] as SaveResult | undefined) : undefined,
             write.createdByDefault,
           );
@@ -210,26 +203,6 @@ function collections(entries: readonly Pending[]): Pending[][] {
     if (key !== undefined) lastChunkOf.set(key, index);
   }
   return chunks;
-}
-
-/**
- * Maps one SaveResult/UpsertResult: `UNABLE_TO_LOCK_ROW` is worth retrying, any other record error
- * is not. The PermanentError keeps Salesforce's own text, e.g. `DUPLICATE_VALUE: duplicate value
- * found: Acceptance_Id__c duplicates value on record with id: a01…` (the 15-character id of the
- * record that holds the value, or `<unknown>` when Salesforce cannot name it).
- */
-function toOutcome(result: SaveResult | undefined, createdByDefault: boolean): UpsertOutcome {
-  if (!result) return new RetryableError('Salesforce returned no result for this record');
-  if (result.success && result.id) return { id: result.id, created: result.created ?? createdByDefault };
-  const errors = result.errors ?? [];
-  const describe = errors
-    .map((e) => `${e.statusCode}: ${e.message}${e.fields?.length ? ` [${e.fields.join(', ')}]` : ''}`)
-    .join('; ');
-  if (errors.some((e) => e.statusCode === 'UNABLE_TO_LOCK_ROW'))
-    return new RetryableError(`Salesforce could not lock the record: ${describe}`);
-  return new PermanentError(`Salesforce rejected the record: ${describe || 'no reason given'}`, {
-    code: errors[0]?.statusCode ?? 'SALESFORCE_REJECTED',
-  });
 }
 
 /** A query row without the `attributes` Salesforce adds to every record (and to nested parents). */
