@@ -38,6 +38,12 @@ interface TicketGroup {
   email: string | null;
 }
 
+/**
+ * Contact.Email is an Email field, at most 80 characters: a longer requester email matches no
+ * Contact and is not looked up (its ticket is unmatched).
+ */
+const CONTACT_EMAIL_LENGTH = 80;
+
 /** The Case field that holds the ticket's `updated_at`: the version the Zendesk_Stale_Update rule compares. */
 const VERSION_FIELD = 'Zendesk_Updated_At__c';
 
@@ -158,7 +164,13 @@ async function contactsByEmail(
   groups: readonly TicketGroup[],
   salesforce: SalesforceGateway,
 ): Promise<Map<string, Contact>> {
-  const emails = [...new Set(groups.flatMap((group) => (!group.externalId && group.email ? [group.email] : [])))];
+  const emails = [
+    ...new Set(
+      groups.flatMap((group) =>
+        !group.externalId && group.email && group.email.length <= CONTACT_EMAIL_LENGTH ? [group.email] : [],
+      ),
+    ),
+  ];
   if (emails.length === 0) return new Map();
   const found = await salesforce.queryWhereIn<Contact>(
     'Contact',

@@ -17,7 +17,7 @@ let contacts: Array<{ id: string; appUserId: string; email: string; accountId: s
 
 beforeAll(async () => {
   harness = await startHubWithSandbox();
-  contacts = harness.sandbox.salesforce!.seedAccountsWithContacts({ accounts: 2, contactsPerAccount: 3 }).contacts;
+  contacts = harness.sandbox.salesforce!.seedAccountsWithContacts({ accounts: 3, contactsPerAccount: 3 }).contacts;
 }, 30_000);
 afterAll(async () => harness.stop());
 
@@ -188,6 +188,36 @@ describe('Zendesk ticket → Salesforce Case → Mixpanel timeline', () => {
       ['Support Ticket Updated', 'open', caseOf(created.id)?.Id],
       ['Support Ticket Solved', 'solved', caseOf(created.id)?.Id],
     ]);
+  });
+
+  it('writes every Case of a batch on the first delivery when one requester email cannot be looked up', async () => {
+    const valid = contacts.slice(6, 9).map((contact) => {
+      const user = requester(contact, { external_id: null });
+      return { contact, created: ticket(user), user };
+    });
+    const odd = requester(undefined);
+    const oddTicket = ticket(odd);
+    const oddBody = JSON.parse(renderTriggerBody(oddTicket, odd)) as { requester: Record<string, string> };
+    oddBody.requester.email = `${'x'.repeat(100_000)}@example.com`;
+    const callsBefore = salesforce().callLog().length;
+
+    const answers = await Promise.all([
+      ...valid.map(({ created, user }) => send(renderTriggerBody(created, user))),
+      send(JSON.stringify(oddBody)),
+    ]);
+
+    expect(answers.map((answer) => answer.status)).toEqual([202, 202, 202, 202]);
+    await eventually(() => ([...valid.map((v) => v.created), oddTicket].every((t) => caseOf(t.id)) ? true : undefined));
+    await eventually(async () => ((await queueDepth(harness.hub, 'SalesforceQueue')) === 0 ? true : undefined));
+    expect(valid.map(({ created }) => caseOf(created.id)?.ContactId)).toEqual(valid.map(({ contact }) => contact.id));
+    expect(caseOf(oddTicket.id)?.ContactId).toBeNull();
+    expect(await queueDepth(harness.hub, 'SalesforceDeadLetterQueue')).toBe(0);
+    expect(
+      salesforce()
+        .callLog()
+        .slice(callsBefore)
+        .filter((call) => call.status !== 200),
+    ).toEqual([]);
   });
 
   it('refuses a bad signature, a stale timestamp and a malformed body, and enqueues nothing', async () => {

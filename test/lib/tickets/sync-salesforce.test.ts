@@ -7,7 +7,7 @@ import { STALE_UPDATE_MARKER } from '../../../lib/clients/salesforce/record-outc
 import { DEFAULT_CASE_MAPPING } from '../../../lib/tickets/case-mapping.js';
 import { syncTickets, type TicketSyncDeps } from '../../../lib/tickets/sync.js';
 import type { TicketChange } from '../../../lib/tickets/ticket-change.js';
-import type { SalesforceEmulator } from '../../../sandbox/salesforce/index.js';
+import type { SalesforceEmulator, SeededAccounts } from '../../../sandbox/salesforce/index.js';
 import { FakeQueueGateway } from '../../support/fake-queue-gateway.js';
 import { configFor, startOrg } from '../clients/salesforce/factories.js';
 
@@ -42,9 +42,10 @@ describe('syncTickets against the Salesforce emulator and its metadata', () => {
   let sf: SalesforceEmulator;
   let queue: FakeQueueGateway;
   let deps: TicketSyncDeps;
+  let contacts: SeededAccounts['contacts'];
   beforeEach(async () => {
     sf = await startOrg();
-    sf.seedAccountsWithContacts({ accounts: 1, contactsPerAccount: 1 });
+    contacts = sf.seedAccountsWithContacts({ accounts: 1, contactsPerAccount: 2 }).contacts;
     queue = new FakeQueueGateway();
     deps = {
       salesforce: new SalesforceClient(configFor(sf)),
@@ -79,6 +80,32 @@ describe('syncTickets against the Salesforce emulator and its metadata', () => {
       expect.objectContaining({ ticket_id: '2', status: 'open', salesforce_case_id: caseOf(2)?.Id }),
     ]);
     expect(sf.calls().byEndpoint).toEqual({ 'oauth.token': 1, 'collections.upsert': 3, query: 1 });
+  });
+
+  it('writes every Case of a batch on its first delivery when some requester emails cannot be looked up', async () => {
+    const ann = contacts[1];
+    const byEmail = (id: number, email: string): TicketChange => ({
+      ...change(id, 'open', '2026-01-01T10:00:00.000Z'),
+      requester: { zendeskId: '9', email, externalId: null },
+    });
+    const batch = [
+      byEmail(1, ann!.email),
+      byEmail(2, `${'x'.repeat(100_000)}@example.com`),
+      byEmail(3, 'lone\uD800surrogate@example.com'),
+      byEmail(4, `${'y'.repeat(81)}@example.com`),
+      byEmail(5, 'nobody@example.com'),
+    ];
+
+    const results = await syncTickets(batch, deps);
+
+    expect(results).toEqual([undefined, undefined, undefined, undefined, undefined]);
+    expect(caseOf(1)).toMatchObject({ ContactId: ann!.id, AccountId: ann!.accountId });
+    expect([2, 3, 4, 5].map((id) => caseOf(id)?.ContactId)).toEqual([null, null, null, null]);
+    expect(sf.callLog().map((call) => [call.endpoint, call.status])).toEqual([
+      ['oauth.token', 200],
+      ['query', 200],
+      ['collections.upsert', 200],
+    ]);
   });
 
   it('ships a stale-update rule whose message carries the marker the client recognises', async () => {

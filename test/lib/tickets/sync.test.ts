@@ -108,6 +108,19 @@ describe('syncTickets', () => {
     expect(sentEvents().map((event) => event?.properties.distinct_id)).toEqual(['u_ann']);
   });
 
+  it('does not look up an email no Contact can hold, and writes its Case unlinked', async () => {
+    const { salesforce, deps } = setup();
+    const emailOnly = (id: number, email: string) =>
+      ticket(id, { requester: { zendeskId: '9', email, externalId: null } });
+    const long = `${'x'.repeat(100_000)}@example.com`;
+
+    const results = await syncTickets([emailOnly(1, 'ann@example.com'), emailOnly(2, long)], deps);
+
+    expect(results).toEqual([undefined, undefined]);
+    expect(salesforce.queries).toEqual([{ object: 'Contact', field: 'Email', values: ['ann@example.com'] }]);
+    expect(salesforce.upserts[0]?.records.map((record) => record.Zendesk_Ticket_Id__c)).toEqual(['1', '2']);
+  });
+
   it('uses the email as distinct id for unmatched requesters when the policy says so', async () => {
     const { deps, sentEvents } = setup('email');
 
