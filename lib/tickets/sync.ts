@@ -76,27 +76,23 @@ export async function syncTickets(changes: readonly TicketChange[], deps: Ticket
   await settleStaleCases(groups, outcomes, deps.salesforce);
 
   const intents = new Map<string, MixpanelIntent>();
-  let unmatched = 0;
+  const unmatched: string[] = [];
   groups.forEach((ticket, i) => {
     const outcome = outcomes[i];
     if (!outcome || outcome instanceof Error) return;
-    const distinctId =
-      ticket.externalId ??
-      (ticket.email ? contacts.get(ticket.email)?.App_User_Id__c : null) ??
-      (deps.unmatchedPolicy === 'email' ? ticket.email : null);
-    if (!distinctId) {
-      unmatched += 1;
-      return;
-    }
+    const appUserId = ticket.externalId ?? (ticket.email ? contacts.get(ticket.email)?.App_User_Id__c : null) ?? null;
+    if (!appUserId) unmatched.push(ticket.latest.ticketId);
+    const distinctId = appUserId ?? (deps.unmatchedPolicy === 'email' ? ticket.email : null);
+    if (!distinctId) return;
     for (const change of ticket.changes) {
       for (const intent of ticketEvents(change, distinctId, outcome.id))
         intents.set(intent.type === 'mixpanel.event' ? intent.event.properties.$insert_id : '', intent);
     }
   });
-  if (unmatched > 0) {
-    logger.info('Tickets whose requester matches no app user', { count: unmatched, policy: deps.unmatchedPolicy });
-    metrics.addMetric('UnmatchedRequesters', MetricUnit.Count, unmatched);
-  }
+  // Logs carry ids, not customer data: the ticket id, never the email.
+  for (const ticketId of unmatched)
+    logger.info('Requester matches no app user', { ticketId, policy: deps.unmatchedPolicy });
+  if (unmatched.length > 0) metrics.addMetric('UnmatchedRequesters', MetricUnit.Count, unmatched.length);
   if (intents.size > 0) await deps.queue.send(deps.mixpanelQueueUrl, toMixpanelMessages([...intents.values()]));
 
   const results: ItemResult[] = new Array<ItemResult>(changes.length).fill(undefined);

@@ -160,6 +160,33 @@ describe('syncTickets', () => {
   });
 });
 
+describe('syncTickets with requesters that match no app user', () => {
+  afterEach(() => jest.restoreAllMocks());
+  const emailOnly = (id: number, email: string) =>
+    ticket(id, { requester: { zendeskId: '9', email, externalId: null } });
+
+  it.each(['skip', 'email'] as const)(
+    'logs each by ticket id, without the email, and counts it (policy %s)',
+    async (policy) => {
+      const { salesforce, deps } = setup(policy);
+      salesforce.knownAppUsers = new Set(['u_1']);
+      salesforce.contacts = [{ Id: '003A', AccountId: null, Email: 'lead@example.com', App_User_Id__c: null }];
+      const info = jest.spyOn(logger, 'info');
+      const metric = jest.spyOn(metrics, 'addMetric');
+
+      await syncTickets([ticket(1), emailOnly(2, 'nobody@example.com'), emailOnly(3, 'lead@example.com')], deps);
+
+      const unmatched = info.mock.calls.filter(([message]) => message === 'Requester matches no app user');
+      expect(unmatched.map(([, extra]) => extra)).toEqual([
+        { ticketId: '2', policy },
+        { ticketId: '3', policy },
+      ]);
+      expect(JSON.stringify(info.mock.calls)).not.toContain('@example.com');
+      expect(metric).toHaveBeenCalledWith('UnmatchedRequesters', 'Count', 2);
+    },
+  );
+});
+
 describe('syncTickets with changes out of order', () => {
   afterEach(() => jest.restoreAllMocks());
   const at = (hour: number) => `2026-01-01T${String(hour).padStart(2, '0')}:00:00.000Z`;
