@@ -1,6 +1,7 @@
 /**
  * Splits items into consecutive chunks of at most `maxCount` items and `maxBytes` in total,
- * keeping input order (results are mapped back by position).
+ * keeping input order (results are mapped back by position). An item larger than `maxBytes` on
+ * its own still gets a chunk of its own: callers with a hard limit leave such items out first.
  */
 export function chunkBy<T>(
   items: readonly T[],

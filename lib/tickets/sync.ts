@@ -1,7 +1,11 @@
 import { toMixpanelMessages, type MixpanelIntent } from '../clients/mixpanel/intents.js';
 import type { QueueGateway } from '../clients/queue-gateway.js';
 import type { SalesforceGateway, UpsertOutcome } from '../clients/salesforce/gateway.js';
-import { outcomesByPosition, rewriteWithoutMissingParents } from '../clients/salesforce/record-outcomes.js';
+import {
+  outcomesByPosition,
+  rewriteWithoutMissingParents,
+  settleStaleWrites,
+} from '../clients/salesforce/record-outcomes.js';
 import { logger, metrics, MetricUnit } from '../observability.js';
 import type { ItemResult } from '../sqs/batch-collector.js';
 import { toCaseFields, type CaseMapping } from './case-mapping.js';
@@ -35,10 +39,22 @@ interface TicketGroup {
 }
 
 /**
+ * Contact.Email is an Email field, at most 80 characters: a longer requester email matches no
+ * Contact and is not looked up (its ticket is unmatched).
+ */
+const CONTACT_EMAIL_LENGTH = 80;
+
+/** The Case field that holds the ticket's `updated_at`: the version the Zendesk_Stale_Update rule compares. */
+const VERSION_FIELD = 'Zendesk_Updated_At__c';
+
+/**
  * Upserts the Cases of a batch of ticket changes — one collection call per 200 tickets, plus one
  * Contact query per 200 requesters known only by email — then enqueues their Mixpanel events
- * carrying the Case id. Several changes of one ticket share one Case upsert (Salesforce refuses
- * a repeated external id in one call) and each keeps its own events.
+ * carrying the Case id. Several changes of one ticket share one Case upsert of the latest of them
+ * (Salesforce refuses a repeated external id in one call) and each keeps its own events. A change
+ * older than the Case's state is refused by the Case's validation rule and counts as done: the
+ * Case keeps the newer state, the change's events still go out (their `$insert_id` makes a replay
+ * a no-op), and the Case ids of such changes come from one query per 200.
  */
 export async function syncTickets(changes: readonly TicketChange[], deps: TicketSyncDeps): Promise<ItemResult[]> {
   const groups = groupByTicket(changes);
@@ -57,28 +73,26 @@ export async function syncTickets(changes: readonly TicketChange[], deps: Ticket
     ),
   );
 
+  await settleStaleCases(groups, outcomes, deps.salesforce);
+
   const intents = new Map<string, MixpanelIntent>();
-  let unmatched = 0;
+  const unmatched: string[] = [];
   groups.forEach((ticket, i) => {
     const outcome = outcomes[i];
     if (!outcome || outcome instanceof Error) return;
-    const distinctId =
-      ticket.externalId ??
-      (ticket.email ? contacts.get(ticket.email)?.App_User_Id__c : null) ??
-      (deps.unmatchedPolicy === 'email' ? ticket.email : null);
-    if (!distinctId) {
-      unmatched += 1;
-      return;
-    }
+    const appUserId = ticket.externalId ?? (ticket.email ? contacts.get(ticket.email)?.App_User_Id__c : null) ?? null;
+    if (!appUserId) unmatched.push(ticket.latest.ticketId);
+    const distinctId = appUserId ?? (deps.unmatchedPolicy === 'email' ? ticket.email : null);
+    if (!distinctId) return;
     for (const change of ticket.changes) {
       for (const intent of ticketEvents(change, distinctId, outcome.id))
         intents.set(intent.type === 'mixpanel.event' ? intent.event.properties.$insert_id : '', intent);
     }
   });
-  if (unmatched > 0) {
-    logger.info('Tickets whose requester matches no app user', { count: unmatched, policy: deps.unmatchedPolicy });
-    metrics.addMetric('UnmatchedRequesters', MetricUnit.Count, unmatched);
-  }
+  // Logs carry ids, not customer data: the ticket id, never the email.
+  for (const ticketId of unmatched)
+    logger.info('Requester matches no app user', { ticketId, policy: deps.unmatchedPolicy });
+  if (unmatched.length > 0) metrics.addMetric('UnmatchedRequesters', MetricUnit.Count, unmatched.length);
   if (intents.size > 0) await deps.queue.send(deps.mixpanelQueueUrl, toMixpanelMessages([...intents.values()]));
 
   const results: ItemResult[] = new Array<ItemResult>(changes.length).fill(undefined);
@@ -90,35 +104,69 @@ export async function syncTickets(changes: readonly TicketChange[], deps: Ticket
   return results;
 }
 
+/** Stale writes count as done (the Case keeps its newer state); each is logged by ticket id and counted. */
+async function settleStaleCases(
+  groups: readonly TicketGroup[],
+  outcomes: Array<UpsertOutcome | undefined>,
+  salesforce: SalesforceGateway,
+): Promise<void> {
+  const stale = await settleStaleWrites(
+    salesforce,
+    { object: 'Case', externalIdField: 'Zendesk_Ticket_Id__c' },
+    groups.map((group) => group.latest.ticketId),
+    outcomes,
+  );
+  const settled = stale.filter((i) => !(outcomes[i] instanceof Error));
+  for (const i of settled) {
+    const latest = groups[i]?.latest;
+    logger.info('Older ticket state ignored: the Case holds a newer one', {
+      ticketId: latest?.ticketId,
+      updatedAt: latest?.updatedAt,
+    });
+  }
+  if (settled.length > 0) metrics.addMetric('StaleTicketChanges', MetricUnit.Count, settled.length);
+}
+
+/**
+ * One group per ticket: the Case is written from the change with the latest `updated_at` (the
+ * later delivery on a tie), and the requester from that change, else from the others.
+ */
 function groupByTicket(changes: readonly TicketChange[]): TicketGroup[] {
-  const groups = new Map<string, TicketGroup>();
+  const byTicket = new Map<string, { changes: TicketChange[]; positions: number[] }>();
   changes.forEach((change, position) => {
-    const email = change.requester.email?.toLowerCase() ?? null;
-    const existing = groups.get(change.ticketId);
-    if (!existing) {
-      groups.set(change.ticketId, {
-        changes: [change],
-        positions: [position],
-        latest: change,
-        externalId: change.requester.externalId,
-        email,
-      });
-      return;
-    }
-    existing.changes.push(change);
-    existing.positions.push(position);
-    if (Date.parse(change.updatedAt) >= Date.parse(existing.latest.updatedAt)) existing.latest = change;
-    existing.externalId ??= change.requester.externalId;
-    existing.email ??= email;
+    const group = byTicket.get(change.ticketId) ?? { changes: [], positions: [] };
+    group.changes.push(change);
+    group.positions.push(position);
+    byTicket.set(change.ticketId, group);
   });
-  return [...groups.values()];
+  return [...byTicket.values()].map(({ changes: own, positions }) => {
+    // Newest first; of two with the same updated_at, the later delivery first.
+    const newestFirst = own
+      .map((change, order) => ({ change, order, at: Date.parse(change.updatedAt) }))
+      .sort((a, b) => b.at - a.at || b.order - a.order)
+      .map(({ change }) => change);
+    const latest = newestFirst[0] as TicketChange;
+    return {
+      changes: own,
+      positions,
+      latest,
+      externalId: newestFirst.find((change) => change.requester.externalId)?.requester.externalId ?? null,
+      email: newestFirst.find((change) => change.requester.email)?.requester.email?.toLowerCase() ?? null,
+    };
+  });
 }
 
 async function contactsByEmail(
   groups: readonly TicketGroup[],
   salesforce: SalesforceGateway,
 ): Promise<Map<string, Contact>> {
-  const emails = [...new Set(groups.flatMap((group) => (!group.externalId && group.email ? [group.email] : [])))];
+  const emails = [
+    ...new Set(
+      groups.flatMap((group) =>
+        !group.externalId && group.email && group.email.length <= CONTACT_EMAIL_LENGTH ? [group.email] : [],
+      ),
+    ),
+  ];
   if (emails.length === 0) return new Map();
   const found = await salesforce.queryWhereIn<Contact>(
     'Contact',
@@ -145,6 +193,8 @@ function caseRecord(
   const record: Record<string, unknown> = {
     Zendesk_Ticket_Id__c: group.latest.ticketId,
     ...toCaseFields(group.latest, mapping),
+    // Written whatever the mapping says: without it the Case's ordering rule has nothing to compare.
+    [VERSION_FIELD]: group.latest.updatedAt,
   };
   if (!withLinks) return record;
   // Links through external ids cost no query; only email-only requesters need the Contact query.

@@ -46,6 +46,8 @@ export interface EmulatorSpec {
   reset?(): void;
   /** Extra read-only `GET /__sandbox/...` routes, served like the built-in ones: not counted, no faults. */
   inspection?: Router;
+  /** Bytes of request URI plus headers the vendor accepts: over it, 414 for the URI alone, else 431. */
+  maxRequestHeadBytes?: number;
 }
 
 export interface RunningEmulator {
@@ -64,6 +66,22 @@ export interface RunningEmulator {
 }
 
 const CALL_LOG_LIMIT = 10_000;
+// Node refuses heads over its own limit (16 KiB) with a bare 431 before any handler runs; a larger
+// one lets the emulator tell a long URI (414) from long headers (431). Beyond it Node's 431 stands.
+const NODE_MAX_HEADER_BYTES = 1024 * 1024;
+
+const STATUS_TEXT: Record<number, string> = { 414: 'URI Too Long', 431: 'Request Header Fields Too Large' };
+
+/** The status a request head over `limit` gets: 414 when its URI alone is over, else 431. */
+function oversizedHead(req: IncomingMessage, limit: number | undefined): 414 | 431 | undefined {
+  if (limit === undefined) return undefined;
+  const uri = Buffer.byteLength(req.url ?? '', 'latin1');
+  if (uri > limit) return 414;
+  let head = uri;
+  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2)
+    head += Buffer.byteLength(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}\r\n`, 'latin1');
+  return head > limit ? 431 : undefined;
+}
 
 /**
  * Serves an emulator's router on loopback, adding what all sandboxes share: latency, fault
@@ -91,11 +109,14 @@ export async function startEmulator(spec: EmulatorSpec, options: EmulatorOptions
     .add('GET', '/__sandbox/state', 'inspect', () => ({ status: 200, body: spec.state() }))
     .add('GET', '/__sandbox/faults', 'inspect', () => ({ status: 200, body: { faults, latency: latency ?? 0 } }));
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      send(res, { status: 500, body: spec.errorBody(500, error instanceof Error ? error.message : String(error)) });
-    });
-  });
+  const server = createServer(
+    spec.maxRequestHeadBytes === undefined ? {} : { maxHeaderSize: NODE_MAX_HEADER_BYTES },
+    (req, res) => {
+      handle(req, res).catch((error: unknown) => {
+        send(res, { status: 500, body: spec.errorBody(500, error instanceof Error ? error.message : String(error)) });
+      });
+    },
+  );
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://sandbox');
@@ -107,6 +128,13 @@ export async function startEmulator(spec: EmulatorSpec, options: EmulatorOptions
     }
     const match = spec.router.match(method, url.pathname);
     const endpoint = match && match !== 'methodNotAllowed' ? match.name : 'unmatched';
+    const oversized = oversizedHead(req, spec.maxRequestHeadBytes);
+    if (oversized) {
+      // Refused at the edge, before authentication: no API budget is spent.
+      record(endpoint, req, url.pathname, oversized);
+      send(res, { status: oversized, headers: { 'content-type': 'text/plain' }, body: STATUS_TEXT[oversized] });
+      return;
+    }
     const delay = latencyMs(latency, random);
     if (delay > 0) await sleep(delay);
 

@@ -1,7 +1,7 @@
 import { coerceCsv, coerceJson } from './coerce.js';
 import { recordErrors, type RecordError } from './errors.js';
 import { formatAutoNumber, formatDateTime, id15, isIdShaped, type IdFactory } from './ids.js';
-import type { FieldDef, ObjectDef, Schema } from './schema.js';
+import type { FieldDef, ObjectDef, SaveCheckInput, Schema } from './schema.js';
 import { CLOSED_CASE_STATUSES } from './standard-fields.js';
 import type { RecordStore, StoredRecord, Value } from './store.js';
 
@@ -52,6 +52,8 @@ export class Dml {
     }
     const missing = object.fields().filter((def) => def.required && blank(values[def.name]));
     if (missing.length > 0) return failed(recordErrors.requiredMissing(missing.map((def) => def.name)));
+    const broken = brokenRules(object, { isNew: true, values, prior: undefined });
+    if (broken) return broken;
     const duplicate = this.duplicate(object, values);
     if (duplicate) return failed(duplicate);
 
@@ -77,6 +79,8 @@ export class Dml {
       .filter((def) => def.required && def.name in prepared.values && blank(prepared.values[def.name]));
     if (cleared.length > 0) return failed(recordErrors.requiredMissing(cleared.map((def) => def.name)), record.id);
     const values = { ...record.values, ...prepared.values };
+    const broken = brokenRules(object, { isNew: false, values, prior: record.values });
+    if (broken) return broken;
     const duplicate = this.duplicate(object, values, record.id);
     if (duplicate) return failed(duplicate, record.id);
     this.stamp(values, formatDateTime(this.ctx.now()));
@@ -192,6 +196,16 @@ export class Dml {
     }
     return undefined;
   }
+}
+
+/**
+ * Validation rules run after the system checks and before the unique-index check, as in
+ * Salesforce's order of execution; every rule that fires is reported. A failed result carries no
+ * `id`: an UpsertResult's id "is null" when there was an error (api sforce_api_calls_upsert_upsertresult).
+ */
+function brokenRules(object: ObjectDef, save: SaveCheckInput): SaveResult | undefined {
+  const errors = object.rules.flatMap((rule) => rule.check(save) ?? []);
+  return errors.length > 0 ? { success: false, errors } : undefined;
 }
 
 /** Fields Salesforce computes: Contact.Name, Case.IsClosed/ClosedDate. */

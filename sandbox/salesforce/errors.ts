@@ -103,6 +103,8 @@ export const recordErrors = {
   unableToLockRow: (id?: string) =>
     err('UNABLE_TO_LOCK_ROW', `unable to obtain exclusive access to this record${id ? ` or 1 records: ${id}` : ''}`),
   rolledBack: () => err('ALL_OR_NONE_OPERATION_ROLLED_BACK', messages.rolledBack),
+  // A validation rule's own errorMessage; `fields` names its errorDisplayField, empty for "Top of Page".
+  customValidation: (message: string, fields: string[]) => err('FIELD_CUSTOM_VALIDATION_EXCEPTION', message, fields),
 };
 
 /** The error body every Salesforce REST endpoint uses for a status without a more specific code. */

@@ -6,6 +6,7 @@ import { XMLParser } from 'fast-xml-parser';
 import { z } from 'zod';
 import { field, ObjectDef, Schema, type FieldDef } from './schema.js';
 import { STANDARD_OBJECTS, systemFields } from './standard-fields.js';
+import { loadValidationRules } from './validation-rules.js';
 
 /** The SFDX source folder of this repository (`salesforce/force-app/main/default/objects`). */
 export const DEFAULT_METADATA_DIR = fileURLToPath(
@@ -105,7 +106,8 @@ const CUSTOM_PREFIX_CHARS = '123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 
 /**
  * Builds the org schema: the built-in standard objects plus every object folder of an SFDX
- * source tree (`objects/{Object}/fields/*.field-meta.xml`, `objects/{Object}/{Object}.object-meta.xml`).
+ * source tree (`objects/{Object}/fields/*.field-meta.xml`, `objects/{Object}/{Object}.object-meta.xml`,
+ * `objects/{Object}/validationRules/*.validationRule-meta.xml`).
  */
 export async function loadSchema(metadataDir: string = DEFAULT_METADATA_DIR): Promise<Schema> {
   const schema = new Schema();
@@ -132,11 +134,14 @@ export async function loadSchema(metadataDir: string = DEFAULT_METADATA_DIR): Pr
       schema.add(object);
     }
     const fieldsDir = join(dir, 'fields');
-    if (!existsSync(fieldsDir)) continue;
-    for (const file of (await readdir(fieldsDir)).filter((f) => f.endsWith('.field-meta.xml')).sort()) {
-      const path = join(fieldsDir, file);
-      object.add(parseFieldXml(await readFile(path, 'utf8'), path));
+    if (existsSync(fieldsDir)) {
+      for (const file of (await readdir(fieldsDir)).filter((f) => f.endsWith('.field-meta.xml')).sort()) {
+        const path = join(fieldsDir, file);
+        object.add(parseFieldXml(await readFile(path, 'utf8'), path));
+      }
     }
+    // Rules read the object's fields, so they are compiled once every field is known.
+    await loadValidationRules(dir, object);
   }
   return schema;
 }

@@ -13,6 +13,8 @@ export type FieldType =
   | 'datetime'
   | 'reference';
 
+import type { RecordError } from './errors.js';
+
 /** One field of an sObject. */
 export interface FieldDef {
   name: string;
@@ -36,10 +38,26 @@ export interface FieldDef {
   autoNumber?: string;
 }
 
+/** A save as a rule sees it: the values the record would be saved with and, on update, the stored ones. */
+export interface SaveCheckInput {
+  isNew: boolean;
+  values: Readonly<Record<string, string | number | boolean | null>>;
+  prior: Readonly<Record<string, string | number | boolean | null>> | undefined;
+}
+
+/** A check every save of the object passes after the system validation (a validation rule of the metadata). */
+export interface SaveRule {
+  name: string;
+  /** The error to report when the save breaks the rule. */
+  check(save: SaveCheckInput): RecordError | undefined;
+}
+
 /** One sObject type: its fields and relationships, looked up case-insensitively like Salesforce. */
 export class ObjectDef {
   private readonly byName = new Map<string, FieldDef>();
   private readonly byRelationship = new Map<string, FieldDef>();
+  /** Active validation rules, in name order. */
+  readonly rules: SaveRule[] = [];
 
   constructor(
     readonly name: string,

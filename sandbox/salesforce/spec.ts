@@ -26,5 +26,7 @@ export function salesforceSpec(org: SalesforceOrg): EmulatorSpec {
     errorBody: genericErrorBody,
     headers: () => org.usage.header(),
     reset: () => org.reset(),
+    // URI + headers ≤ 16,384 bytes per REST call (help.salesforce.com 000386264).
+    maxRequestHeadBytes: 16_384,
   };
 }

@@ -17,7 +17,7 @@ let contacts: Array<{ id: string; appUserId: string; email: string; accountId: s
 
 beforeAll(async () => {
   harness = await startHubWithSandbox();
-  contacts = harness.sandbox.salesforce!.seedAccountsWithContacts({ accounts: 2, contactsPerAccount: 3 }).contacts;
+  contacts = harness.sandbox.salesforce!.seedAccountsWithContacts({ accounts: 3, contactsPerAccount: 3 }).contacts;
 }, 30_000);
 afterAll(async () => harness.stop());
 
@@ -169,8 +169,78 @@ describe('Zendesk ticket → Salesforce Case → Mixpanel timeline', () => {
     expect(event.properties.subject).toBe(subject);
   });
 
+  it('keeps a Case at its newest state when an older ticket state arrives after a newer one', async () => {
+    const contact = contacts[4]!;
+    const user = requester(contact);
+    const created = ticket(user);
+    const state = (status: string, updatedAt: string) => {
+      const body = JSON.parse(renderTriggerBody(created, user)) as { ticket: Record<string, string> };
+      Object.assign(body.ticket, { status, created_at: '2026-01-01T09:00Z', updated_at: updatedAt });
+      return JSON.stringify(body);
+    };
+    const drained = () =>
+      eventually(async () => ((await queueDepth(harness.hub, 'SalesforceQueue')) === 0 ? true : undefined));
+
+    await send(state('Open', '2026-01-01T10:00Z'));
+    await eventually(() => (caseOf(created.id)?.Status === 'Working' ? true : undefined));
+    await send(state('Solved', '2026-01-01T11:00Z'));
+    await eventually(() => (caseOf(created.id)?.Status === 'Closed' ? true : undefined));
+    const upserts = salesforce().calls().byEndpoint['collections.upsert'] ?? 0;
+    const replay = await send(state('Open', '2026-01-01T10:00Z'));
+    await eventually(() => ((salesforce().calls().byEndpoint['collections.upsert'] ?? 0) > upserts ? true : undefined));
+    await drained();
+
+    expect(replay.status).toBe(202);
+    expect(caseOf(created.id)).toMatchObject({
+      Status: 'Closed',
+      Zendesk_Updated_At__c: '2026-01-01T11:00:00.000+0000',
+    });
+    expect(await queueDepth(harness.hub, 'SalesforceDeadLetterQueue')).toBe(0);
+    const timeline = await eventually(() => {
+      const events = mixpanel()
+        .events(contact.appUserId)
+        .filter((e) => e.properties.ticket_id === String(created.id));
+      return events.length === 2 ? events : undefined;
+    });
+    expect(timeline.map((e) => [e.event, e.properties.status, e.properties.salesforce_case_id])).toEqual([
+      ['Support Ticket Updated', 'open', caseOf(created.id)?.Id],
+      ['Support Ticket Solved', 'solved', caseOf(created.id)?.Id],
+    ]);
+  });
+
+  it('writes every Case of a batch on the first delivery when one requester email cannot be looked up', async () => {
+    const valid = contacts.slice(6, 9).map((contact) => {
+      const user = requester(contact, { external_id: null });
+      return { contact, created: ticket(user), user };
+    });
+    const odd = requester(undefined);
+    const oddTicket = ticket(odd);
+    const oddBody = JSON.parse(renderTriggerBody(oddTicket, odd)) as { requester: Record<string, string> };
+    // Accepted at ingress (≤ 254), but longer than any Contact email (80): never looked up.
+    oddBody.requester.email = `${'x'.repeat(240)}@example.com`;
+    const callsBefore = salesforce().callLog().length;
+
+    const answers = await Promise.all([
+      ...valid.map(({ created, user }) => send(renderTriggerBody(created, user))),
+      send(JSON.stringify(oddBody)),
+    ]);
+
+    expect(answers.map((answer) => answer.status)).toEqual([202, 202, 202, 202]);
+    await eventually(() => ([...valid.map((v) => v.created), oddTicket].every((t) => caseOf(t.id)) ? true : undefined));
+    await eventually(async () => ((await queueDepth(harness.hub, 'SalesforceQueue')) === 0 ? true : undefined));
+    expect(valid.map(({ created }) => caseOf(created.id)?.ContactId)).toEqual(valid.map(({ contact }) => contact.id));
+    expect(caseOf(oddTicket.id)?.ContactId).toBeNull();
+    expect(await queueDepth(harness.hub, 'SalesforceDeadLetterQueue')).toBe(0);
+    expect(
+      salesforce()
+        .callLog()
+        .slice(callsBefore)
+        .filter((call) => call.status !== 200),
+    ).toEqual([]);
+  });
+
   it('refuses a bad signature, a stale timestamp and a malformed body, and enqueues nothing', async () => {
-    const user = requester(contacts[4]);
+    const user = requester(contacts[5]);
     const body = renderTriggerBody(ticket(user), user);
     const callsBefore = salesforce().calls().total;
 

@@ -1,4 +1,5 @@
 import type { ApiUsage, SalesforceGateway, UpsertOutcome } from '../../lib/clients/salesforce/gateway.js';
+import { saveResultOutcome, STALE_UPDATE_MARKER } from '../../lib/clients/salesforce/record-outcomes.js';
 import { PermanentError } from '../../lib/errors.js';
 
 /** Lookups the fake resolves through an external id, by relationship name (standard and custom). */
@@ -24,6 +25,11 @@ export class FakeSalesforce implements SalesforceGateway {
   knownAppAccounts = new Set<string>();
   /** Fields whose value may be held by one record only, per object (as `<unique>true</unique>` in the metadata). */
   uniqueFields: Record<string, string[]> = { Terms_Acceptance__c: ['Acceptance_Id__c'] };
+  /**
+   * The field holding the source's version, per object: an update carrying an older version is
+   * refused as the metadata's validation rule refuses it (Case: Zendesk_Stale_Update).
+   */
+  versionFields: Record<string, string> = { Case: 'Zendesk_Updated_At__c' };
   private nextId = 1;
 
   async upsert(
@@ -37,6 +43,8 @@ export class FakeSalesforce implements SalesforceGateway {
       if (missing) return missing;
       const key = `${object}:${String(record[field])}`;
       const existing = this.stored.get(key);
+      const stale = this.staleVersion(object, record, existing);
+      if (stale) return stale;
       const id = (existing?.Id as string | undefined) ?? this.newId('500');
       this.stored.set(key, { ...existing, ...record, Id: id });
       return { id, created: !existing };
@@ -105,6 +113,30 @@ export class FakeSalesforce implements SalesforceGateway {
       }
     }
     return undefined;
+  }
+
+  private staleVersion(
+    object: string,
+    record: Record<string, unknown>,
+    existing: Record<string, unknown> | undefined,
+  ): UpsertOutcome | undefined {
+    const field = this.versionFields[object];
+    const [incoming, stored] = [record[field ?? ''], existing?.[field ?? '']];
+    if (!field || typeof incoming !== 'string' || typeof stored !== 'string') return undefined;
+    if (Date.parse(incoming) >= Date.parse(stored)) return undefined;
+    return saveResultOutcome(
+      {
+        success: false,
+        errors: [
+          {
+            statusCode: 'FIELD_CUSTOM_VALIDATION_EXCEPTION',
+            message: `${STALE_UPDATE_MARKER}: this Zendesk ticket state is older than the one the Case already holds.`,
+            fields: [field],
+          },
+        ],
+      },
+      false,
+    );
   }
 
   private newId(prefix: string): string {

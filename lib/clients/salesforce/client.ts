@@ -1,24 +1,17 @@
-import { chunkBy } from '../../batching.js';
 import { PermanentError, RetryableError } from '../../errors.js';
 import type { SalesforceConfig } from './config.js';
 import type { ApiUsage, SalesforceGateway, UpsertOutcome } from './gateway.js';
+import { saveResultOutcome, type SaveResult } from './record-outcomes.js';
 import { SalesforceSession } from './session.js';
-import { assertApiName, soqlLiteral } from './soql.js';
+import { assertApiName, inListQueryUrls } from './soql.js';
 import { asText } from '../../text.js';
 
 /** sObject Collections take at most 200 records per call; so do our SOQL `IN` lists. */
 export const SALESFORCE_COLLECTION_SIZE = 200;
-// URI + headers may not exceed 16,384 bytes (else 414/431); keep the encoded IN list well under it.
+// URI + headers may not exceed 16,384 bytes (else 414/431): a query URI stays under 12,000, which
+// leaves room for the headers and still fits 200 typical emails in one query.
 // https://help.salesforce.com/s/articleView?id=000386264&type=1
-const MAX_IN_LIST_URI_BYTES = 10_000;
-
-/** A SaveResult (create) or UpsertResult (upsert, with `created`) of a collection call. */
-interface SaveResult {
-  id?: string | null;
-  success: boolean;
-  created?: boolean;
-  errors?: Array<{ statusCode: string; message: string; fields?: string[] }>;
-}
+const DEFAULT_MAX_QUERY_URI_BYTES = 12_000;
 
 interface QueryPage {
   done: boolean;
@@ -52,9 +45,14 @@ interface CollectionWrite {
  */
 export class SalesforceClient implements SalesforceGateway {
   private readonly session: SalesforceSession;
+  /** What jsforce puts before a relative URL: the URI of a query is this plus `/query?q=…`. */
+  private readonly uriPrefix: string;
+  private readonly maxQueryUriBytes: number;
 
-  constructor(config: SalesforceConfig, options: { timeoutMs?: number } = {}) {
+  constructor(config: SalesforceConfig, options: { timeoutMs?: number; maxQueryUriBytes?: number } = {}) {
     this.session = new SalesforceSession(config, options);
+    this.uriPrefix = `/services/data/v${config.apiVersion}`;
+    this.maxQueryUriBytes = options.maxQueryUriBytes ?? DEFAULT_MAX_QUERY_URI_BYTES;
   }
 
   apiUsage(): ApiUsage | undefined {
@@ -145,7 +143,7 @@ export class SalesforceClient implements SalesforceGateway {
           body: `{"allOrNone":false,"records":[${chunk.map((entry) => entry.json).join(',')}]}`,
         });
         chunk.forEach((entry, i) => {
-          outcomes[entry.position] = toOutcome(
+          outcomes[entry.position] = saveResultOutcome(
             Array.isArray(results) ? (results[i] as SaveResult | undefined) : undefined,
             write.createdByDefault,
           );
@@ -169,20 +167,15 @@ export class SalesforceClient implements SalesforceGateway {
     assertApiName(object, 'object');
     assertApiName(field, 'field');
     fields.forEach((name) => assertApiName(name, 'field'));
-    const literals = [...new Set(values)].map(soqlLiteral);
-    if (literals.length === 0 || fields.length === 0) return [];
-    const select = `SELECT ${[...new Set(fields)].join(', ')} FROM ${object} WHERE ${field} IN `;
+    if (values.length === 0 || fields.length === 0) return [];
+    const urls = inListQueryUrls(`SELECT ${[...new Set(fields)].join(', ')} FROM ${object} WHERE ${field}`, values, {
+      uriPrefix: this.uriPrefix,
+      maxUriBytes: this.maxQueryUriBytes,
+      maxValues: SALESFORCE_COLLECTION_SIZE,
+    });
     const rows: T[] = [];
-    for (const chunk of chunkBy(
-      literals,
-      SALESFORCE_COLLECTION_SIZE,
-      MAX_IN_LIST_URI_BYTES,
-      (literal) => encodeURIComponent(`${literal}, `).length,
-    )) {
-      let page = await this.session.request<QueryPage>({
-        method: 'GET',
-        url: `/query?q=${encodeURIComponent(`${select}(${chunk.join(', ')})`)}`,
-      });
+    for (const url of urls) {
+      let page = await this.session.request<QueryPage>({ method: 'GET', url });
       rows.push(...page.records.map((record) => withoutAttributes(record) as T));
       while (!page.done && page.nextRecordsUrl) {
         page = await this.session.request<QueryPage>({ method: 'GET', url: page.nextRecordsUrl });
@@ -210,26 +203,6 @@ function collections(entries: readonly Pending[]): Pending[][] {
     if (key !== undefined) lastChunkOf.set(key, index);
   }
   return chunks;
-}
-
-/**
- * Maps one SaveResult/UpsertResult: `UNABLE_TO_LOCK_ROW` is worth retrying, any other record error
- * is not. The PermanentError keeps Salesforce's own text, e.g. `DUPLICATE_VALUE: duplicate value
- * found: Acceptance_Id__c duplicates value on record with id: a01…` (the 15-character id of the
- * record that holds the value, or `<unknown>` when Salesforce cannot name it).
- */
-function toOutcome(result: SaveResult | undefined, createdByDefault: boolean): UpsertOutcome {
-  if (!result) return new RetryableError('Salesforce returned no result for this record');
-  if (result.success && result.id) return { id: result.id, created: result.created ?? createdByDefault };
-  const errors = result.errors ?? [];
-  const describe = errors
-    .map((e) => `${e.statusCode}: ${e.message}${e.fields?.length ? ` [${e.fields.join(', ')}]` : ''}`)
-    .join('; ');
-  if (errors.some((e) => e.statusCode === 'UNABLE_TO_LOCK_ROW'))
-    return new RetryableError(`Salesforce could not lock the record: ${describe}`);
-  return new PermanentError(`Salesforce rejected the record: ${describe || 'no reason given'}`, {
-    code: errors[0]?.statusCode ?? 'SALESFORCE_REJECTED',
-  });
 }
 
 /** A query row without the `attributes` Salesforce adds to every record (and to nested parents). */

@@ -25,7 +25,12 @@ export interface SalesforceGateway {
    * `DUPLICATE_VALUE` whose message keeps Salesforce's text naming the field and the existing record.
    */
   insert(object: string, records: ReadonlyArray<Record<string, unknown>>): Promise<UpsertOutcome[]>;
-  /** SELECT fields FROM object WHERE field IN (values), ≤ 200 values per query, all pages; literals escaped. */
+  /**
+   * SELECT fields FROM object WHERE field IN (values), all pages; literals escaped. Each query holds
+   * ≤ 200 values and stays within the URI length Salesforce accepts, however long the values. A
+   * value that cannot be sent (not valid Unicode, or too long for any query) is left out: no field
+   * SOQL can filter on holds it, so it matches nothing, and the other values are still looked up.
+   */
   queryWhereIn<T extends Record<string, unknown>>(
     object: string,
     fields: readonly string[],

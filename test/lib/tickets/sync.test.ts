@@ -1,5 +1,7 @@
+import { jest } from '@jest/globals';
 import { MixpanelIntent } from '../../../lib/clients/mixpanel/intents.js';
-import { PermanentError } from '../../../lib/errors.js';
+import { PermanentError, RetryableError } from '../../../lib/errors.js';
+import { logger, metrics } from '../../../lib/observability.js';
 import { DEFAULT_CASE_MAPPING } from '../../../lib/tickets/case-mapping.js';
 import { syncTickets, type TicketSyncDeps } from '../../../lib/tickets/sync.js';
 import type { TicketChange } from '../../../lib/tickets/ticket-change.js';
@@ -106,6 +108,19 @@ describe('syncTickets', () => {
     expect(sentEvents().map((event) => event?.properties.distinct_id)).toEqual(['u_ann']);
   });
 
+  it('does not look up an email no Contact can hold, and writes its Case unlinked', async () => {
+    const { salesforce, deps } = setup();
+    const emailOnly = (id: number, email: string) =>
+      ticket(id, { requester: { zendeskId: '9', email, externalId: null } });
+    const long = `${'x'.repeat(100_000)}@example.com`;
+
+    const results = await syncTickets([emailOnly(1, 'ann@example.com'), emailOnly(2, long)], deps);
+
+    expect(results).toEqual([undefined, undefined]);
+    expect(salesforce.queries).toEqual([{ object: 'Contact', field: 'Email', values: ['ann@example.com'] }]);
+    expect(salesforce.upserts[0]?.records.map((record) => record.Zendesk_Ticket_Id__c)).toEqual(['1', '2']);
+  });
+
   it('uses the email as distinct id for unmatched requesters when the policy says so', async () => {
     const { deps, sentEvents } = setup('email');
 
@@ -142,5 +157,139 @@ describe('syncTickets', () => {
 
     expect(results).toEqual([undefined, rejection, rejection]);
     expect(sentEvents().map((event) => event?.properties.ticket_id)).toEqual(['1']);
+  });
+});
+
+describe('syncTickets with requesters that match no app user', () => {
+  afterEach(() => jest.restoreAllMocks());
+  const emailOnly = (id: number, email: string) =>
+    ticket(id, { requester: { zendeskId: '9', email, externalId: null } });
+
+  it.each(['skip', 'email'] as const)(
+    'logs each by ticket id, without the email, and counts it (policy %s)',
+    async (policy) => {
+      const { salesforce, deps } = setup(policy);
+      salesforce.knownAppUsers = new Set(['u_1']);
+      salesforce.contacts = [{ Id: '003A', AccountId: null, Email: 'lead@example.com', App_User_Id__c: null }];
+      const info = jest.spyOn(logger, 'info');
+      const metric = jest.spyOn(metrics, 'addMetric');
+
+      await syncTickets([ticket(1), emailOnly(2, 'nobody@example.com'), emailOnly(3, 'lead@example.com')], deps);
+
+      const unmatched = info.mock.calls.filter(([message]) => message === 'Requester matches no app user');
+      expect(unmatched.map(([, extra]) => extra)).toEqual([
+        { ticketId: '2', policy },
+        { ticketId: '3', policy },
+      ]);
+      expect(JSON.stringify(info.mock.calls)).not.toContain('@example.com');
+      expect(metric).toHaveBeenCalledWith('UnmatchedRequesters', 'Count', 2);
+    },
+  );
+});
+
+describe('syncTickets with changes out of order', () => {
+  afterEach(() => jest.restoreAllMocks());
+  const at = (hour: number) => `2026-01-01T${String(hour).padStart(2, '0')}:00:00.000Z`;
+  const open = (id = 1) => ticket(id, { status: 'open', updatedAt: at(10), events: ['updated'] });
+  const solved = (id = 1) => ticket(id, { status: 'solved', updatedAt: at(11), events: ['solved'] });
+
+  it('ignores an older state: the Case keeps the newer one and the older change still gets its events', async () => {
+    const { salesforce, queue, deps, sentEvents } = setup();
+    salesforce.knownAppUsers = new Set(['u_1']);
+    await syncTickets([open()], deps);
+    await syncTickets([solved()], deps);
+    const caseId = salesforce.recordsOf('Case')[0]?.Id;
+    queue.sent.length = 0;
+    const info = jest.spyOn(logger, 'info');
+    const metric = jest.spyOn(metrics, 'addMetric');
+
+    const results = await syncTickets([open()], deps);
+
+    expect(results).toEqual([undefined]);
+    expect(info).toHaveBeenCalledWith('Older ticket state ignored: the Case holds a newer one', {
+      ticketId: '1',
+      updatedAt: at(10),
+    });
+    expect(metric).toHaveBeenCalledWith('StaleTicketChanges', 'Count', 1);
+    expect(salesforce.recordsOf('Case')).toEqual([
+      expect.objectContaining({ Status: 'Closed', Zendesk_Updated_At__c: at(11) }),
+    ]);
+    expect(salesforce.queries).toEqual([{ object: 'Case', field: 'Zendesk_Ticket_Id__c', values: ['1'] }]);
+    expect(sentEvents()).toEqual([
+      expect.objectContaining({
+        event: 'Support Ticket Updated',
+        properties: expect.objectContaining({ status: 'open', salesforce_case_id: caseId }),
+      }),
+    ]);
+  });
+
+  it('finds the Case ids of every stale ticket of a batch with one query', async () => {
+    const { salesforce, deps, sentEvents } = setup();
+    salesforce.knownAppUsers = new Set(['u_1', 'u_2', 'u_3', 'u_4']);
+    await syncTickets([solved(1), solved(2), solved(3)], deps);
+
+    const results = await syncTickets([open(1), open(2), open(4), open(3)], deps);
+
+    expect(results).toEqual([undefined, undefined, undefined, undefined]);
+    expect(salesforce.queries).toEqual([{ object: 'Case', field: 'Zendesk_Ticket_Id__c', values: ['1', '2', '3'] }]);
+    expect(sentEvents().filter((event) => event?.properties.status === 'open')).toHaveLength(4);
+  });
+
+  it('collapses the changes of a ticket in one batch to the latest, whatever order they arrive in', async () => {
+    const { salesforce, deps, sentEvents } = setup();
+    salesforce.knownAppUsers = new Set(['u_old', 'u_new']);
+    const latest = ticket(1, {
+      status: 'solved',
+      updatedAt: at(11),
+      events: ['solved'],
+      requester: { zendeskId: '7', email: null, externalId: 'u_new' },
+    });
+    const earlier = ticket(1, {
+      updatedAt: at(10),
+      events: ['updated'],
+      requester: { zendeskId: '7', email: null, externalId: 'u_old' },
+    });
+
+    const results = await syncTickets([earlier, latest, earlier], deps);
+    await syncTickets([latest, earlier], deps);
+
+    expect(results).toEqual([undefined, undefined, undefined]);
+    const written = expect.objectContaining({
+      Status: 'Closed',
+      Zendesk_Updated_At__c: at(11),
+      Contact: { App_User_Id__c: 'u_new' },
+    });
+    expect(salesforce.upserts.map((upsert) => upsert.records)).toEqual([[written], [written]]);
+    expect(sentEvents().map((event) => [event?.event, event?.properties.distinct_id])).toEqual([
+      ['Support Ticket Updated', 'u_new'],
+      ['Support Ticket Solved', 'u_new'],
+      ['Support Ticket Solved', 'u_new'],
+      ['Support Ticket Updated', 'u_new'],
+    ]);
+  });
+
+  it('retries only the stale tickets when their Case ids cannot be read, and a Case that has gone', async () => {
+    const { salesforce, deps, sentEvents } = setup();
+    salesforce.knownAppUsers = new Set(['u_1', 'u_2']);
+    await syncTickets([solved(1)], deps);
+    const unavailable = new RetryableError('Salesforce answered 503');
+    salesforce.queryWhereIn = () => Promise.reject(unavailable);
+
+    const failed = await syncTickets([open(1), open(2)], deps);
+    salesforce.queryWhereIn = <T>() => Promise.resolve([] as T[]);
+    const gone = await syncTickets([open(1)], deps);
+
+    expect(failed).toEqual([unavailable, undefined]);
+    expect(gone).toEqual([expect.any(RetryableError)]);
+    expect(sentEvents().map((event) => event?.properties.ticket_id)).toEqual(['1', '2']);
+  });
+
+  it('writes the version field whatever the Case mapping says', async () => {
+    const { salesforce, deps } = setup();
+    deps.mapping = { fields: { Subject: 'subject' }, values: {} };
+
+    await syncTickets([open()], deps);
+
+    expect(salesforce.upserts[0]?.records[0]).toMatchObject({ Subject: 'Ticket 1', Zendesk_Updated_At__c: at(10) });
   });
 });

@@ -428,6 +428,48 @@ describe('SalesforceClient.queryWhereIn', () => {
     expect(sf.calls().byEndpoint).toEqual({ 'oauth.token': 1, query: 1, 'query.more': 2 });
   });
 
+  it('leaves out a value that is not valid Unicode and finds the others in the same query', async () => {
+    const [ann, bob] = sf.seedAccountsWithContacts({ accounts: 1, contactsPerAccount: 2 }).contacts;
+
+    const rows = await client.queryWhereIn<{ Email: string }>('Contact', ['Email'], 'Email', [
+      ann!.email,
+      'lone\uD800surrogate@example.com',
+      bob!.email,
+    ]);
+
+    expect(rows.map((row) => row.Email).sort()).toEqual([ann!.email, bob!.email]);
+    expect(sf.calls().byEndpoint).toEqual({ 'oauth.token': 1, query: 1 });
+  });
+
+  it('leaves out a value whose query alone would be too long, and sends no request over the limit', async () => {
+    const [ann, bob] = sf.seedAccountsWithContacts({ accounts: 1, contactsPerAccount: 2 }).contacts;
+
+    const rows = await client.queryWhereIn<{ Email: string }>('Contact', ['Email'], 'Email', [
+      ann!.email,
+      `${'x'.repeat(100_000)}@example.com`,
+      bob!.email,
+    ]);
+
+    expect(rows.map((row) => row.Email).sort()).toEqual([ann!.email, bob!.email]);
+    expect(sf.callLog().map((call) => [call.endpoint, call.status])).toEqual([
+      ['oauth.token', 200],
+      ['query', 200],
+    ]);
+  });
+
+  it('splits an IN list by URL length as well as by count, keeping every URI under the budget', async () => {
+    const subjects = Array.from({ length: 200 }, (_, i) => `${String(i).padStart(3, '0')} ${'é'.repeat(240)}`);
+    const ids = [sf.insert('Case', { Subject: subjects[0] }), sf.insert('Case', { Subject: subjects[199] })];
+    const budgeted = new SalesforceClient(configFor(sf), { maxQueryUriBytes: 4_000 });
+
+    const rows = await budgeted.queryWhereIn<{ Id: string }>('Case', ['Id'], 'Subject', subjects);
+
+    expect(rows.map((row) => row.Id).sort()).toEqual([...ids].sort());
+    // Each value takes ~1,460 encoded bytes: two fit in 4,000 with the query around them, three do not.
+    expect(sf.calls().byEndpoint.query).toBe(100);
+    expect(sf.callLog().every((call) => call.status === 200)).toBe(true);
+  });
+
   it('makes no call for no values', async () => {
     expect(await client.queryWhereIn('Contact', ['Id'], 'Email', [])).toEqual([]);
     expect(sf.calls().total).toBe(0);
