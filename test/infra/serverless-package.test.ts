@@ -204,4 +204,30 @@ describe('osls package (offline, no AWS credentials)', () => {
     // Guards the check itself: the ingress functions and the consumers all read a secret.
     expect(readers).toBeGreaterThanOrEqual(5);
   });
+
+  it('throttles the HTTP API stage by default', () => {
+    const settings = resources.HttpApiStage!.Properties.DefaultRouteSettings!;
+    expect(settings.ThrottlingBurstLimit).toBeGreaterThan(0);
+    expect(settings.ThrottlingRateLimit).toBeGreaterThan(0);
+  });
+
+  it("alarms on each function's errors and throttles and on HTTP API 5xx answers, to the alarm topic", () => {
+    const alarms = ofType('AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties);
+    for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }]);
+    const on = (namespace: string, metric: string, dimension: string, ref: string) =>
+      alarms.filter(
+        (alarm) =>
+          alarm.Namespace === namespace &&
+          alarm.MetricName === metric &&
+          alarm.Dimensions!.some((d) => d.Name === dimension && (d.Value as Ref).Ref === ref),
+      );
+    for (const [functionId] of ofType('AWS::Lambda::Function')) {
+      for (const metric of ['Errors', 'Throttles']) {
+        const found = on('AWS/Lambda', metric, 'FunctionName', functionId);
+        expect({ functionId, metric, alarms: found.length }).toEqual({ functionId, metric, alarms: 1 });
+        expect(found[0]!.Threshold).toBeGreaterThan(0);
+      }
+    }
+    expect(on('AWS/ApiGateway', '5xx', 'ApiId', 'HttpApi')).toHaveLength(1);
+  });
 });
