@@ -1,9 +1,11 @@
 /**
- * `npm run backfill:zendesk -- --since 2024-01-01 [--state .switchboard/zendesk-backfill.json]`
+ * `npm run backfill:zendesk -- --since 2024-01-01 [--resume | --restart] [--state .switchboard/zendesk-backfill.json]`
  *
  * Relays historical tickets through the hub's own path: Zendesk's incremental cursor export →
  * the zendesk queue (requester look-ups) → Salesforce Cases → Mixpanel events. Resumable: the
- * cursor is saved after every page; run it again to continue, or later to catch up.
+ * cursor is saved after every page; run it again (without --since, or with the same one) to
+ * continue, or later to catch up. A --since other than the saved export's is refused unless
+ * --resume or --restart says which one wins.
  * Settings come from the environment (or `.env`); with none it targets `npm start`'s local hub.
  */
 import { existsSync } from 'node:fs';
@@ -16,21 +18,51 @@ import { parseEnv, ssmParameterReader } from '../lib/config.js';
 import { toQueueMessage } from '../lib/tickets/intents.js';
 import { changeFromExport } from '../lib/tickets/backfill/to-change.js';
 import { createProgressRenderer } from '../lib/tickets/backfill/progress.js';
-import { runBackfill } from '../lib/tickets/backfill/runner.js';
+import { readState, runBackfill } from '../lib/tickets/backfill/runner.js';
+import { BackfillStartError, chooseStart, type StartPlan, type StartRequest } from '../lib/tickets/backfill/start.js';
 import { defaultZendeskConfig } from '../sandbox/zendesk/index.js';
 
 if (existsSync('.env')) process.loadEnvFile('.env');
-const { values } = parseArgs({
-  options: { since: { type: 'string' }, state: { type: 'string', default: '.switchboard/zendesk-backfill.json' } },
-});
-const since = values.since ? Date.parse(values.since) : NaN;
-if (Number.isNaN(since)) {
-  process.stderr.write(
-    'Usage: npm run backfill:zendesk -- --since <ISO date> [--state <file>]\n' +
-      '  --since is required for a first run (later runs resume from the saved cursor).\n',
-  );
+const USAGE = `Usage: npm run backfill:zendesk -- [--since <ISO date>] [--resume | --restart] [--state <file>]
+  --since    export the tickets updated since then; required for a first run
+  --resume   continue from the cursor saved in --state (the default without --since)
+  --restart  replace the saved cursor and start again from --since
+  --state    where the cursor is saved (default .switchboard/zendesk-backfill.json)
+`;
+const refuse = (message: string): never => {
+  process.stderr.write(`${message}\n\n${USAGE}`);
   process.exit(2);
+};
+const { values } = parseArgs({
+  options: {
+    since: { type: 'string' },
+    resume: { type: 'boolean', default: false },
+    restart: { type: 'boolean', default: false },
+    state: { type: 'string', default: '.switchboard/zendesk-backfill.json' },
+  },
+});
+if (values.resume && values.restart) refuse('Give --resume or --restart, not both.');
+const sinceMs = values.since === undefined ? undefined : Date.parse(values.since);
+if (sinceMs !== undefined && Number.isNaN(sinceMs)) refuse(`--since ${values.since} is not a date.`);
+const request: StartRequest = {
+  ...(sinceMs === undefined ? {} : { startTime: Math.floor(sinceMs / 1000) }),
+  ...(values.resume ? { savedCursor: 'resume' } : values.restart ? { savedCursor: 'restart' } : {}),
+};
+/** Where this run starts, decided before any setting is read or request sent: a refusal costs nothing. */
+async function planStart(): Promise<StartPlan> {
+  try {
+    return chooseStart(await readState(values.state), request, values.state);
+  } catch (error) {
+    if (!(error instanceof BackfillStartError)) throw error;
+    return refuse(error.conflict ? `${error.message}\nRun again with --resume or --restart.` : error.message);
+  }
 }
+const start = await planStart();
+process.stderr.write(
+  start.cursor === null
+    ? `Exporting the tickets updated since ${new Date(start.startTime * 1000).toISOString()}.\n`
+    : `Resuming the export saved in ${values.state} (${start.tickets} tickets so far).\n`,
+);
 
 // Defaults point at `npm start`: its local SQS and its Zendesk sandbox.
 const local = {
@@ -48,15 +80,17 @@ if (settings.SQS_ENDPOINT && !process.env.AWS_ACCESS_KEY_ID)
   Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' });
 const queue = SqsQueueGateway.create({ endpoint: settings.SQS_ENDPOINT });
 const abort = new AbortController();
-// The export runs in updated_at order: how far the last ticket is between --since and now is how far along it is.
+// The export runs in updated_at order: how far the last ticket is between the start and now is how far along it is.
+const since = start.startTime === undefined ? undefined : start.startTime * 1000;
 let lastUpdatedAt: number | undefined;
-const fraction = () => (lastUpdatedAt === undefined ? undefined : (lastUpdatedAt - since) / (Date.now() - since));
+const fraction = () =>
+  lastUpdatedAt === undefined || since === undefined ? undefined : (lastUpdatedAt - since) / (Date.now() - since);
 process.on('SIGINT', () => abort.abort());
 
 const result = await runBackfill({
   zendesk: new ZendeskClient(zendeskConfig),
   stateFile: values.state,
-  startTime: Math.floor(since / 1000),
+  ...request,
   signal: abort.signal,
   onProgress: createProgressRenderer(process.stderr, Date.now, fraction),
   onPage: async (tickets) => {

@@ -2,10 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { build } from 'esbuild';
 
 const root = resolve(import.meta.dirname, '../..');
 /** `{ "Fn::GetAtt": [logicalId, attribute] }`. */
 type GetAtt = { 'Fn::GetAtt': [string, string] };
+type Ref = { Ref: string };
 /** The properties these tests read; each resource type carries only its own. */
 type Properties = Partial<{
   RedrivePolicy: unknown;
@@ -18,9 +20,33 @@ type Properties = Partial<{
   EventSourceArn: GetAtt;
   FunctionName: GetAtt;
   MetricName: string;
-  Dimensions: Array<{ Name: string; Value: GetAtt }>;
+  Namespace: string;
+  Dimensions: Array<{ Name: string; Value: GetAtt | Ref }>;
+  Threshold: number;
+  AlarmActions: unknown[];
+  Handler: string;
+  Role: GetAtt;
+  Environment: { Variables: Record<string, unknown> };
+  Policies: Array<{ PolicyDocument: { Statement: Statement[] } }>;
+  DefaultRouteSettings: { ThrottlingBurstLimit?: number; ThrottlingRateLimit?: number };
 }>;
 type Resource = { Type: string; Properties: Properties };
+type Statement = {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: Record<string, Record<string, unknown>>;
+};
+
+const asList = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+/** A resource of a statement as text: a plain ARN, or the template of its `Fn::Sub`. */
+const arnText = (resource: unknown): string => {
+  if (typeof resource === 'string') return resource;
+  const template = (resource as { 'Fn::Sub'?: unknown })['Fn::Sub'];
+  return typeof template === 'string' ? template : JSON.stringify(resource);
+};
+/** The secrets a bundle reads: by convention their names end in _SECRET or _TOKEN. */
+const SECRET_NAME = /["'`]([A-Z][A-Z0-9_]*_(?:SECRET|TOKEN))["'`]/g;
 
 describe('osls package (offline, no AWS credentials)', () => {
   const out = mkdtempSync(join(tmpdir(), 'switchboard-package-'));
@@ -86,15 +112,122 @@ describe('osls package (offline, no AWS credentials)', () => {
     const alarms = ofType('AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties);
     for (const api of ['Salesforce', 'Mixpanel', 'Zendesk']) {
       const on = (queue: string, metric: string) =>
-        alarms.some((alarm) => alarm.MetricName === metric && alarm.Dimensions![0]!.Value['Fn::GetAtt'][0] === queue);
+        alarms.some(
+          (alarm) =>
+            alarm.MetricName === metric && (alarm.Dimensions![0]!.Value as GetAtt)['Fn::GetAtt']?.[0] === queue,
+        );
       expect(on(`${api}DeadLetterQueue`, 'ApproximateNumberOfMessagesVisible')).toBe(true);
       expect(on(`${api}Queue`, 'ApproximateAgeOfOldestMessage')).toBe(true);
     }
   });
 
-  it('keeps secrets out of the template and scopes SSM reads to the stage', () => {
+  it('keeps secrets out of the template', () => {
     const template = JSON.stringify(resources);
     expect(template).not.toMatch(/sandbox-service-account-secret|SECRET"\s*:\s*"[^"]/);
-    expect(template).toContain('parameter/switchboard/ci/*');
+  });
+
+  const statementsOf = (roleId: string): Statement[] =>
+    resources[roleId]!.Properties.Policies!.flatMap((policy) => policy.PolicyDocument.Statement);
+  const roleOf = (functionId: string): string => resources[functionId]!.Properties.Role!['Fn::GetAtt'][0];
+
+  it('grants no wildcard action, and a wildcard resource only to kms:Decrypt through SSM and to log streams', () => {
+    const statements = ofType('AWS::IAM::Role').flatMap(([roleId]) => statementsOf(roleId));
+    expect(statements.length).toBeGreaterThan(0);
+    for (const statement of statements) {
+      const actions = asList(statement.Action);
+      for (const action of actions) expect(action).not.toContain('*');
+      const wildcards = asList(statement.Resource)
+        .map(arnText)
+        .filter((arn) => arn.includes('*'));
+      if (wildcards.length === 0) continue;
+      if (actions.every((action) => action.startsWith('logs:'))) {
+        // The streams of one function's own log group: the framework's statement.
+        const ownStreams = /:log-group:\/aws\/lambda\/switchboard-ci-[^*:]+:\*(:\*)?$/;
+        for (const arn of wildcards) expect(arn).toMatch(ownStreams);
+        continue;
+      }
+      // KMS key ARNs of SSM's key are not known to the template; SSM alone may use them.
+      expect({ actions, wildcards }).toEqual({ actions: ['kms:Decrypt'], wildcards: ['*'] });
+      expect(statement.Condition?.StringEquals?.['kms:ViaService']).toEqual({
+        'Fn::Sub': 'ssm.${AWS::Region}.amazonaws.com',
+      });
+    }
+  });
+
+  it('gives every role to a function: no unused default role', () => {
+    const used = new Set(ofType('AWS::Lambda::Function').map(([functionId]) => roleOf(functionId)));
+    const roles = ofType('AWS::IAM::Role').map(([roleId]) => roleId);
+    expect(roles).not.toContain('IamRoleLambdaExecution');
+    expect(roles.filter((roleId) => !used.has(roleId))).toEqual([]);
+  });
+
+  it('lets each function get exactly the SSM parameters of the secrets its code reads, and no other', async () => {
+    let readers = 0;
+    for (const [functionId, fn] of ofType('AWS::Lambda::Function')) {
+      // The function's `*_SSM` variables name the parameters it may read.
+      const variables = fn.Properties.Environment!.Variables;
+      const ssm = Object.entries(variables).filter(([name]) => name.endsWith('_SSM'));
+      const paths = ssm.map(([, path]) => String(path)).sort();
+      if (paths.length > 0) readers += 1;
+      // What the code reads: the secret names in the function's own bundle (dependencies left out: fast).
+      const entry = `${fn.Properties.Handler!.replace(/\.[^.]+$/, '')}.ts`;
+      const bundle = await build({
+        entryPoints: [join(root, entry)],
+        bundle: true,
+        write: false,
+        platform: 'node',
+        format: 'esm',
+        packages: 'external',
+        minify: true,
+        logLevel: 'silent',
+      });
+      const read = [...new Set([...bundle.outputFiles[0]!.text.matchAll(SECRET_NAME)].map((match) => match[1]))];
+      expect({ functionId, ssm: ssm.map(([name]) => name).sort() }).toEqual({
+        functionId,
+        ssm: read.map((name) => `${name}_SSM`).sort(),
+      });
+
+      const statements = statementsOf(roleOf(functionId));
+      const granted = statements
+        .filter((statement) => asList(statement.Action).some((action) => action.startsWith('ssm:')))
+        .flatMap((statement) => {
+          expect(asList(statement.Action)).toEqual(['ssm:GetParameter']);
+          return asList(statement.Resource).map(arnText);
+        });
+      expect({ functionId, granted: granted.sort() }).toEqual({
+        functionId,
+        granted: paths.map((path) => `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${path}`),
+      });
+      const decrypts = statements.filter((statement) => asList(statement.Action).includes('kms:Decrypt'));
+      expect({ functionId, decrypts: decrypts.length }).toEqual({ functionId, decrypts: paths.length > 0 ? 1 : 0 });
+    }
+    // Guards the check itself: the ingress functions and the consumers all read a secret.
+    expect(readers).toBeGreaterThanOrEqual(5);
+  });
+
+  it('throttles the HTTP API stage by default', () => {
+    const settings = resources.HttpApiStage!.Properties.DefaultRouteSettings!;
+    expect(settings.ThrottlingBurstLimit).toBeGreaterThan(0);
+    expect(settings.ThrottlingRateLimit).toBeGreaterThan(0);
+  });
+
+  it("alarms on each function's errors and throttles and on HTTP API 5xx answers, to the alarm topic", () => {
+    const alarms = ofType('AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties);
+    for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }]);
+    const on = (namespace: string, metric: string, dimension: string, ref: string) =>
+      alarms.filter(
+        (alarm) =>
+          alarm.Namespace === namespace &&
+          alarm.MetricName === metric &&
+          alarm.Dimensions!.some((d) => d.Name === dimension && (d.Value as Ref).Ref === ref),
+      );
+    for (const [functionId] of ofType('AWS::Lambda::Function')) {
+      for (const metric of ['Errors', 'Throttles']) {
+        const found = on('AWS/Lambda', metric, 'FunctionName', functionId);
+        expect({ functionId, metric, alarms: found.length }).toEqual({ functionId, metric, alarms: 1 });
+        expect(found[0]!.Threshold).toBeGreaterThan(0);
+      }
+    }
+    expect(on('AWS/ApiGateway', '5xx', 'ApiId', 'HttpApi')).toHaveLength(1);
   });
 });

@@ -1,5 +1,5 @@
 import jsforce from 'jsforce';
-import type { Connection, HttpRequest, HttpRequestOptions, TokenResponse } from 'jsforce';
+import type { Connection, HttpRequest, HttpRequestOptions, HttpResponse, TokenResponse } from 'jsforce';
 import { PermanentError, RetryableError } from '../../errors.js';
 import type { SalesforceConfig } from './config.js';
 import type { ApiUsage } from './gateway.js';
@@ -28,6 +28,8 @@ export class SalesforceSession {
   private pending: Promise<Connection> | undefined;
   private settled: Connection | undefined;
   private usage: ApiUsage | undefined;
+  /** Receives the answer to the token request being sent, to explain a refusal. */
+  private tokenAnswer: { response?: HttpResponse } = {};
   /** Failures no later call of the same batch can escape (token refused, daily budget spent). */
   private readonly orgWide = new WeakSet<Error>();
 
@@ -40,6 +42,18 @@ export class SalesforceSession {
       clientId: config.clientId,
       clientSecret: config.clientSecret,
     });
+    // jsforce's token error carries neither the status nor a body other than an OAuth error: observe them.
+    const transport = this.oauth2._transport;
+    const send = transport.httpRequest.bind(transport);
+    transport.httpRequest = (req, options) => {
+      const answer = this.tokenAnswer;
+      const sent = send(req, options);
+      sent.then(
+        (response) => (answer.response = response),
+        () => undefined,
+      );
+      return sent;
+    };
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   }
 
@@ -148,12 +162,14 @@ export class SalesforceSession {
 
   private async authorize(): Promise<Connection> {
     let token: TokenResponse;
+    const answer: { response?: HttpResponse } = {};
+    this.tokenAnswer = answer;
     try {
       token = await withTimeout(this.oauth2.requestToken({ grant_type: 'client_credentials' }), this.timeoutMs);
     } catch (error) {
       // A refused client, a concurrent-refresh 400 or an outage: all retryable
       // (a rotated secret is usually fixed soon).
-      const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      const reason = describeTokenFailure(error, answer.response);
       throw this.markOrgWide(new RetryableError(`Salesforce token request failed: ${reason}`, { cause: error }));
     }
     return new jsforce.Connection({
@@ -169,10 +185,37 @@ export class SalesforceSession {
   }
 }
 
+/**
+ * What went wrong, from what Salesforce answered: the status, then the OAuth `error` and
+ * `error_description`, or the `errorCode` and `message` of a REST error body. Any other body (a
+ * proxy's HTML page) is left out; so is the request, which carries the client secret.
+ */
+function describeTokenFailure(error: unknown, answer: HttpResponse | undefined): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof NoAnswerInTime) return message;
+  if (answer === undefined) return `no answer (${message})`;
+  if (answer.statusCode < 400) return message;
+  const body = parseJson(answer.body);
+  const fields = ((Array.isArray(body) ? body[0] : body) ?? {}) as Record<string, unknown>;
+  const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
+  const detail = [text(fields.error) ?? text(fields.errorCode), text(fields.error_description) ?? text(fields.message)];
+  return [`HTTP ${answer.statusCode}`, detail.filter(Boolean).join(': ')].filter(Boolean).join(' ');
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+class NoAnswerInTime extends Error {}
+
 async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    timer = setTimeout(() => reject(new NoAnswerInTime(`no answer within ${ms} ms`)), ms);
   });
   try {
     return await Promise.race([promise, expired]);

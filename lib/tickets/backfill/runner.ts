@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { ExportPage, ZendeskGateway, ZendeskTicketRecord } from '../../clients/zendesk/gateway.js';
 import { PermanentError, RetryableError } from '../../errors.js';
 import { BACKOFF as BACKOFF_BY_API, retryDelaySeconds } from '../../sqs/backoff.js';
+import { chooseStart, type SavedCursorChoice } from './start.js';
 
 /**
  * Zendesk allows 10 incremental export requests a minute
@@ -27,8 +28,13 @@ export interface BackfillOptions {
   zendesk: ZendeskGateway;
   /** Where the cursor is kept between runs (a JSON file path); resumable after a crash or Ctrl-C. */
   stateFile: string;
-  /** Used only when no saved cursor exists. */
-  startTime: number;
+  /**
+   * Unix seconds: where the export starts when no cursor is saved. Given with a cursor saved from
+   * another start time, the run is refused unless `savedCursor` says which one wins.
+   */
+  startTime?: number;
+  /** `resume` continues from the saved cursor; `restart` replaces it and starts again from `startTime`. */
+  savedCursor?: SavedCursorChoice;
   /**
    * Handles one page (the CLI maps tickets to intents and enqueues them); the cursor is saved only
    * after it resolves. A `RetryableError` from it is retried with the same page, and a crash before
@@ -59,11 +65,15 @@ export interface BackfillResult {
   done: boolean;
 }
 
-/** The state file: the cursor to resume from, when it was saved, and the tickets delivered over all runs. */
+/**
+ * The state file: the cursor to resume from, when it was saved, the tickets delivered over all
+ * runs, and the start time of the export (absent from files written before it was kept).
+ */
 export const BackfillState = z.object({
   cursor: z.string().nullable(),
   updatedAt: z.string(),
   tickets: z.number().int().min(0),
+  startTime: z.number().int().optional(),
 });
 export type BackfillState = z.infer<typeof BackfillState>;
 
@@ -85,9 +95,11 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
     aborted: () => signal?.aborted ?? false,
   };
 
-  const saved = await readState(options.stateFile);
-  let cursor = saved?.cursor ?? null;
-  let total = saved?.tickets ?? 0;
+  const start = chooseStart(await readState(options.stateFile), options, options.stateFile);
+  let cursor = start.cursor;
+  let total = start.tickets;
+  // Where the export begins until a page hands over a cursor.
+  const from = start.cursor === null ? { startTime: start.startTime } : { cursor: start.cursor };
   let pages = 0;
   let tickets = 0;
   let lastRequestAt: number | undefined;
@@ -102,7 +114,7 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
     }
     if (retry.aborted()) return undefined;
     lastRequestAt = now();
-    return options.zendesk.exportTickets(cursor === null ? { startTime: options.startTime } : { cursor });
+    return options.zendesk.exportTickets(cursor === null ? from : { cursor });
   };
 
   while (!retry.aborted()) {
@@ -114,7 +126,12 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
     total += page.tickets.length;
     // An empty first page has no cursor to give; keep the one we have.
     cursor = page.afterCursor ?? cursor;
-    await writeState(options.stateFile, { cursor, updatedAt: new Date(now()).toISOString(), tickets: total });
+    await writeState(options.stateFile, {
+      cursor,
+      updatedAt: new Date(now()).toISOString(),
+      tickets: total,
+      startTime: start.startTime,
+    });
     options.onProgress?.({ pages, tickets, cursor, done: page.endOfStream });
     if (page.endOfStream) return { pages, tickets, cursor, done: true };
     if (page.afterCursor === null) {

@@ -11,6 +11,7 @@ import {
   type BackfillProgress,
   type BackfillState,
 } from '../../../../lib/tickets/backfill/runner.js';
+import { BackfillStartError } from '../../../../lib/tickets/backfill/start.js';
 import {
   defaultZendeskConfig,
   startZendeskEmulator,
@@ -19,6 +20,7 @@ import {
 } from '../../../../sandbox/zendesk/index.js';
 
 const SEED_START = Date.parse('2024-01-01T00:00:00Z') / 1000;
+const DAY = 86_400;
 
 /** The emulator's and the runner's clock: only the injected sleep moves it, so nothing really waits. */
 function fakeClock(startIso = '2024-07-01T00:00:00Z'): { now: () => number; advance: (ms: number) => void } {
@@ -267,5 +269,73 @@ describe('runBackfill', () => {
     const broken = join(dir, 'broken.json');
     await writeFile(broken, '{"cursor": 12');
     await expect(run([], { stateFile: broken })).rejects.toThrow(/not valid.*fix or delete it/);
+  });
+
+  it('refuses a start time other than the saved export start, before any request, keeping the state', async () => {
+    await start();
+    await run([]);
+    const saved = await readFile(stateFile, 'utf8');
+    const requests = rec.requests.length;
+
+    const refused = run([], { startTime: SEED_START - 365 * DAY });
+
+    await expect(refused).rejects.toBeInstanceOf(BackfillStartError);
+    await expect(refused).rejects.toThrow(/cursor of an export from 2024-01-01T00:00:00.000Z \(2500 tickets, saved/);
+    await expect(refused).rejects.toThrow(
+      /start time given is 2023-01-01T00:00:00.000Z\. Choose: resume .*, or restart/,
+    );
+    expect(rec.requests).toHaveLength(requests);
+    expect(await readFile(stateFile, 'utf8')).toBe(saved);
+  });
+
+  it('restarts from the start time when told to, replacing the cursor and the count', async () => {
+    await start();
+    const first = await run([]);
+    const earlier = SEED_START - DAY;
+    const delivered: ZendeskTicketRecord[][] = [];
+
+    const again = await run(delivered, { startTime: earlier, savedCursor: 'restart' });
+
+    expect(again).toMatchObject({ pages: 3, tickets: 2500, done: true });
+    expect(new Set(ids(delivered)).size).toBe(2500);
+    expect(rec.requests[first.pages]?.from).toEqual({ startTime: earlier });
+    expect(await readState()).toMatchObject({ cursor: again.cursor, tickets: 2500, startTime: earlier });
+  });
+
+  it('resumes from the saved cursor when told to, or when no start time is given', async () => {
+    await start();
+    const first = await run([]);
+    const changed = emulator.listTickets()[0]!.id;
+    clock.advance(3_600_000);
+    emulator.updateTicket(changed, { status: 'solved' });
+
+    const resumed: ZendeskTicketRecord[][] = [];
+    await run(resumed, { startTime: SEED_START - 365 * DAY, savedCursor: 'resume' });
+    const caughtUp = await run([], { startTime: undefined });
+
+    expect(ids(resumed)).toEqual([changed]);
+    expect(rec.requests.at(-2)?.from).toEqual({ cursor: first.cursor });
+    expect(caughtUp).toMatchObject({ pages: 1, tickets: 0, done: true });
+    // The export is still the one that began at the first run's start time.
+    expect(await readState()).toMatchObject({ tickets: 2501, startTime: SEED_START });
+  });
+
+  it('refuses a first run without a start time, a resume of nothing and a restart without a start time', async () => {
+    await start();
+
+    await expect(run([], { startTime: undefined })).rejects.toThrow(/No cursor is saved in .*needs a start time/);
+    await expect(run([], { savedCursor: 'resume' })).rejects.toThrow(/Nothing to resume/);
+    await run([]);
+    await expect(run([], { startTime: undefined, savedCursor: 'restart' })).rejects.toThrow(/needs a start time/);
+    expect(rec.requests).toHaveLength(3);
+  });
+
+  it('refuses a start time with a cursor whose start was not recorded', async () => {
+    await start();
+    const legacy = join(dir, 'legacy.json');
+    await writeFile(legacy, JSON.stringify({ cursor: 'abc', updatedAt: '2024-06-01T00:00:00.000Z', tickets: 5 }));
+
+    await expect(run([], { stateFile: legacy })).rejects.toThrow(/an unrecorded start time/);
+    expect(rec.requests).toHaveLength(0);
   });
 });
