@@ -1,5 +1,6 @@
 import type { QueueGateway } from '../clients/queue-gateway.js';
 import type { ZendeskGateway } from '../clients/zendesk/gateway.js';
+import { isPlaceholderId } from '../fields.js';
 import type { ItemResult } from '../sqs/batch-collector.js';
 import { toQueueMessage } from './intents.js';
 import type { TicketChange } from './ticket-change.js';
@@ -26,7 +27,7 @@ export async function resolveRequesters(changes: readonly TicketChange[], deps: 
     const user = users.get(Number(change.requester.zendeskId));
     return {
       ...change,
-      requester: { ...change.requester, email: user?.email ?? null, externalId: user?.externalId ?? null },
+      requester: { ...change.requester, email: present(user?.email), externalId: present(user?.externalId) },
     };
   });
   await deps.queue.send(
@@ -34,4 +35,9 @@ export async function resolveRequesters(changes: readonly TicketChange[], deps: 
     resolved.map((change) => toQueueMessage({ type: 'ticket.sync', change })),
   );
   return changes.map(() => undefined);
+}
+
+/** The same rule ingress applies: a blank or a Mixpanel placeholder id names nobody. */
+function present(value: string | null | undefined): string | null {
+  return value === null || value === undefined || isPlaceholderId(value) ? null : value;
 }
