@@ -2,19 +2,16 @@
  * `npm start`: the whole hub on 127.0.0.1, offline. Each external API is its sandbox emulator
  * unless `.env` (or the environment) holds real credentials for it.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseEnv } from 'node:util';
 import { SANDBOX_TERMS_WEBHOOK_SECRET, startSandbox, type SandboxName } from '../sandbox/launch.js';
 import { seedDemoData } from './demo-data.js';
+import { localSettings, portSetting } from './env-file.js';
 import { startHub } from './hub.js';
 
 const started = performance.now();
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const envFile = resolve(root, '.env');
-const fromFile = existsSync(envFile) ? (parseEnv(readFileSync(envFile, 'utf8')) as Record<string, string>) : {};
-const settings: Record<string, string | undefined> = { ...fromFile, ...process.env };
+const settings = localSettings();
 
 /** The credential whose presence means "use the real API". */
 const REAL_CREDENTIAL: Record<SandboxName, string[]> = {
@@ -24,11 +21,11 @@ const REAL_CREDENTIAL: Record<SandboxName, string[]> = {
 };
 const isReal = (name: SandboxName): boolean => REAL_CREDENTIAL[name].some((key) => Boolean(settings[key]));
 const emulated = (['salesforce', 'mixpanel', 'zendesk'] as const).filter((name) => !isReal(name));
-const port = (name: string, fallback: number): number => Number(settings[name] ?? fallback);
+const port = (name: string, fallback: number): number => portSetting(settings, name, fallback);
 
 const sandbox = await startSandbox({
   only: emulated,
-  seed: port('SANDBOX_SEED', 1),
+  seed: Number(settings.SANDBOX_SEED ?? 1),
   ports: {
     salesforce: port('SANDBOX_SALESFORCE_PORT', 4101),
     mixpanel: port('SANDBOX_MIXPANEL_PORT', 4102),

@@ -4,9 +4,9 @@
  * Relays historical tickets through the hub's own path: Zendesk's incremental cursor export →
  * the zendesk queue (requester look-ups) → Salesforce Cases → Mixpanel events. Resumable: the
  * cursor is saved after every page; run it again to continue, or later to catch up.
- * Settings come from the environment (or `.env`); with none it targets `npm start`'s local hub.
+ * Settings come from the environment (or `.env`); with none it targets `npm start`'s local hub,
+ * at the ports `.env` gives it.
  */
-import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { SqsQueueGateway } from '../lib/clients/queue-gateway.js';
@@ -17,9 +17,12 @@ import { toQueueMessage } from '../lib/tickets/intents.js';
 import { changeFromExport } from '../lib/tickets/backfill/to-change.js';
 import { createProgressRenderer } from '../lib/tickets/backfill/progress.js';
 import { runBackfill } from '../lib/tickets/backfill/runner.js';
+import { localSettings, portSetting } from '../local/env-file.js';
 import { defaultZendeskConfig } from '../sandbox/zendesk/index.js';
 
-if (existsSync('.env')) process.loadEnvFile('.env');
+const fromEnv = localSettings();
+// The AWS SDK reads its credentials and region from process.env, `.env` included.
+Object.assign(process.env, fromEnv);
 const { values } = parseArgs({
   options: { since: { type: 'string' }, state: { type: 'string', default: '.switchboard/zendesk-backfill.json' } },
 });
@@ -33,16 +36,26 @@ if (Number.isNaN(since)) {
 }
 
 // Defaults point at `npm start`: its local SQS and its Zendesk sandbox.
+const sqsPort = portSetting(fromEnv, 'SQS_PORT', 4566);
 const local = {
-  SQS_ENDPOINT: 'http://127.0.0.1:4566',
-  ZENDESK_QUEUE_URL: 'http://sqs.us-east-1.localhost:4566/000000000000/switchboard-local-zendesk',
-  ZENDESK_API_URL: `http://127.0.0.1:${process.env.SANDBOX_ZENDESK_PORT ?? 4103}/api/v2`,
+  SQS_ENDPOINT: `http://127.0.0.1:${sqsPort}`,
+  ZENDESK_QUEUE_URL: `http://sqs.us-east-1.localhost:${sqsPort}/000000000000/switchboard-local-zendesk`,
+  ZENDESK_API_URL: `http://127.0.0.1:${portSetting(fromEnv, 'SANDBOX_ZENDESK_PORT', 4103)}/api/v2`,
   ZENDESK_EMAIL: defaultZendeskConfig.credentials.email,
   ZENDESK_API_TOKEN: defaultZendeskConfig.credentials.apiToken,
 };
-const env = { ...local, ...Object.fromEntries(Object.entries(process.env).filter(([, value]) => value)) };
+const env = { ...local, ...fromEnv };
 const settings = parseEnv({ SQS_ENDPOINT: z.url().optional(), ZENDESK_QUEUE_URL: z.url() }, env);
 const zendeskConfig = await loadZendeskConfig(ssmParameterReader, env);
+// Without the local hub the export and the enqueue would be retried for minutes: say so at once.
+for (const url of [settings.SQS_ENDPOINT, zendeskConfig.apiUrl]) {
+  if (url && isLoopback(url) && !(await answers(url))) {
+    process.stderr.write(
+      `The local hub is not reachable at ${url}: start it with \`npm start\`, then run this again.\n`,
+    );
+    process.exit(1);
+  }
+}
 // A local SQS checks no signature, but the SDK must not go looking for AWS credentials.
 if (settings.SQS_ENDPOINT && !process.env.AWS_ACCESS_KEY_ID)
   Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' });
@@ -73,3 +86,17 @@ process.stderr.write(
   `\n${result.done ? 'Backfill complete' : 'Backfill stopped'}: ` +
     `${result.tickets} tickets in ${result.pages} pages this run; cursor saved in ${values.state}.\n`,
 );
+
+function isLoopback(url: string): boolean {
+  return ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname);
+}
+
+/** Whether anything answers HTTP at the URL within a few seconds (any status will do). */
+async function answers(url: string): Promise<boolean> {
+  try {
+    await fetch(url, { signal: AbortSignal.timeout(3000) });
+    return true;
+  } catch {
+    return false;
+  }
+}
