@@ -7,11 +7,14 @@ import { fileURLToPath } from 'node:url';
 import { SANDBOX_TERMS_WEBHOOK_SECRET, startSandbox, type SandboxName } from '../sandbox/launch.js';
 import { seedDemoData } from './demo-data.js';
 import { localSettings, portSetting } from './env-file.js';
-import { startHub } from './hub.js';
+import { startHub, type RunningHub } from './hub.js';
+import { invocationLine } from './invocation-line.js';
 
-const started = performance.now();
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const settings = localSettings();
+const crashEvery = Number(settings.LOCAL_SLOT_CRASH_EVERY ?? 0);
+if (!Number.isInteger(crashEvery) || crashEvery < 0)
+  fail('LOCAL_SLOT_CRASH_EVERY must be a whole number of invocations');
 
 /** The credential whose presence means "use the real API". */
 const REAL_CREDENTIAL: Record<SandboxName, string[]> = {
@@ -31,7 +34,7 @@ const sandbox = await startSandbox({
     mixpanel: port('SANDBOX_MIXPANEL_PORT', 4102),
     zendesk: port('SANDBOX_ZENDESK_PORT', 4103),
   },
-});
+}).catch(fail);
 const demo = settings.SANDBOX_DEMO_DATA === 'false' ? undefined : seedDemoData(sandbox);
 const userSettings = Object.fromEntries(
   Object.entries(settings).filter(
@@ -40,30 +43,31 @@ const userSettings = Object.fromEntries(
   ),
 ) as Record<string, string>;
 
-const hub = await startHub({
-  root,
-  port: port('HUB_PORT', 3000),
-  sqsPort: port('SQS_PORT', 4566),
-  env: {
-    POWERTOOLS_METRICS_DISABLED: 'true',
-    POWERTOOLS_LOG_LEVEL: 'WARN',
-    // The app's terms webhook has no vendor sandbox: a local secret unless .env names one.
-    TERMS_WEBHOOK_SECRET: SANDBOX_TERMS_WEBHOOK_SECRET,
-    ...userSettings,
-    // An emulated API must reach its emulator whatever .env says about it.
-    ...sandbox.env,
-  },
-  onInvocation: (invocation) => {
-    const failed = invocation.failed > 0 ? `, ${invocation.failed} failed` : '';
-    const error = invocation.error ? ` (${invocation.error})` : '';
-    const ms = invocation.endedAt - invocation.startedAt;
-    process.stdout.write(
-      `[${invocation.functionName}] batch of ${invocation.size}: ${invocation.outcome}${failed} in ${ms} ms${error}\n`,
-    );
-  },
-});
+let hub: RunningHub;
+try {
+  hub = await startHub({
+    root,
+    port: port('HUB_PORT', 3000),
+    sqsPort: port('SQS_PORT', 4566),
+    ...(crashEvery > 0 ? { slotCrashEvery: crashEvery } : {}),
+    env: {
+      POWERTOOLS_METRICS_DISABLED: 'true',
+      POWERTOOLS_LOG_LEVEL: 'WARN',
+      // The app's terms webhook has no vendor sandbox: a local secret unless .env names one.
+      TERMS_WEBHOOK_SECRET: SANDBOX_TERMS_WEBHOOK_SECRET,
+      ...userSettings,
+      // An emulated API must reach its emulator whatever .env says about it.
+      ...sandbox.env,
+    },
+    onInvocation: (invocation) => process.stdout.write(`${invocationLine(invocation)}\n`),
+  });
+} catch (error) {
+  await sandbox.stop();
+  fail(error);
+}
 
-const seconds = ((performance.now() - started) / 1000).toFixed(1);
+// From the process start: loading the modules is part of the wait.
+const seconds = (performance.now() / 1000).toFixed(1);
 const routes = hub.definition.functions.flatMap((fn) =>
   fn.routes.map((route) => `    ${route.method.padEnd(6)} ${hub.url}${route.path}   (${fn.name})`),
 );
@@ -89,8 +93,11 @@ process.stdout.write(
     '',
     '  HTTP routes:',
     ...routes,
-    '  Queue consumers:',
+    '  Queue consumers (each concurrent slot in a worker thread of its own, as a Lambda environment):',
     ...consumers,
+    ...(crashEvery > 0
+      ? [`    LOCAL_SLOT_CRASH_EVERY=${crashEvery}: a slot's worker dies mid-invocation, every ${crashEvery}th time`]
+      : []),
     `  SQS (local): ${hub.sqs.endpoint}   queues: ${hub.sqs.endpoint}/_fauxqs/queues`,
     '  External APIs:',
     ...apis,
@@ -127,3 +134,8 @@ const stop = async (): Promise<void> => {
 };
 process.on('SIGINT', () => void stop());
 process.on('SIGTERM', () => void stop());
+
+function fail(error: unknown): never {
+  process.stderr.write(`npm start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+}
