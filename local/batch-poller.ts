@@ -1,5 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  ChangeMessageVisibilityBatchCommand,
+  DeleteMessageBatchCommand,
+  ReceiveMessageCommand,
+  type Message,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import { RELEASE_VISIBILITY_SECONDS } from './local-sqs.js';
 
 export interface BatchPollerOptions {
   sqs: SQSClient;
@@ -10,23 +17,23 @@ export interface BatchPollerOptions {
 
 // Lambda reads a standard queue with up to 10 messages per ReceiveMessage.
 const RECEIVE_MAX = 10;
-// Lambda long-polls for 20 s; shorter here so a stop is quick.
-const LONG_POLL_SECONDS = 2;
+// Lambda long-polls for 20 s; shorter here because a stop lets the polls in progress end: an
+// aborted one would still take the next message on the server and hide it from everyone.
+const LONG_POLL_SECONDS = 1;
 
 /**
  * The queue side of an event source mapping, as Lambda's pollers do it: gathers a batch of up to
- * `batchSize` within `maximumBatchingWindow`, and deletes the messages that succeeded.
+ * `batchSize` within `maximumBatchingWindow`, deletes the messages that succeeded, and hands back
+ * the ones a stop will not invoke.
  */
 export class BatchPoller {
-  private readonly abort = new AbortController();
   private polling = true;
 
   constructor(private readonly options: BatchPollerOptions) {}
 
-  /** Ends the long polls at once; `gather` then returns what it has. */
+  /** Polls no more: `gather` returns what it has once the poll in progress ends (within a second). */
   stop(): void {
     this.polling = false;
-    this.abort.abort();
   }
 
   async gather(): Promise<{ messages: Message[]; firstAt: number }> {
@@ -62,6 +69,22 @@ export class BatchPoller {
     }
   }
 
+  /** Makes messages visible again within a second (a stop gathered them but will not invoke them). */
+  async handBack(messages: readonly Message[]): Promise<void> {
+    for (const chunk of chunks(messages)) {
+      await this.options.sqs.send(
+        new ChangeMessageVisibilityBatchCommand({
+          QueueUrl: this.options.queueUrl,
+          Entries: chunk.map((message, index) => ({
+            Id: String(index),
+            ReceiptHandle: message.ReceiptHandle,
+            VisibilityTimeout: RELEASE_VISIBILITY_SECONDS,
+          })),
+        }),
+      );
+    }
+  }
+
   private async receive(max: number, waitSeconds: number): Promise<Message[]> {
     try {
       const result = await this.options.sqs.send(
@@ -72,7 +95,6 @@ export class BatchPoller {
           MessageSystemAttributeNames: ['All'],
           MessageAttributeNames: ['All'],
         }),
-        { abortSignal: this.abort.signal },
       );
       return result.Messages ?? [];
     } catch {

@@ -98,7 +98,10 @@ export class EventSourceMapping {
     this.pollers = this.environments.map((environment) => this.poll(environment));
   }
 
-  /** Stops polling, waits for the invocations in flight to finish, then ends the environments. */
+  /**
+   * Stops polling; messages gathered for a batch not yet invoked go back on the queue; waits for
+   * the invocations in flight to finish, then ends the environments.
+   */
   async stop(): Promise<void> {
     this.running = false;
     this.poller.stop();
@@ -111,7 +114,8 @@ export class EventSourceMapping {
       const batch = await this.poller.gather();
       if (batch.messages.length === 0) continue;
       try {
-        await this.invoke(environment, batch.messages, batch.firstAt);
+        if (this.running) await this.invoke(environment, batch.messages, batch.firstAt);
+        else await this.poller.handBack(batch.messages);
       } catch (error) {
         // SQS hiccupped on a delete: those messages come back after their visibility timeout.
         process.stderr.write(

@@ -3,7 +3,15 @@ import { pathToFileURL } from 'node:url';
 import { EventSourceMapping, type Invocation } from './event-source-mapping.js';
 import { WorkerEnvironment } from './execution-environment.js';
 import { HttpGateway, type GatewayRoute, type HttpLambdaHandler } from './http-gateway.js';
-import { createQueues, LOCAL_AWS_CREDENTIALS, startLocalSqs, type LocalQueue, type LocalSqs } from './local-sqs.js';
+import {
+  createQueues,
+  LOCAL_AWS_CREDENTIALS,
+  releaseKeptMessages,
+  startLocalSqs,
+  type KeptMessages,
+  type LocalQueue,
+  type LocalSqs,
+} from './local-sqs.js';
 import { readHubDefinition, type FunctionDefinition, type HubDefinition } from './serverless-definition.js';
 
 export interface HubOptions {
@@ -13,6 +21,11 @@ export interface HubOptions {
   port?: number;
   sqsPort?: number;
   region?: string;
+  /**
+   * Keeps the queues and their messages in SQLite in this folder, so that what was accepted
+   * survives a stop, a crash or `kill -9`; without it they live in memory.
+   */
+  queueDataDir?: string;
   /** Fault injection for soak tests: terminate a slot's worker mid-invocation, every N-th invocation. */
   slotCrashEvery?: number;
   /**
@@ -29,6 +42,12 @@ export interface RunningHub {
   sqs: LocalSqs;
   /** Local queues by logical id (e.g. `MixpanelQueue`). */
   queues: Map<string, LocalQueue>;
+  /** Messages found on the queues at start, kept from an earlier run. */
+  kept: KeptMessages;
+  /**
+   * Stops in the order that loses nothing: the HTTP API (no new messages), then polling; the
+   * invocations in flight finish (their follow-up messages reach the queues), then SQS.
+   */
   stop(): Promise<void>;
 }
 
@@ -46,10 +65,11 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     region,
     env: process.env,
   });
-  const sqs = await startLocalSqs(options.sqsPort ?? 0, region);
+  const sqs = await startLocalSqs({ port: options.sqsPort ?? 0, region, dataDir: options.queueDataDir });
   try {
-    const queues = createQueues(sqs.server, definition.queues);
-    return await startFunctions(options, definition, sqs, queues);
+    const queues = await createQueues(sqs, definition.queues);
+    const kept = await releaseKeptMessages(sqs, queues.values());
+    return await startFunctions(options, definition, sqs, queues, kept);
   } catch (error) {
     await sqs.stop();
     throw error;
@@ -61,6 +81,7 @@ async function startFunctions(
   definition: HubDefinition,
   sqs: LocalSqs,
   queues: Map<string, LocalQueue>,
+  kept: KeptMessages,
 ): Promise<RunningHub> {
   const region = options.region ?? 'us-east-1';
 
@@ -119,6 +140,7 @@ async function startFunctions(
       definition,
       sqs,
       queues,
+      kept,
       stop: async () => {
         await stopFunctions();
         await sqs.stop();

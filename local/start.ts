@@ -1,20 +1,32 @@
 /**
- * `npm start`: the whole hub on 127.0.0.1, offline. Each external API is its sandbox emulator
- * unless `.env` (or the environment) holds real credentials for it.
+ * `npm start [-- --fresh]`: the whole hub on 127.0.0.1, offline. Each external API is its sandbox
+ * emulator unless `.env` (or the environment) holds real credentials for it. The queues are kept
+ * in the data folder across stops and crashes; `--fresh` deletes them first.
  */
-import { dirname, resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { SANDBOX_TERMS_WEBHOOK_SECRET, startSandbox, type SandboxName } from '../sandbox/launch.js';
+import { deleteQueueData, localDataDir, queueDataDir, refuseIfHeld } from './data-dir.js';
 import { seedDemoData } from './demo-data.js';
 import { localSettings, portSetting } from './env-file.js';
 import { startHub, type RunningHub } from './hub.js';
 import { invocationLine } from './invocation-line.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const { values: flags } = parseArgs({ options: { fresh: { type: 'boolean', default: false } } });
 const settings = localSettings();
+const dataDir = localDataDir(root, settings);
 const crashEvery = Number(settings.LOCAL_SLOT_CRASH_EVERY ?? 0);
 if (!Number.isInteger(crashEvery) || crashEvery < 0)
   fail('LOCAL_SLOT_CRASH_EVERY must be a whole number of invocations');
+try {
+  // Before the emulators take their ports, so that a second `npm start` says what is wrong.
+  if (flags.fresh) deleteQueueData(dataDir);
+  else refuseIfHeld(queueDataDir(dataDir));
+} catch (error) {
+  fail(error);
+}
 
 /** The credential whose presence means "use the real API". */
 const REAL_CREDENTIAL: Record<SandboxName, string[]> = {
@@ -49,6 +61,7 @@ try {
     root,
     port: port('HUB_PORT', 3000),
     sqsPort: port('SQS_PORT', 4566),
+    queueDataDir: queueDataDir(dataDir),
     ...(crashEvery > 0 ? { slotCrashEvery: crashEvery } : {}),
     env: {
       POWERTOOLS_METRICS_DISABLED: 'true',
@@ -68,6 +81,8 @@ try {
 
 // From the process start: loading the modules is part of the wait.
 const seconds = (performance.now() / 1000).toFixed(1);
+const shown = relative(root, dataDir).startsWith('..') ? dataDir : relative(root, dataDir) || '.';
+const kept = hub.kept.waiting + hub.kept.released;
 const routes = hub.definition.functions.flatMap((fn) =>
   fn.routes.map((route) => `    ${route.method.padEnd(6)} ${hub.url}${route.path}   (${fn.name})`),
 );
@@ -99,6 +114,9 @@ process.stdout.write(
       ? [`    LOCAL_SLOT_CRASH_EVERY=${crashEvery}: a slot's worker dies mid-invocation, every ${crashEvery}th time`]
       : []),
     `  SQS (local): ${hub.sqs.endpoint}   queues: ${hub.sqs.endpoint}/_fauxqs/queues`,
+    `    kept in ${shown}/queues across stops and crashes` +
+      (kept > 0 ? ` (${kept} messages from the last run)` : '') +
+      '; npm start -- --fresh starts with empty queues',
     '  External APIs:',
     ...apis,
     '',
@@ -124,9 +142,12 @@ process.stdout.write(
 
 let stopping = false;
 const stop = async (): Promise<void> => {
-  if (stopping) return;
+  if (stopping) {
+    process.stdout.write('Stopped at once; what the queues had accepted is kept.\n');
+    process.exit(130);
+  }
   stopping = true;
-  process.stdout.write('\nStopping: finishing in-flight batches…\n');
+  process.stdout.write('\nStopping: finishing in-flight batches… (Ctrl-C again to quit at once)\n');
   await hub.stop();
   await sandbox.stop();
   process.stdout.write('Stopped.\n');

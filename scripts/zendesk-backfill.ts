@@ -7,6 +7,8 @@
  * Settings come from the environment (or `.env`); with none it targets `npm start`'s local hub,
  * at the ports `.env` gives it.
  */
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { SqsQueueGateway } from '../lib/clients/queue-gateway.js';
@@ -17,14 +19,17 @@ import { toQueueMessage } from '../lib/tickets/intents.js';
 import { changeFromExport } from '../lib/tickets/backfill/to-change.js';
 import { createProgressRenderer } from '../lib/tickets/backfill/progress.js';
 import { runBackfill } from '../lib/tickets/backfill/runner.js';
+import { localDataDir } from '../local/data-dir.js';
 import { localSettings, portSetting } from '../local/env-file.js';
 import { defaultZendeskConfig } from '../sandbox/zendesk/index.js';
 
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const fromEnv = localSettings();
 // The AWS SDK reads its credentials and region from process.env, `.env` included.
 Object.assign(process.env, fromEnv);
+const defaultState = relative(process.cwd(), join(localDataDir(root, fromEnv), 'zendesk-backfill.json'));
 const { values } = parseArgs({
-  options: { since: { type: 'string' }, state: { type: 'string', default: '.switchboard/zendesk-backfill.json' } },
+  options: { since: { type: 'string' }, state: { type: 'string', default: defaultState } },
 });
 const since = values.since ? Date.parse(values.since) : NaN;
 if (Number.isNaN(since)) {

@@ -1,4 +1,4 @@
-import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { EventSourceMapping, type Invocation, type SqsLambdaHandler } from '../../local/event-source-mapping.js';
 import { startLocalSqs, type LocalQueue, type LocalSqs } from '../../local/local-sqs.js';
@@ -165,5 +165,35 @@ describe('EventSourceMapping keeps the Lambda SQS contract', () => {
 
     expect(invocations[0]?.outcome).toBe('timeout');
     expect(await depth(queue.url)).toBe(1);
+  });
+});
+
+describe('EventSourceMapping on stop', () => {
+  it('hands back the messages gathered for a batch it will not invoke, and invokes nothing more', async () => {
+    await makeQueues(30);
+    let invoked = 0;
+    await run(async () => void (invoked += 1), { window: 5 });
+    await send(['a', 'b']);
+    await until(
+      async () =>
+        (
+          await sqs.client.send(
+            new GetQueueAttributesCommand({
+              QueueUrl: queue.url,
+              AttributeNames: ['ApproximateNumberOfMessagesNotVisible'],
+            }),
+          )
+        ).Attributes?.ApproximateNumberOfMessagesNotVisible === '2',
+    );
+
+    await mapping!.stop();
+    mapping = undefined;
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const { Messages } = await sqs.client.send(
+      new ReceiveMessageCommand({ QueueUrl: queue.url, MaxNumberOfMessages: 10 }),
+    );
+
+    expect(invoked).toBe(0);
+    expect(Messages?.map((message) => message.Body).sort()).toEqual(['a', 'b']);
   });
 });

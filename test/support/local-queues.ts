@@ -10,7 +10,7 @@ export async function queuePair(
   maxReceiveCount = 3,
 ): Promise<{ queue: LocalQueue; dlq: LocalQueue }> {
   counter += 1;
-  const queues = createQueues(sqs.server, [
+  const queues = await createQueues(sqs, [
     { logicalId: 'Dlq', name: `dlq-${counter}`, visibilityTimeoutSeconds: 30, attributes: {} },
     {
       logicalId: 'Main',
