@@ -1,16 +1,21 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { lambdaContext } from './lambda-context.js';
+import type { Message, SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSEvent } from 'aws-lambda';
+import type { BatchSummary } from '../lib/sqs/batch-summary.js';
+import { BatchPoller } from './batch-poller.js';
+import {
+  EnvironmentCrashed,
+  inProcessEnvironment,
+  summaryOf,
+  type ExecutionEnvironment,
+  type InvocationAnswer,
+  type SqsLambdaHandler,
+} from './execution-environment.js';
+import { failedIds, toRecord } from './lambda-sqs.js';
 
-export type SqsLambdaHandler = (
-  event: SQSEvent,
-  context: Context,
-) => Promise<SQSBatchResponse | void | null | undefined>;
+export type { SqsLambdaHandler };
 
-export interface EventSourceMappingOptions {
+interface MappingSettings {
   functionName: string;
-  handler: SqsLambdaHandler;
   sqs: SQSClient;
   queueUrl: string;
   queueArn: string;
@@ -22,7 +27,23 @@ export interface EventSourceMappingOptions {
   timeoutSeconds: number;
   /** Told about every invocation; the local runtime logs it, tests measure it. */
   onInvocation?: (invocation: Invocation) => void;
+  /** Fault injection for soak tests: every N-th invocation, its environment dies at a random moment. */
+  crashEvery?: number;
 }
+
+export type EventSourceMappingOptions = MappingSettings &
+  (
+    | {
+        /** In-process: every slot calls this handler, in one module instance (contract tests). */
+        handler: SqsLambdaHandler;
+        environment?: never;
+      }
+    | {
+        /** An execution environment of its own for each concurrent slot, as Lambda gives. */
+        environment: (slot: number) => ExecutionEnvironment;
+        handler?: never;
+      }
+  );
 
 export interface Invocation {
   functionName: string;
@@ -31,198 +52,142 @@ export interface Invocation {
   waitedMs: number;
   startedAt: number;
   endedAt: number;
+  /** Messages left on the queue to be retried, as Lambda sees it: the reported failures, or all. */
   failed: number;
-  outcome: 'ok' | 'partial' | 'error' | 'timeout' | 'invalid-response';
+  outcome: 'ok' | 'partial' | 'error' | 'timeout' | 'crashed' | 'invalid-response';
   error?: string;
+  /** What the consumer did with the messages, when it published a batch summary. */
+  summary?: BatchSummary;
 }
 
-// Lambda reads a standard queue with up to 10 messages per ReceiveMessage.
-const RECEIVE_MAX = 10;
-// Lambda long-polls for 20 s; shorter here so a stop is quick.
-const LONG_POLL_SECONDS = 2;
+type RunResult =
+  { kind: 'answer'; answer: InvocationAnswer } | { kind: 'error' | 'timeout' | 'crashed'; error: string };
 
 /**
  * Drives an SQS-triggered function as Lambda's event source mapping does: batches of up to
  * `batchSize` gathered within `maximumBatchingWindow`, at most `maximumConcurrency` invocations
- * in flight, partial batch responses honoured (only reported failures stay on the queue; an
- * invalid response or a throw fails the whole batch), and failed messages left for the queue's
- * visibility timeout and redrive policy to retry or dead-letter.
+ * in flight (one per slot, each slot with its own execution environment), partial batch responses
+ * honoured (only reported failures stay on the queue; an invalid response, a throw, a timeout or
+ * a crash fails the whole batch), and failed messages left for the queue's visibility timeout and
+ * redrive policy to retry or dead-letter. A timed-out or crashed environment is replaced.
  */
 export class EventSourceMapping {
   private running = false;
-  private readonly abort = new AbortController();
-  private workers: Promise<void>[] = [];
+  private readonly poller: BatchPoller;
+  private pollers: Promise<void>[] = [];
+  private readonly environments: ExecutionEnvironment[];
+  private invocations = 0;
+  // Scales the moment of an injected crash to how long invocations take.
+  private typicalMs = 100;
 
-  constructor(private readonly options: EventSourceMappingOptions) {}
-
-  start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.workers = Array.from({ length: this.options.maximumConcurrency }, () => this.work());
+  constructor(private readonly options: EventSourceMappingOptions) {
+    this.poller = new BatchPoller(options);
+    this.environments = Array.from({ length: options.maximumConcurrency }, (_, slot) =>
+      options.environment ? options.environment(slot) : inProcessEnvironment(options.functionName, options.handler),
+    );
   }
 
-  /** Stops polling and waits for in-flight invocations to finish. */
+  /**
+   * Starts the first slot's environment, so a function that cannot load fails the start, then polls.
+   * The other slots start at their first batch, as Lambda's cold starts when it scales out.
+   */
+  async start(): Promise<void> {
+    if (this.running) return;
+    await this.environments[0]?.warm();
+    this.running = true;
+    this.pollers = this.environments.map((environment) => this.poll(environment));
+  }
+
+  /**
+   * Stops polling; messages gathered for a batch not yet invoked go back on the queue; waits for
+   * the invocations in flight to finish, then ends the environments.
+   */
   async stop(): Promise<void> {
     this.running = false;
-    this.abort.abort();
-    await Promise.all(this.workers);
+    this.poller.stop();
+    await Promise.all(this.pollers);
+    await Promise.all(this.environments.map((environment) => environment.kill()));
   }
 
-  private async work(): Promise<void> {
+  private async poll(environment: ExecutionEnvironment): Promise<void> {
     while (this.running) {
-      const batch = await this.gatherBatch();
-      if (batch.messages.length > 0) await this.invoke(batch.messages, batch.firstAt);
-    }
-  }
-
-  private async gatherBatch(): Promise<{ messages: Message[]; firstAt: number }> {
-    const { batchSize, maximumBatchingWindowSeconds } = this.options;
-    const messages: Message[] = [];
-    let firstAt = 0;
-    while (this.running && messages.length < batchSize) {
-      const windowLeftMs = firstAt === 0 ? Infinity : firstAt + maximumBatchingWindowSeconds * 1000 - Date.now();
-      if (windowLeftMs <= 0) break;
-      const waitSeconds =
-        firstAt === 0 ? LONG_POLL_SECONDS : Math.min(LONG_POLL_SECONDS, Math.floor(windowLeftMs / 1000));
-      const received = await this.receive(Math.min(RECEIVE_MAX, batchSize - messages.length), waitSeconds);
-      if (received.length > 0) {
-        if (firstAt === 0) firstAt = Date.now();
-        messages.push(...received);
-      } else if (firstAt !== 0 && waitSeconds === 0) {
-        // A short poll came back empty inside the last second of the window.
-        await sleep(Math.min(50, windowLeftMs));
+      const batch = await this.poller.gather();
+      if (batch.messages.length === 0) continue;
+      try {
+        if (this.running) await this.invoke(environment, batch.messages, batch.firstAt);
+        else await this.poller.handBack(batch.messages);
+      } catch (error) {
+        // SQS hiccupped on a delete: those messages come back after their visibility timeout.
+        process.stderr.write(
+          `[${this.options.functionName}] ${error instanceof Error ? error.message : String(error)}\n`,
+        );
       }
-      if (maximumBatchingWindowSeconds === 0 && messages.length > 0) break;
-    }
-    return { messages, firstAt };
-  }
-
-  private async receive(max: number, waitSeconds: number): Promise<Message[]> {
-    try {
-      const result = await this.options.sqs.send(
-        new ReceiveMessageCommand({
-          QueueUrl: this.options.queueUrl,
-          MaxNumberOfMessages: max,
-          WaitTimeSeconds: waitSeconds,
-          MessageSystemAttributeNames: ['All'],
-          MessageAttributeNames: ['All'],
-        }),
-        { abortSignal: this.abort.signal },
-      );
-      return result.Messages ?? [];
-    } catch {
-      if (!this.running) return [];
-      // The local SQS went away or hiccuped: back off briefly as Lambda's poller would.
-      await sleep(500);
-      return [];
     }
   }
 
-  private async invoke(messages: Message[], firstAt: number): Promise<void> {
-    const { functionName, timeoutSeconds } = this.options;
+  private async invoke(environment: ExecutionEnvironment, messages: Message[], firstAt: number): Promise<void> {
+    const { functionName, timeoutSeconds, queueArn, region, reportBatchItemFailures } = this.options;
     const startedAt = Date.now();
-    const event: SQSEvent = { Records: messages.map((message) => this.toRecord(message)) };
-    const context = lambdaContext(functionName, startedAt + timeoutSeconds * 1000);
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), timeoutSeconds * 1000);
-    });
-    let response: unknown;
-    let error: string | undefined;
-    try {
-      response = await Promise.race([this.options.handler(event, context), timeout]);
-    } catch (thrown) {
-      error = thrown instanceof Error ? thrown.message : String(thrown);
-    } finally {
-      clearTimeout(timer);
-    }
+    const event: SQSEvent = { Records: messages.map((message) => toRecord(message, queueArn, region)) };
+    const result = await this.run(environment, event, startedAt + timeoutSeconds * 1000, this.plannedCrash());
     const base = { functionName, size: messages.length, waitedMs: startedAt - firstAt, startedAt };
-    if (error !== undefined || response === 'timeout') {
-      const outcome = response === 'timeout' ? 'timeout' : 'error';
-      this.options.onInvocation?.({
-        ...base,
-        endedAt: Date.now(),
-        failed: messages.length,
-        outcome,
-        ...(error ? { error } : {}),
-      });
+    if (result.kind !== 'answer') {
+      this.report({ ...base, failed: messages.length, outcome: result.kind, error: result.error });
       return;
     }
-    const failedIds = this.failedIds(response, messages);
-    if (failedIds === 'invalid') {
-      this.options.onInvocation?.({
-        ...base,
-        endedAt: Date.now(),
-        failed: messages.length,
-        outcome: 'invalid-response',
-      });
+    const summary = summaryOf(result.answer);
+    const failed = failedIds(result.answer.response, messages, reportBatchItemFailures);
+    if (failed === 'invalid') {
+      this.report({ ...base, failed: messages.length, outcome: 'invalid-response', summary });
       return;
     }
-    await this.deleteMessages(messages.filter((message) => !failedIds.has(message.MessageId ?? '')));
-    this.options.onInvocation?.({
-      ...base,
-      endedAt: Date.now(),
-      failed: failedIds.size,
-      outcome: failedIds.size > 0 ? 'partial' : 'ok',
-    });
+    await this.poller.delete(messages.filter((message) => !failed.has(message.MessageId ?? '')));
+    this.typicalMs = Math.round(0.8 * this.typicalMs + 0.2 * (Date.now() - startedAt));
+    this.report({ ...base, failed: failed.size, outcome: failed.size > 0 ? 'partial' : 'ok', summary });
   }
 
-  /** Lambda's reading of a partial batch response; 'invalid' fails the whole batch. */
-  private failedIds(response: unknown, messages: Message[]): Set<string> | 'invalid' {
-    if (!this.options.reportBatchItemFailures || response === undefined || response === null) return new Set();
-    if (typeof response !== 'object') return 'invalid';
-    const failures = (response as { batchItemFailures?: unknown }).batchItemFailures;
-    if (failures === undefined || failures === null) return new Set();
-    if (!Array.isArray(failures)) return 'invalid';
-    const known = new Set(messages.map((message) => message.MessageId));
-    const ids = new Set<string>();
-    for (const failure of failures) {
-      const id = (failure as { itemIdentifier?: unknown } | null)?.itemIdentifier;
-      if (typeof id !== 'string' || id === '' || !known.has(id)) return 'invalid';
-      ids.add(id);
-    }
-    return ids;
-  }
-
-  private async deleteMessages(messages: Message[]): Promise<void> {
-    for (let i = 0; i < messages.length; i += RECEIVE_MAX) {
-      const chunk = messages.slice(i, i + RECEIVE_MAX);
-      await this.options.sqs.send(
-        new DeleteMessageBatchCommand({
-          QueueUrl: this.options.queueUrl,
-          Entries: chunk.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle })),
-        }),
-      );
-    }
-  }
-
-  private toRecord(message: Message): SQSRecord {
-    const attributes = message.Attributes ?? {};
-    return {
-      messageId: message.MessageId ?? '',
-      receiptHandle: message.ReceiptHandle ?? '',
-      body: message.Body ?? '',
-      attributes: {
-        ApproximateReceiveCount: attributes.ApproximateReceiveCount ?? '1',
-        SentTimestamp: attributes.SentTimestamp ?? String(Date.now()),
-        SenderId: attributes.SenderId ?? 'local',
-        ApproximateFirstReceiveTimestamp: attributes.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
-      },
-      messageAttributes: Object.fromEntries(
-        Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [
-          name,
-          {
-            dataType: value.DataType ?? 'String',
-            stringValue: value.StringValue,
-            stringListValues: [],
-            binaryListValues: [],
-          },
-        ]),
-      ),
-      md5OfBody: message.MD5OfBody ?? '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: this.options.queueArn,
-      awsRegion: this.options.region,
+  /** Runs one invocation against its deadline; a timeout or a crash kills the environment, as Lambda does. */
+  private async run(
+    environment: ExecutionEnvironment,
+    event: SQSEvent,
+    deadline: number,
+    crashAfterMs: number | undefined,
+  ): Promise<RunResult> {
+    const timers: NodeJS.Timeout[] = [];
+    const after = (ms: number, result: RunResult): Promise<RunResult> =>
+      new Promise((resolve) => timers.push(setTimeout(() => resolve(result), ms)));
+    const crash: RunResult = {
+      kind: 'crashed',
+      error: `its environment was terminated mid-invocation (a crash injected every ${this.options.crashEvery})`,
     };
+    const invocation = environment.invoke(event, deadline).then(
+      (answer): RunResult => ({ kind: 'answer', answer }),
+      (error: unknown): RunResult => ({
+        kind: error instanceof EnvironmentCrashed ? 'crashed' : 'error',
+        error: error instanceof Error ? error.message : String(error),
+      }),
+    );
+    const contenders = [invocation, after(deadline - Date.now(), { kind: 'timeout', error: 'function timeout' })];
+    if (crashAfterMs !== undefined) contenders.push(after(crashAfterMs, crash));
+    try {
+      let result = await Promise.race(contenders);
+      // An injected crash discards an answer that came first: the environment died before returning it.
+      if (crashAfterMs !== undefined && result.kind !== 'timeout') result = crash;
+      if (result.kind === 'timeout' || result.kind === 'crashed') await environment.kill();
+      return result;
+    } finally {
+      timers.forEach((timer) => clearTimeout(timer));
+    }
+  }
+
+  private plannedCrash(): number | undefined {
+    const every = this.options.crashEvery;
+    this.invocations += 1;
+    if (!every || this.invocations % every !== 0) return undefined;
+    return Math.floor(Math.random() * this.typicalMs);
+  }
+
+  private report(invocation: Omit<Invocation, 'endedAt'>): void {
+    this.options.onInvocation?.({ ...invocation, endedAt: Date.now() });
   }
 }

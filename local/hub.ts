@@ -1,8 +1,17 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { EventSourceMapping, type Invocation, type SqsLambdaHandler } from './event-source-mapping.js';
+import { EventSourceMapping, type Invocation } from './event-source-mapping.js';
+import { WorkerEnvironment } from './execution-environment.js';
 import { HttpGateway, type GatewayRoute, type HttpLambdaHandler } from './http-gateway.js';
-import { createQueues, LOCAL_AWS_CREDENTIALS, startLocalSqs, type LocalQueue, type LocalSqs } from './local-sqs.js';
+import {
+  createQueues,
+  LOCAL_AWS_CREDENTIALS,
+  releaseKeptMessages,
+  startLocalSqs,
+  type KeptMessages,
+  type LocalQueue,
+  type LocalSqs,
+} from './local-sqs.js';
 import { readHubDefinition, type FunctionDefinition, type HubDefinition } from './serverless-definition.js';
 
 export interface HubOptions {
@@ -12,6 +21,13 @@ export interface HubOptions {
   port?: number;
   sqsPort?: number;
   region?: string;
+  /**
+   * Keeps the queues and their messages in SQLite in this folder, so that what was accepted
+   * survives a stop, a crash or `kill -9`; without it they live in memory.
+   */
+  queueDataDir?: string;
+  /** Fault injection for soak tests: terminate a slot's worker mid-invocation, every N-th invocation. */
+  slotCrashEvery?: number;
   /**
    * Settings for the functions, over serverless.yml's `environment` (e.g. the sandbox URLs and
    * credentials, or real ones from `.env`).
@@ -26,13 +42,21 @@ export interface RunningHub {
   sqs: LocalSqs;
   /** Local queues by logical id (e.g. `MixpanelQueue`). */
   queues: Map<string, LocalQueue>;
+  /** Messages found on the queues at start, kept from an earlier run. */
+  kept: KeptMessages;
+  /**
+   * Stops in the order that loses nothing: the HTTP API (no new messages), then polling; the
+   * invocations in flight finish (their follow-up messages reach the queues), then SQS.
+   */
   stop(): Promise<void>;
 }
 
 /**
- * Runs the whole hub of serverless.yml in this process: a local SQS with every queue and its
- * redrive policy, every HTTP route behind a local HTTP API, and every SQS consumer driven as
- * Lambda drives it. Functions read `process.env` at load, so it is set before they are imported.
+ * Runs the whole hub of serverless.yml: a local SQS in this process with every queue and its
+ * redrive policy, every HTTP route behind a local HTTP API (ingress keeps no state between
+ * requests, so its handlers run in this thread), and every SQS consumer driven as Lambda drives
+ * it, each concurrent slot in a worker thread of its own. Functions read `process.env` at load,
+ * so it is set before they are imported.
  */
 export async function startHub(options: HubOptions): Promise<RunningHub> {
   const region = options.region ?? 'us-east-1';
@@ -41,8 +65,25 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     region,
     env: process.env,
   });
-  const sqs = await startLocalSqs(options.sqsPort ?? 0, region);
-  const queues = createQueues(sqs.server, definition.queues);
+  const sqs = await startLocalSqs({ port: options.sqsPort ?? 0, region, dataDir: options.queueDataDir });
+  try {
+    const queues = await createQueues(sqs, definition.queues);
+    const kept = await releaseKeptMessages(sqs, queues.values());
+    return await startFunctions(options, definition, sqs, queues, kept);
+  } catch (error) {
+    await sqs.stop();
+    throw error;
+  }
+}
+
+async function startFunctions(
+  options: HubOptions,
+  definition: HubDefinition,
+  sqs: LocalSqs,
+  queues: Map<string, LocalQueue>,
+  kept: KeptMessages,
+): Promise<RunningHub> {
+  const region = options.region ?? 'us-east-1';
 
   Object.assign(
     process.env,
@@ -57,14 +98,69 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     options.env,
   );
 
+  const mappings = definition.functions.flatMap((fn) =>
+    fn.sqs.map((source) => {
+      const queue = queues.get(source.queueLogicalId);
+      if (!queue) throw new Error(`Function ${fn.name} reads an unknown queue ${source.queueLogicalId}`);
+      const moduleUrl = moduleUrlOf(options.root, fn);
+      return new EventSourceMapping({
+        functionName: fn.name,
+        environment: () => new WorkerEnvironment({ functionName: fn.name, moduleUrl, exportName: fn.exportName }),
+        sqs: sqs.client,
+        queueUrl: queue.url,
+        queueArn: queue.arn,
+        region,
+        batchSize: source.batchSize,
+        maximumBatchingWindowSeconds: source.maximumBatchingWindowSeconds,
+        maximumConcurrency: source.maximumConcurrency,
+        reportBatchItemFailures: source.reportBatchItemFailures,
+        timeoutSeconds: fn.timeoutSeconds,
+        crashEvery: options.slotCrashEvery,
+        ...(options.onInvocation ? { onInvocation: options.onInvocation } : {}),
+      });
+    }),
+  );
+
+  // Each consumer's first slot starts in its worker while this thread loads the HTTP functions; a
+  // function that cannot load stops the start.
+  const starting = Promise.allSettled(mappings.map((mapping) => mapping.start()));
+  let gateway: HttpGateway | undefined;
+  const stopFunctions = async (): Promise<void> => {
+    await gateway?.close();
+    await starting;
+    await Promise.all(mappings.map((mapping) => mapping.stop()));
+  };
+  try {
+    gateway = new HttpGateway(await httpRoutes(options.root, definition.functions));
+    const failed = (await starting).find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
+    const url = await gateway.listen(options.port ?? 0);
+    return {
+      url,
+      definition,
+      sqs,
+      queues,
+      kept,
+      stop: async () => {
+        await stopFunctions();
+        await sqs.stop();
+      },
+    };
+  } catch (error) {
+    await stopFunctions();
+    throw error;
+  }
+}
+
+function moduleUrlOf(root: string, fn: FunctionDefinition): string {
+  return pathToFileURL(resolve(root, `${fn.module}.ts`)).href;
+}
+
+/** The HTTP routes of every function, with their handlers loaded in this thread. */
+async function httpRoutes(root: string, functions: readonly FunctionDefinition[]): Promise<GatewayRoute[]> {
   const routes: GatewayRoute[] = [];
-  const mappings: EventSourceMapping[] = [];
-  for (const fn of definition.functions) {
-    const module = (await import(pathToFileURL(resolve(options.root, `${fn.module}.ts`)).href)) as Record<
-      string,
-      unknown
-    >;
-    const handler = module[fn.exportName];
+  for (const fn of functions.filter((candidate) => candidate.routes.length > 0)) {
+    const handler = ((await import(moduleUrlOf(root, fn))) as Record<string, unknown>)[fn.exportName];
     if (typeof handler !== 'function')
       throw new Error(`${fn.module}.ts does not export a function named ${fn.exportName}`);
     for (const route of fn.routes) {
@@ -75,43 +171,8 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
         handler: handler as HttpLambdaHandler,
       });
     }
-    for (const source of fn.sqs) {
-      const queue = queues.get(source.queueLogicalId);
-      if (!queue) throw new Error(`Function ${fn.name} reads an unknown queue ${source.queueLogicalId}`);
-      mappings.push(
-        new EventSourceMapping({
-          functionName: fn.name,
-          handler: handler as SqsLambdaHandler,
-          sqs: sqs.client,
-          queueUrl: queue.url,
-          queueArn: queue.arn,
-          region,
-          batchSize: source.batchSize,
-          maximumBatchingWindowSeconds: source.maximumBatchingWindowSeconds,
-          maximumConcurrency: source.maximumConcurrency,
-          reportBatchItemFailures: source.reportBatchItemFailures,
-          timeoutSeconds: fn.timeoutSeconds,
-          ...(options.onInvocation ? { onInvocation: options.onInvocation } : {}),
-        }),
-      );
-    }
   }
-
-  const gateway = new HttpGateway(routes);
-  const url = await gateway.listen(options.port ?? 0);
-  for (const mapping of mappings) mapping.start();
-
-  return {
-    url,
-    definition,
-    sqs,
-    queues,
-    stop: async () => {
-      await gateway.close();
-      await Promise.all(mappings.map((mapping) => mapping.stop()));
-      await sqs.stop();
-    },
-  };
+  return routes;
 }
 
 /** serverless.yml's environment with `!Ref Queue` turned into local queue URLs. */

@@ -1,5 +1,6 @@
-import { SQSClient } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityBatchCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { startFauxqs } from 'fauxqs';
+import { releaseDataDir, takeDataDir } from './data-dir.js';
 import type { QueueDefinition } from './serverless-definition.js';
 
 export interface LocalQueue {
@@ -14,30 +15,70 @@ export interface LocalSqs {
   server: LocalSqsServer;
   endpoint: string;
   client: SQSClient;
+  /** Where the queues are kept (SQLite), or undefined when they live in memory only. */
+  dataDir: string | undefined;
   stop(): Promise<void>;
+}
+
+export interface LocalSqsOptions {
+  /** 0 picks a free port. */
+  port?: number;
+  region?: string;
+  /** Keeps queues and messages in SQLite in this folder, so they survive a stop, a crash or `kill -9`. */
+  dataDir?: string;
 }
 
 /** Credentials the AWS SDK needs to sign requests; the local SQS does not check them. */
 export const LOCAL_AWS_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
-/** Starts an in-process SQS-compatible server (fauxqs) on loopback. */
-export async function startLocalSqs(port = 0, region = 'us-east-1'): Promise<LocalSqs> {
-  const server = await startFauxqs({ port, logger: false, defaultRegion: region });
+// SQS takes 10 entries per batch call.
+const BATCH_ENTRIES = 10;
+/**
+ * How soon a released message is visible again. Not 0: fauxqs 2.4 fails to persist a visibility
+ * timeout of 0 (it writes a null receive count) and drops the message from memory.
+ */
+export const RELEASE_VISIBILITY_SECONDS = 1;
+
+/**
+ * Starts an in-process SQS-compatible server (fauxqs) on loopback. With a `dataDir`, every
+ * accepted message is written through to SQLite before SQS answers, and one hub at a time may
+ * use the folder.
+ */
+export async function startLocalSqs(options: LocalSqsOptions = {}): Promise<LocalSqs> {
+  const region = options.region ?? 'us-east-1';
+  const { dataDir } = options;
+  if (dataDir) takeDataDir(dataDir);
+  let server: LocalSqsServer;
+  try {
+    server = await startFauxqs({ port: options.port ?? 0, logger: false, defaultRegion: region, dataDir });
+  } catch (error) {
+    if (dataDir) releaseDataDir(dataDir);
+    throw error;
+  }
   const endpoint = server.address;
   const client = new SQSClient({ endpoint, region, credentials: LOCAL_AWS_CREDENTIALS });
   return {
     server,
     endpoint,
     client,
+    dataDir,
     stop: async () => {
       client.destroy();
       await server.stop();
+      if (dataDir) releaseDataDir(dataDir);
     },
   };
 }
 
-/** Creates the queues of serverless.yml, dead-letter queues first so redrive policies can name them. */
-export function createQueues(server: LocalSqsServer, definitions: readonly QueueDefinition[]): Map<string, LocalQueue> {
+/**
+ * Creates the queues of serverless.yml, dead-letter queues first so redrive policies can name them.
+ * A queue kept from an earlier run is reused with its messages (creating it again would replace it
+ * empty); only attributes that serverless.yml has changed since are updated.
+ */
+export async function createQueues(
+  sqs: LocalSqs,
+  definitions: readonly QueueDefinition[],
+): Promise<Map<string, LocalQueue>> {
   const created = new Map<string, LocalQueue>();
   const ordered = [...definitions].sort(
     (a, b) => Number(a.deadLetter !== undefined) - Number(b.deadLetter !== undefined),
@@ -55,8 +96,50 @@ export function createQueues(server: LocalSqsServer, definitions: readonly Queue
         maxReceiveCount: definition.deadLetter.maxReceiveCount,
       });
     }
-    const { queueUrl, queueArn } = server.createQueue(definition.name, { attributes });
-    created.set(definition.logicalId, { name: definition.name, url: queueUrl, arn: queueArn });
+    const existing = sqs.server.inspectQueue(definition.name);
+    if (existing) {
+      const changed = Object.entries(attributes).filter(([key, value]) => existing.attributes[key] !== value);
+      if (changed.length > 0)
+        await sqs.client.send(
+          new SetQueueAttributesCommand({ QueueUrl: existing.url, Attributes: Object.fromEntries(changed) }),
+        );
+      created.set(definition.logicalId, { name: definition.name, url: existing.url, arn: existing.arn });
+    } else {
+      const { queueUrl, queueArn } = sqs.server.createQueue(definition.name, { attributes });
+      created.set(definition.logicalId, { name: definition.name, url: queueUrl, arn: queueArn });
+    }
   }
   return created;
+}
+
+/** Messages kept from an earlier run, per queue name: waiting, and in flight when it stopped. */
+export interface KeptMessages {
+  waiting: number;
+  released: number;
+}
+
+/**
+ * Makes the messages that an earlier run had received (in flight when it stopped or crashed, or
+ * hidden for a delayed retry) visible again within a second. The local hub is the only consumer of its
+ * queues, so no one holds them any more; waiting out a 6-minute visibility timeout after every
+ * restart would only delay them. Their receive counts stand, so redrive still counts deliveries.
+ */
+export async function releaseKeptMessages(sqs: LocalSqs, queues: Iterable<LocalQueue>): Promise<KeptMessages> {
+  const kept: KeptMessages = { waiting: 0, released: 0 };
+  for (const queue of queues) {
+    const inspected = sqs.server.inspectQueue(queue.name);
+    if (!inspected) continue;
+    kept.waiting += inspected.messages.ready.length + inspected.messages.delayed.length;
+    const handles = inspected.messages.inflight.map((entry) => entry.receiptHandle);
+    for (let i = 0; i < handles.length; i += BATCH_ENTRIES) {
+      const Entries = handles.slice(i, i + BATCH_ENTRIES).map((handle, index) => ({
+        Id: String(index),
+        ReceiptHandle: handle,
+        VisibilityTimeout: RELEASE_VISIBILITY_SECONDS,
+      }));
+      await sqs.client.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: queue.url, Entries }));
+    }
+    kept.released += handles.length;
+  }
+  return kept;
 }

@@ -1,20 +1,32 @@
 /**
- * `npm start`: the whole hub on 127.0.0.1, offline. Each external API is its sandbox emulator
- * unless `.env` (or the environment) holds real credentials for it.
+ * `npm start [-- --fresh]`: the whole hub on 127.0.0.1, offline. Each external API is its sandbox
+ * emulator unless `.env` (or the environment) holds real credentials for it. The queues are kept
+ * in the data folder across stops and crashes; `--fresh` deletes them first.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseEnv } from 'node:util';
+import { parseArgs } from 'node:util';
 import { SANDBOX_TERMS_WEBHOOK_SECRET, startSandbox, type SandboxName } from '../sandbox/launch.js';
+import { deleteQueueData, localDataDir, queueDataDir, refuseIfHeld } from './data-dir.js';
 import { seedDemoData } from './demo-data.js';
-import { startHub } from './hub.js';
+import { localSettings, portSetting } from './env-file.js';
+import { startHub, type RunningHub } from './hub.js';
+import { invocationLine } from './invocation-line.js';
 
-const started = performance.now();
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const envFile = resolve(root, '.env');
-const fromFile = existsSync(envFile) ? (parseEnv(readFileSync(envFile, 'utf8')) as Record<string, string>) : {};
-const settings: Record<string, string | undefined> = { ...fromFile, ...process.env };
+const { values: flags } = parseArgs({ options: { fresh: { type: 'boolean', default: false } } });
+const settings = localSettings();
+const dataDir = localDataDir(root, settings);
+const crashEvery = Number(settings.LOCAL_SLOT_CRASH_EVERY ?? 0);
+if (!Number.isInteger(crashEvery) || crashEvery < 0)
+  fail('LOCAL_SLOT_CRASH_EVERY must be a whole number of invocations');
+try {
+  // Before the emulators take their ports, so that a second `npm start` says what is wrong.
+  if (flags.fresh) deleteQueueData(dataDir);
+  else refuseIfHeld(queueDataDir(dataDir));
+} catch (error) {
+  fail(error);
+}
 
 /** The credential whose presence means "use the real API". */
 const REAL_CREDENTIAL: Record<SandboxName, string[]> = {
@@ -24,17 +36,17 @@ const REAL_CREDENTIAL: Record<SandboxName, string[]> = {
 };
 const isReal = (name: SandboxName): boolean => REAL_CREDENTIAL[name].some((key) => Boolean(settings[key]));
 const emulated = (['salesforce', 'mixpanel', 'zendesk'] as const).filter((name) => !isReal(name));
-const port = (name: string, fallback: number): number => Number(settings[name] ?? fallback);
+const port = (name: string, fallback: number): number => portSetting(settings, name, fallback);
 
 const sandbox = await startSandbox({
   only: emulated,
-  seed: port('SANDBOX_SEED', 1),
+  seed: Number(settings.SANDBOX_SEED ?? 1),
   ports: {
     salesforce: port('SANDBOX_SALESFORCE_PORT', 4101),
     mixpanel: port('SANDBOX_MIXPANEL_PORT', 4102),
     zendesk: port('SANDBOX_ZENDESK_PORT', 4103),
   },
-});
+}).catch(fail);
 const demo = settings.SANDBOX_DEMO_DATA === 'false' ? undefined : seedDemoData(sandbox);
 const userSettings = Object.fromEntries(
   Object.entries(settings).filter(
@@ -43,30 +55,34 @@ const userSettings = Object.fromEntries(
   ),
 ) as Record<string, string>;
 
-const hub = await startHub({
-  root,
-  port: port('HUB_PORT', 3000),
-  sqsPort: port('SQS_PORT', 4566),
-  env: {
-    POWERTOOLS_METRICS_DISABLED: 'true',
-    POWERTOOLS_LOG_LEVEL: 'WARN',
-    // The app's terms webhook has no vendor sandbox: a local secret unless .env names one.
-    TERMS_WEBHOOK_SECRET: SANDBOX_TERMS_WEBHOOK_SECRET,
-    ...userSettings,
-    // An emulated API must reach its emulator whatever .env says about it.
-    ...sandbox.env,
-  },
-  onInvocation: (invocation) => {
-    const failed = invocation.failed > 0 ? `, ${invocation.failed} failed` : '';
-    const error = invocation.error ? ` (${invocation.error})` : '';
-    const ms = invocation.endedAt - invocation.startedAt;
-    process.stdout.write(
-      `[${invocation.functionName}] batch of ${invocation.size}: ${invocation.outcome}${failed} in ${ms} ms${error}\n`,
-    );
-  },
-});
+let hub: RunningHub;
+try {
+  hub = await startHub({
+    root,
+    port: port('HUB_PORT', 3000),
+    sqsPort: port('SQS_PORT', 4566),
+    queueDataDir: queueDataDir(dataDir),
+    ...(crashEvery > 0 ? { slotCrashEvery: crashEvery } : {}),
+    env: {
+      POWERTOOLS_METRICS_DISABLED: 'true',
+      POWERTOOLS_LOG_LEVEL: 'WARN',
+      // The app's terms webhook has no vendor sandbox: a local secret unless .env names one.
+      TERMS_WEBHOOK_SECRET: SANDBOX_TERMS_WEBHOOK_SECRET,
+      ...userSettings,
+      // An emulated API must reach its emulator whatever .env says about it.
+      ...sandbox.env,
+    },
+    onInvocation: (invocation) => process.stdout.write(`${invocationLine(invocation)}\n`),
+  });
+} catch (error) {
+  await sandbox.stop();
+  fail(error);
+}
 
-const seconds = ((performance.now() - started) / 1000).toFixed(1);
+// From the process start: loading the modules is part of the wait.
+const seconds = (performance.now() / 1000).toFixed(1);
+const shown = relative(root, dataDir).startsWith('..') ? dataDir : relative(root, dataDir) || '.';
+const kept = hub.kept.waiting + hub.kept.released;
 const routes = hub.definition.functions.flatMap((fn) =>
   fn.routes.map((route) => `    ${route.method.padEnd(6)} ${hub.url}${route.path}   (${fn.name})`),
 );
@@ -92,9 +108,15 @@ process.stdout.write(
     '',
     '  HTTP routes:',
     ...routes,
-    '  Queue consumers:',
+    '  Queue consumers (each concurrent slot in a worker thread of its own, as a Lambda environment):',
     ...consumers,
+    ...(crashEvery > 0
+      ? [`    LOCAL_SLOT_CRASH_EVERY=${crashEvery}: a slot's worker dies mid-invocation, every ${crashEvery}th time`]
+      : []),
     `  SQS (local): ${hub.sqs.endpoint}   queues: ${hub.sqs.endpoint}/_fauxqs/queues`,
+    `    kept in ${shown}/queues across stops and crashes` +
+      (kept > 0 ? ` (${kept} messages from the last run)` : '') +
+      '; npm start -- --fresh starts with empty queues',
     '  External APIs:',
     ...apis,
     '',
@@ -120,9 +142,12 @@ process.stdout.write(
 
 let stopping = false;
 const stop = async (): Promise<void> => {
-  if (stopping) return;
+  if (stopping) {
+    process.stdout.write('Stopped at once; what the queues had accepted is kept.\n');
+    process.exit(130);
+  }
   stopping = true;
-  process.stdout.write('\nStopping: finishing in-flight batches…\n');
+  process.stdout.write('\nStopping: finishing in-flight batches… (Ctrl-C again to quit at once)\n');
   await hub.stop();
   await sandbox.stop();
   process.stdout.write('Stopped.\n');
@@ -130,3 +155,8 @@ const stop = async (): Promise<void> => {
 };
 process.on('SIGINT', () => void stop());
 process.on('SIGTERM', () => void stop());
+
+function fail(error: unknown): never {
+  process.stderr.write(`npm start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+}

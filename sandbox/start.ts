@@ -1,8 +1,10 @@
 /**
  * `npm run sandbox [-- --only salesforce,mixpanel]`: the emulators alone, on fixed ports, for
- * trying a client against them or running the hub elsewhere.
+ * trying a client against them or running the hub elsewhere. Ports and seed come from the
+ * environment or `.env`, as for `npm start`.
  */
 import { parseArgs } from 'node:util';
+import { localSettings, portSetting } from '../local/env-file.js';
 import { SANDBOX_NAMES, startSandbox, type SandboxName } from './launch.js';
 
 const { values } = parseArgs({ options: { only: { type: 'string' }, seed: { type: 'string' } } });
@@ -12,15 +14,16 @@ if (unknown.length > 0) {
   process.stderr.write(`Unknown emulator(s): ${unknown.join(', ')}. Choose from ${SANDBOX_NAMES.join(', ')}.\n`);
   process.exit(2);
 }
-const env = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
+const fromEnv = localSettings();
+const port = (name: string, fallback: number): number => portSetting(fromEnv, name, fallback);
 
 const sandbox = await startSandbox({
   only,
-  seed: Number(values.seed ?? env('SANDBOX_SEED', 1)),
+  seed: Number(values.seed ?? fromEnv.SANDBOX_SEED ?? 1),
   ports: {
-    salesforce: env('SANDBOX_SALESFORCE_PORT', 4101),
-    mixpanel: env('SANDBOX_MIXPANEL_PORT', 4102),
-    zendesk: env('SANDBOX_ZENDESK_PORT', 4103),
+    salesforce: port('SANDBOX_SALESFORCE_PORT', 4101),
+    mixpanel: port('SANDBOX_MIXPANEL_PORT', 4102),
+    zendesk: port('SANDBOX_ZENDESK_PORT', 4103),
   },
 });
 const lines = SANDBOX_NAMES.flatMap((name) => {

@@ -6,9 +6,11 @@
  * cursor is saved after every page; run it again (without --since, or with the same one) to
  * continue, or later to catch up. A --since other than the saved export's is refused unless
  * --resume or --restart says which one wins.
- * Settings come from the environment (or `.env`); with none it targets `npm start`'s local hub.
+ * Settings come from the environment (or `.env`); with none it targets `npm start`'s local hub,
+ * at the ports `.env` gives it.
  */
-import { existsSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { SqsQueueGateway } from '../lib/clients/queue-gateway.js';
@@ -20,14 +22,20 @@ import { changeFromExport } from '../lib/tickets/backfill/to-change.js';
 import { createProgressRenderer } from '../lib/tickets/backfill/progress.js';
 import { readState, runBackfill } from '../lib/tickets/backfill/runner.js';
 import { BackfillStartError, chooseStart, type StartPlan, type StartRequest } from '../lib/tickets/backfill/start.js';
+import { localDataDir } from '../local/data-dir.js';
+import { localSettings, portSetting } from '../local/env-file.js';
 import { defaultZendeskConfig } from '../sandbox/zendesk/index.js';
 
-if (existsSync('.env')) process.loadEnvFile('.env');
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const fromEnv = localSettings();
+// The AWS SDK reads its credentials and region from process.env, `.env` included.
+Object.assign(process.env, fromEnv);
+const defaultState = relative(process.cwd(), join(localDataDir(root, fromEnv), 'zendesk-backfill.json'));
 const USAGE = `Usage: npm run backfill:zendesk -- [--since <ISO date>] [--resume | --restart] [--state <file>]
   --since    export the tickets updated since then; required for a first run
   --resume   continue from the cursor saved in --state (the default without --since)
   --restart  replace the saved cursor and start again from --since
-  --state    where the cursor is saved (default .switchboard/zendesk-backfill.json)
+  --state    where the cursor is saved (default: zendesk-backfill.json in the local data folder)
 `;
 const refuse = (message: string): never => {
   process.stderr.write(`${message}\n\n${USAGE}`);
@@ -38,7 +46,7 @@ const { values } = parseArgs({
     since: { type: 'string' },
     resume: { type: 'boolean', default: false },
     restart: { type: 'boolean', default: false },
-    state: { type: 'string', default: '.switchboard/zendesk-backfill.json' },
+    state: { type: 'string', default: defaultState },
   },
 });
 if (values.resume && values.restart) refuse('Give --resume or --restart, not both.');
@@ -65,16 +73,26 @@ process.stderr.write(
 );
 
 // Defaults point at `npm start`: its local SQS and its Zendesk sandbox.
+const sqsPort = portSetting(fromEnv, 'SQS_PORT', 4566);
 const local = {
-  SQS_ENDPOINT: 'http://127.0.0.1:4566',
-  ZENDESK_QUEUE_URL: 'http://sqs.us-east-1.localhost:4566/000000000000/switchboard-local-zendesk',
-  ZENDESK_API_URL: `http://127.0.0.1:${process.env.SANDBOX_ZENDESK_PORT ?? 4103}/api/v2`,
+  SQS_ENDPOINT: `http://127.0.0.1:${sqsPort}`,
+  ZENDESK_QUEUE_URL: `http://sqs.us-east-1.localhost:${sqsPort}/000000000000/switchboard-local-zendesk`,
+  ZENDESK_API_URL: `http://127.0.0.1:${portSetting(fromEnv, 'SANDBOX_ZENDESK_PORT', 4103)}/api/v2`,
   ZENDESK_EMAIL: defaultZendeskConfig.credentials.email,
   ZENDESK_API_TOKEN: defaultZendeskConfig.credentials.apiToken,
 };
-const env = { ...local, ...Object.fromEntries(Object.entries(process.env).filter(([, value]) => value)) };
+const env = { ...local, ...fromEnv };
 const settings = parseEnv({ SQS_ENDPOINT: z.url().optional(), ZENDESK_QUEUE_URL: z.url() }, env);
 const zendeskConfig = await loadZendeskConfig(ssmParameterReader, env);
+// Without the local hub the export and the enqueue would be retried for minutes: say so at once.
+for (const url of [settings.SQS_ENDPOINT, zendeskConfig.apiUrl]) {
+  if (url && isLoopback(url) && !(await answers(url))) {
+    process.stderr.write(
+      `The local hub is not reachable at ${url}: start it with \`npm start\`, then run this again.\n`,
+    );
+    process.exit(1);
+  }
+}
 // A local SQS checks no signature, but the SDK must not go looking for AWS credentials.
 if (settings.SQS_ENDPOINT && !process.env.AWS_ACCESS_KEY_ID)
   Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' });
@@ -107,3 +125,17 @@ process.stderr.write(
   `\n${result.done ? 'Backfill complete' : 'Backfill stopped'}: ` +
     `${result.tickets} tickets in ${result.pages} pages this run; cursor saved in ${values.state}.\n`,
 );
+
+function isLoopback(url: string): boolean {
+  return ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname);
+}
+
+/** Whether anything answers HTTP at the URL within a few seconds (any status will do). */
+async function answers(url: string): Promise<boolean> {
+  try {
+    await fetch(url, { signal: AbortSignal.timeout(3000) });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,53 +1,36 @@
-import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { EventSourceMapping, type Invocation, type SqsLambdaHandler } from '../../local/event-source-mapping.js';
-import { createQueues, startLocalSqs, type LocalQueue, type LocalSqs } from '../../local/local-sqs.js';
+import { startLocalSqs, type LocalQueue, type LocalSqs } from '../../local/local-sqs.js';
+import { depthOf, queuePair, sendBodies } from '../support/local-queues.js';
 
 let sqs: LocalSqs;
 let queue: LocalQueue;
 let dlq: LocalQueue;
 let mapping: EventSourceMapping | undefined;
-let counter = 0;
 
 beforeAll(async () => {
   sqs = await startLocalSqs();
 });
 afterAll(async () => sqs.stop());
 
-/** A fresh queue + DLQ; a short visibility timeout makes re-deliveries quick. */
-function makeQueues(visibilityTimeoutSeconds: number): void {
-  counter += 1;
-  const queues = createQueues(sqs.server, [
-    { logicalId: 'Dlq', name: `dlq-${counter}`, visibilityTimeoutSeconds: 30, attributes: {} },
-    {
-      logicalId: 'Main',
-      name: `main-${counter}`,
-      visibilityTimeoutSeconds,
-      attributes: { VisibilityTimeout: String(visibilityTimeoutSeconds) },
-      deadLetter: { logicalId: 'Dlq', maxReceiveCount: 3 },
-    },
-  ]);
-  queue = queues.get('Main')!;
-  dlq = queues.get('Dlq')!;
+async function makeQueues(visibilityTimeoutSeconds: number): Promise<void> {
+  ({ queue, dlq } = await queuePair(sqs, visibilityTimeoutSeconds));
 }
 
-beforeEach(() => makeQueues(1));
+beforeEach(async () => makeQueues(1));
 afterEach(async () => {
   await mapping?.stop();
   mapping = undefined;
 });
 
-async function send(bodies: string[]): Promise<void> {
-  for (let i = 0; i < bodies.length; i += 10) {
-    const Entries = bodies.slice(i, i + 10).map((body, j) => ({ Id: String(j), MessageBody: body }));
-    await sqs.client.send(new SendMessageBatchCommand({ QueueUrl: queue.url, Entries }));
-  }
-}
+const send = (bodies: string[]): Promise<void> => sendBodies(sqs, queue.url, bodies);
+const depth = (url: string): Promise<number> => depthOf(sqs, url);
 
-function run(
+async function run(
   handler: SqsLambdaHandler,
   settings: Partial<{ batchSize: number; window: number; concurrency: number; timeout: number }> = {},
-): Invocation[] {
+): Promise<Invocation[]> {
   const invocations: Invocation[] = [];
   mapping = new EventSourceMapping({
     functionName: 'test',
@@ -63,7 +46,7 @@ function run(
     timeoutSeconds: settings.timeout ?? 10,
     onInvocation: (invocation) => invocations.push(invocation),
   });
-  mapping.start();
+  await mapping.start();
   return invocations;
 }
 
@@ -73,19 +56,6 @@ async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 15
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
-}
-
-async function depth(url: string): Promise<number> {
-  const { Attributes } = await sqs.client.send(
-    new GetQueueAttributesCommand({
-      QueueUrl: url,
-      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-    }),
-  );
-  return (
-    Number(Attributes?.ApproximateNumberOfMessages ?? 0) +
-    Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0)
-  );
 }
 
 describe('EventSourceMapping keeps the Lambda SQS contract', () => {
@@ -100,7 +70,7 @@ describe('EventSourceMapping keeps the Lambda SQS contract', () => {
     };
     await send(['a', 'b', 'c']);
 
-    run(handler, { batchSize: 10 });
+    await run(handler, { batchSize: 10 });
     await until(() => seen.length === 4);
     await until(async () => (await depth(queue.url)) === 0);
 
@@ -116,7 +86,7 @@ describe('EventSourceMapping keeps the Lambda SQS contract', () => {
     };
     await send(['poison']);
 
-    run(handler);
+    await run(handler);
     await until(async () => (await depth(dlq.url)) === 1);
 
     const { Messages } = await sqs.client.send(new ReceiveMessageCommand({ QueueUrl: dlq.url }));
@@ -135,7 +105,7 @@ describe('EventSourceMapping keeps the Lambda SQS contract', () => {
     };
     await send(['x', 'y']);
 
-    const invocations = run(handler);
+    const invocations = await run(handler);
     await until(() => invocations.some((invocation) => invocation.outcome === 'ok'));
 
     expect(invocations.map((invocation) => invocation.outcome)).toEqual(['error', 'invalid-response', 'ok']);
@@ -153,7 +123,7 @@ describe('EventSourceMapping keeps the Lambda SQS contract', () => {
     };
     await send(Array.from({ length: 40 }, (_, i) => `m${i}`));
 
-    const invocations = run(handler, { batchSize: 2, concurrency: 3 });
+    const invocations = await run(handler, { batchSize: 2, concurrency: 3 });
     await until(() => invocations.reduce((sum, invocation) => sum + invocation.size, 0) === 40);
 
     expect(peak).toBe(3);
@@ -161,11 +131,11 @@ describe('EventSourceMapping keeps the Lambda SQS contract', () => {
   });
 
   it('fills batches up to batchSize and no further', async () => {
-    makeQueues(30);
+    await makeQueues(30);
     await send(Array.from({ length: 45 }, (_, i) => `m${i}`));
     const handler: SqsLambdaHandler = async () => undefined;
 
-    const invocations = run(handler, { batchSize: 20, window: 2, concurrency: 2 });
+    const invocations = await run(handler, { batchSize: 20, window: 2, concurrency: 2 });
     await until(() => invocations.reduce((sum, invocation) => sum + invocation.size, 0) === 45);
 
     expect(Math.max(...invocations.map((invocation) => invocation.size))).toBe(20);
@@ -173,9 +143,9 @@ describe('EventSourceMapping keeps the Lambda SQS contract', () => {
   });
 
   it('waits for the batching window before invoking a partial batch, and no longer', async () => {
-    makeQueues(30);
+    await makeQueues(30);
     const handler: SqsLambdaHandler = async () => undefined;
-    const invocations = run(handler, { batchSize: 100, window: 1, concurrency: 2 });
+    const invocations = await run(handler, { batchSize: 100, window: 1, concurrency: 2 });
     await send(['a', 'b', 'c']);
 
     await until(() => invocations.length > 0);
@@ -190,10 +160,40 @@ describe('EventSourceMapping keeps the Lambda SQS contract', () => {
     const handler: SqsLambdaHandler = () => new Promise(() => undefined);
     await send(['slow']);
 
-    const invocations = run(handler, { timeout: 1 });
+    const invocations = await run(handler, { timeout: 1 });
     await until(() => invocations.length > 0);
 
     expect(invocations[0]?.outcome).toBe('timeout');
     expect(await depth(queue.url)).toBe(1);
+  });
+});
+
+describe('EventSourceMapping on stop', () => {
+  it('hands back the messages gathered for a batch it will not invoke, and invokes nothing more', async () => {
+    await makeQueues(30);
+    let invoked = 0;
+    await run(async () => void (invoked += 1), { window: 5 });
+    await send(['a', 'b']);
+    await until(
+      async () =>
+        (
+          await sqs.client.send(
+            new GetQueueAttributesCommand({
+              QueueUrl: queue.url,
+              AttributeNames: ['ApproximateNumberOfMessagesNotVisible'],
+            }),
+          )
+        ).Attributes?.ApproximateNumberOfMessagesNotVisible === '2',
+    );
+
+    await mapping!.stop();
+    mapping = undefined;
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const { Messages } = await sqs.client.send(
+      new ReceiveMessageCommand({ QueueUrl: queue.url, MaxNumberOfMessages: 10 }),
+    );
+
+    expect(invoked).toBe(0);
+    expect(Messages?.map((message) => message.Body).sort()).toEqual(['a', 'b']);
   });
 });

@@ -1,17 +1,21 @@
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { resolve } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { startHub, type RunningHub } from '../../local/hub.js';
 import { SANDBOX_TERMS_WEBHOOK_SECRET, startSandbox, type Sandbox } from '../../sandbox/launch.js';
 
 const root = resolve(import.meta.dirname, '../..');
 
-/** The whole hub on loopback over the three emulators, quiet, as `npm start` runs it. */
+/** The whole hub on loopback over the three emulators, quiet, as `npm start` runs it; queues in a temporary folder. */
 export async function startHubWithSandbox(
   env: Record<string, string> = {},
 ): Promise<{ hub: RunningHub; sandbox: Sandbox; stop(): Promise<void> }> {
   const sandbox = await startSandbox();
+  const queueDataDir = mkdtempSync(join(tmpdir(), 'hub-queues-'));
   const hub = await startHub({
     root,
+    queueDataDir,
     env: {
       ...sandbox.env,
       TERMS_WEBHOOK_SECRET: SANDBOX_TERMS_WEBHOOK_SECRET,
@@ -26,6 +30,7 @@ export async function startHubWithSandbox(
     stop: async () => {
       await hub.stop();
       await sandbox.stop();
+      rmSync(queueDataDir, { recursive: true, force: true });
     },
   };
 }

@@ -41,7 +41,7 @@ describe('SqsQueueGateway against a local SQS', () => {
 
   beforeAll(async () => {
     sqs = await startLocalSqs();
-    const queues = createQueues(sqs.server, [
+    const queues = await createQueues(sqs, [
       { logicalId: 'Dlq', name: 'gw-dlq', visibilityTimeoutSeconds: 30, attributes: {} },
       { logicalId: 'Main', name: 'gw-main', visibilityTimeoutSeconds: 30, attributes: {} },
     ]);
