@@ -20,6 +20,11 @@ const dataDir = localDataDir(root, settings);
 const crashEvery = Number(settings.LOCAL_SLOT_CRASH_EVERY ?? 0);
 if (!Number.isInteger(crashEvery) || crashEvery < 0)
   fail('LOCAL_SLOT_CRASH_EVERY must be a whole number of invocations');
+const visibility = settings.LOCAL_QUEUE_VISIBILITY_SECONDS
+  ? Number(settings.LOCAL_QUEUE_VISIBILITY_SECONDS)
+  : undefined;
+if (visibility !== undefined && !(Number.isInteger(visibility) && visibility > 0 && visibility <= 43_200))
+  fail('LOCAL_QUEUE_VISIBILITY_SECONDS must be a whole number of seconds from 1 to 43200');
 try {
   // Before the emulators take their ports, so that a second `npm start` says what is wrong.
   if (flags.fresh) deleteQueueData(dataDir);
@@ -63,6 +68,7 @@ try {
     sqsPort: port('SQS_PORT', 4566),
     queueDataDir: queueDataDir(dataDir),
     ...(crashEvery > 0 ? { slotCrashEvery: crashEvery } : {}),
+    ...(visibility !== undefined ? { queueVisibilitySeconds: visibility } : {}),
     env: {
       POWERTOOLS_METRICS_DISABLED: 'true',
       POWERTOOLS_LOG_LEVEL: 'WARN',

@@ -21,6 +21,8 @@ export interface SoakOptions {
   crashEvery: number;
   /** Share of the load after which the whole hub is killed with SIGKILL and restarted (0: never). */
   killAt: number;
+  /** The work queues' visibility timeout: how long the messages of a crashed slot stay hidden. */
+  visibilitySeconds: number;
   concurrency: number;
   deadlineMinutes: number;
   json: boolean;
@@ -38,6 +40,7 @@ export const DEFAULT_SOAK: SoakOptions = {
   tokenRevokeSeconds: 30,
   crashEvery: 25,
   killAt: 0.5,
+  visibilitySeconds: 30,
   concurrency: 16,
   deadlineMinutes: 30,
   json: false,
@@ -55,6 +58,7 @@ const NUMBER_FLAGS = [
   'tokenRevokeSeconds',
   'crashEvery',
   'killAt',
+  'visibilitySeconds',
   'concurrency',
   'deadlineMinutes',
 ] as const;

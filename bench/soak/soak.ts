@@ -37,9 +37,10 @@ export async function runSoak(options: SoakOptions, progress: (line: string) => 
     {
       ...sandbox.env,
       TERMS_WEBHOOK_SECRET: SANDBOX_TERMS_WEBHOOK_SECRET,
-      SWITCHBOARD_DATA_DIR: join(dataDir, 'queues'),
+      SWITCHBOARD_DATA_DIR: dataDir,
       SANDBOX_DEMO_DATA: 'false',
       LOCAL_SLOT_CRASH_EVERY: String(options.crashEvery),
+      LOCAL_QUEUE_VISIBILITY_SECONDS: String(options.visibilitySeconds),
       POWERTOOLS_LOG_LEVEL: 'ERROR',
       POWERTOOLS_METRICS_DISABLED: 'true',
     },
