@@ -30,7 +30,7 @@ function render({ report, faults, deadLetters, seconds, logFile }: SoakResult): 
     `Soak finished in ${seconds.toFixed(0)} s`,
     `  faults: Salesforce outage ${faults.outage ? `${faults.outage.from} → ${faults.outage.to}` : 'none'}, ` +
       `${faults.mixpanelBursts} Mixpanel 429 bursts, ${faults.tokenRevocations} token revocations, ` +
-      `slot crash every ${faults.crashEvery || '—'} invocations, ` +
+      `slot crash every ${faults.crashEvery || '—'} invocations (${faults.slotCrashes} crashed), ` +
       `hub killed and restarted: ${faults.killedAndRestarted}`,
     '',
     `  sent          ${report.sent}`,

@@ -1,5 +1,5 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -14,7 +14,7 @@ import { backlog, deadLetters, tally, type DeadLetter, type SoakReport } from '.
 
 export interface SoakResult {
   report: SoakReport;
-  faults: FaultLog & { crashEvery: number; killedAndRestarted: boolean };
+  faults: FaultLog & { crashEvery: number; slotCrashes: number; killedAndRestarted: boolean };
   deadLetters: DeadLetter[];
   seconds: number;
   logFile: string;
@@ -89,7 +89,12 @@ export async function runSoak(options: SoakOptions, progress: (line: string) => 
     });
     return {
       report,
-      faults: { ...faults.log, crashEvery: options.crashEvery, killedAndRestarted: killed },
+      faults: {
+        ...faults.log,
+        crashEvery: options.crashEvery,
+        slotCrashes: slotCrashes(logFile),
+        killedAndRestarted: killed,
+      },
       deadLetters: dead,
       seconds: (Date.now() - started) / 1000,
       logFile,
@@ -120,4 +125,11 @@ async function drain(sqs: SQSClient, deadline: number, progress: (line: string) 
     await sleep(500);
   }
   throw new Error('The queues did not drain before the deadline');
+}
+
+/** Slots the hub killed mid-invocation, as its per-batch lines report them. */
+function slotCrashes(logFile: string): number {
+  return readFileSync(logFile, 'utf8')
+    .split('\n')
+    .filter((line) => / batch of \d+: crashed,/.test(line)).length;
 }

@@ -17,7 +17,7 @@ let contacts: Array<{ id: string; appUserId: string; email: string; accountId: s
 
 beforeAll(async () => {
   harness = await startHubWithSandbox();
-  contacts = harness.sandbox.salesforce!.seedAccountsWithContacts({ accounts: 3, contactsPerAccount: 3 }).contacts;
+  contacts = harness.sandbox.salesforce!.seedAccountsWithContacts({ accounts: 3, contactsPerAccount: 4 }).contacts;
 }, 30_000);
 afterAll(async () => harness.stop());
 
@@ -152,7 +152,7 @@ describe('Zendesk ticket → Salesforce Case → Mixpanel timeline', () => {
   });
 
   it('relays a subject with emoji and characters SQS refuses raw, intact to the Case and the event', async () => {
-    const contact = contacts[5]!;
+    const contact = contacts[9]!;
     const user = requester(contact);
     const subject = 'Export 😀 fails on 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 names \uFFFF';
     const created = zendesk().addTicket({ subject, requester_id: user.id, priority: 'high', channel: 'email' });

@@ -11,15 +11,18 @@ describe('npm run soak, small', () => {
       acceptances: 40,
       conflicts: 3,
       replayShare: 0.1,
+      salesforceErrorRate: 0.05,
       outageSeconds: 4,
       mixpanel429Seconds: 2,
       tokenRevokeSeconds: 8,
-      crashEvery: 5,
+      crashEvery: 6,
+      visibilitySeconds: 10,
       killAt: 0.5,
       deadlineMinutes: 4,
     });
 
     expect(faults.killedAndRestarted).toBe(true);
+    expect(faults.slotCrashes).toBeGreaterThan(0);
     expect(report.refused).toBe(0);
     expect(report.written).toBe(150 + 40);
     expect(report).toMatchObject({ lost: 0, duplicates: 0, staleCases: 0, unexpectedDeadLetters: 0 });
