@@ -1,5 +1,5 @@
 /**
- * RFC 4180 CSV, read incrementally: quoted cells may hold delimiters,
+ * RFC 4180 CSV, read incrementally and written cell by cell: quoted cells may hold delimiters,
  * doubled quotes and line breaks; rows end with LF, CRLF or CR. Shared by the Salesforce Bulk API
  * adapter and the flows that read CSV exports, so neither holds a whole file to parse it.
  */
@@ -126,4 +126,15 @@ export class CsvParser {
 export function parseCsvText(text: string, delimiter = ','): string[][] {
   const parser = new CsvParser(delimiter);
   return [...parser.push(text), ...parser.end()];
+}
+
+/** A CSV cell: quoted when it holds a quote, the delimiter, a line break or edge spaces. */
+export function csvCell(value: string, delimiter = ','): string {
+  const needsQuotes =
+    value.includes('"') ||
+    value.includes(delimiter) ||
+    value.includes('\n') ||
+    value.includes('\r') ||
+    value !== value.trim();
+  return needsQuotes ? `"${value.replace(/"/g, '""')}"` : value;
 }

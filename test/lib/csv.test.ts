@@ -1,4 +1,4 @@
-import { CsvError, CsvParser, parseCsvText } from '../../lib/csv.js';
+import { csvCell, CsvError, CsvParser, parseCsvText } from '../../lib/csv.js';
 
 const TEXT =
   'id,name,note\r\n' +
@@ -36,5 +36,14 @@ describe('CSV', () => {
   it('refuses an unterminated quote and text after a closing quote', () => {
     expect(() => parseCsvText('a,"open\n')).toThrow(CsvError);
     expect(() => parseCsvText('"a"b,c\n')).toThrow(/line 1/);
+  });
+
+  it('quotes a cell only when it must and round-trips it', () => {
+    const values = ['plain', 'a,b', 'say "x"', 'two\nlines', ' padded', ''];
+
+    const line = values.map((value) => csvCell(value)).join(',');
+
+    expect(line).toBe('plain,"a,b","say ""x""","two\nlines"," padded",');
+    expect(parseCsvText(`${line}\n`)).toEqual([values]);
   });
 });

@@ -53,8 +53,9 @@ interface CollectionWrite {
 export class SalesforceClient implements SalesforceGateway {
   private readonly session: SalesforceSession;
 
-  constructor(config: SalesforceConfig, options: { timeoutMs?: number } = {}) {
-    this.session = new SalesforceSession(config, options);
+  /** `session` shares one token and one API-usage reading with other adapters of the same org (e.g. Bulk API). */
+  constructor(config: SalesforceConfig, options: { timeoutMs?: number; session?: SalesforceSession } = {}) {
+    this.session = options.session ?? new SalesforceSession(config, options);
   }
 
   apiUsage(): ApiUsage | undefined {
