@@ -122,6 +122,13 @@ export class CsvParser {
   }
 }
 
+/** Every row of CSV text arriving in chunks (e.g. a decoded stream), one at a time. */
+export async function* csvRows(chunks: AsyncIterable<string>, delimiter = ','): AsyncGenerator<string[]> {
+  const parser = new CsvParser(delimiter);
+  for await (const chunk of chunks) yield* parser.push(chunk);
+  yield* parser.end();
+}
+
 /** All rows of a CSV text. */
 export function parseCsvText(text: string, delimiter = ','): string[][] {
   const parser = new CsvParser(delimiter);

@@ -1,4 +1,5 @@
-import { csvCell, CsvError, CsvParser, parseCsvText } from '../../lib/csv.js';
+import { Readable } from 'node:stream';
+import { csvCell, CsvError, CsvParser, csvRows, parseCsvText } from '../../lib/csv.js';
 
 const TEXT =
   'id,name,note\r\n' +
@@ -31,6 +32,15 @@ describe('CSV', () => {
 
   it('keeps a row of one quoted empty cell and skips blank lines', () => {
     expect(parseCsvText('"a"\n""\n\n"b"\n')).toEqual([['a'], [''], ['b']]);
+  });
+
+  it('reads rows from a stream of one-character chunks', async () => {
+    const rows: string[][] = [];
+    const source = Readable.from(TEXT.split(''), { objectMode: true }) as AsyncIterable<string>;
+
+    for await (const row of csvRows(source)) rows.push(row);
+
+    expect(rows).toEqual(EXPECTED);
   });
 
   it('refuses an unterminated quote and text after a closing quote', () => {

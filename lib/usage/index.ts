@@ -1,0 +1,15 @@
+/**
+ * The nightly account-usage flow's building blocks: reading the app's usage export and per-account
+ * figures. Not wired into a function yet (see docs/usage-sync.md).
+ */
+export { isPaying, PayingRule, UsageColumns, UsageSource } from './config.js';
+export { newReadStats, readUsageRows, type ReadStats, type UsageRow } from './rows.js';
+export {
+  aggregateUsage,
+  UsageAggregator,
+  WINDOWS,
+  type AccountUsage,
+  type AggregateOptions,
+  type UsageSummary,
+  type UserUsage,
+} from './aggregate.js';
