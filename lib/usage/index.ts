@@ -1,6 +1,6 @@
 /**
- * The nightly account-usage flow's building blocks: reading the app's usage export and per-account
- * figures. Not wired into a function yet (see docs/usage-sync.md).
+ * The nightly account-usage flow's building blocks: reading the app's usage export, per-account
+ * figures, and the Mixpanel payloads. Not wired into a function yet (see docs/usage-sync.md).
  */
 export { isPaying, PayingRule, UsageColumns, UsageSource } from './config.js';
 export { newReadStats, readUsageRows, type ReadStats, type UsageRow } from './rows.js';
@@ -13,3 +13,10 @@ export {
   type UsageSummary,
   type UserUsage,
 } from './aggregate.js';
+export {
+  accountGroupUpdates,
+  payloadHash,
+  UsageProfileSettings,
+  userProfileUpdates,
+  type AccountFields,
+} from './mixpanel-payloads.js';
