@@ -6,8 +6,8 @@ import type { SalesforceSession } from './session.js';
 
 /**
  * Up to this many records an upsert goes through sObject Collections (≤ 10 calls of 200); above
- * it through one Bulk API 2.0 ingest job, whose cost (about eight calls: create, upload, close,
- * polls, three result files, delete) no longer grows with the count. Salesforce's own guidance
+ * it through one Bulk API 2.0 ingest job, whose cost (nine or so calls: create, upload, close,
+ * two or more polls, three result files, delete) no longer grows with the count. Salesforce's own guidance
  * puts the line at about 2,000 records.
  */
 export const BULK_INGEST_THRESHOLD = 2_000;
