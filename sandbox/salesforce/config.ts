@@ -32,8 +32,10 @@ export const SalesforceSettings = z.object({
   serviceTimeMs: latency.optional(),
   /** Records per SOQL page before `nextRecordsUrl` (Salesforce: 2,000). */
   queryPageSize: z.number().int().positive().default(2000),
-  /** Status polls a closed Bulk API 2.0 job answers `InProgress` before `JobComplete`. */
+  /** Status polls a closed Bulk API 2.0 job (ingest or query) answers `InProgress` before `JobComplete`. */
   bulkPollsInProgress: z.number().int().nonnegative().default(1),
+  /** Rows per Bulk API 2.0 query result set when the request names no `maxRecords` (Salesforce: by size). */
+  bulkQueryPageSize: z.number().int().positive().default(50_000),
   /** Share (0..1) of collection/bulk records that fail with UNABLE_TO_LOCK_ROW. */
   unableToLockRowRate: z.number().min(0).max(1).default(0),
 });
@@ -59,5 +61,6 @@ export const defaultSalesforceConfig: SalesforceEmulatorOptions = {
   concurrentRequestLimit: 25,
   queryPageSize: 2000,
   bulkPollsInProgress: 1,
+  bulkQueryPageSize: 50_000,
   unableToLockRowRate: 0,
 };

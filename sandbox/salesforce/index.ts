@@ -26,8 +26,8 @@ export interface SalesforceEmulator extends RunningEmulator, SalesforceAccessors
 
 /**
  * Starts an emulated Salesforce org on loopback: OAuth token endpoint (client credentials, JWT
- * bearer), REST sObject resources, sObject Collections, SOQL, Bulk API 2.0 ingest and `/limits`,
- * with the schema and validation rules read from the repository's SFDX metadata.
+ * bearer), REST sObject resources, sObject Collections, SOQL, Bulk API 2.0 ingest and query,
+ * `/limits`, with the schema and validation rules read from the repository's SFDX metadata.
  */
 export async function startSalesforceEmulator(options: SalesforceEmulatorOptions = {}): Promise<SalesforceEmulator> {
   const settings = SalesforceSettings.parse(options);

@@ -40,13 +40,17 @@ export class ApiUsage {
 type Allocation = { Max: number; Remaining: number };
 
 /** The `/limits` resource: DailyApiRequests from the usage counters, the rest static allocations. */
-export function limitsBody(usage: ApiUsage, bulkBatchesUsed: number, recordCount: number): Record<string, Allocation> {
+export function limitsBody(
+  usage: ApiUsage,
+  bulk: { batchesUsed: number; queryJobsCreated: number },
+  recordCount: number,
+): Record<string, Allocation> {
   // Salesforce counts most records as 2 KB of data storage.
   const dataStorageMb = Math.ceil((recordCount * 2) / 1024);
   return {
     DailyApiRequests: { Max: usage.max, Remaining: Math.max(0, usage.max - usage.used) },
-    DailyBulkApiBatches: { Max: 15000, Remaining: Math.max(0, 15000 - bulkBatchesUsed) },
-    DailyBulkV2QueryJobs: { Max: 10000, Remaining: 10000 },
+    DailyBulkApiBatches: { Max: 15000, Remaining: Math.max(0, 15000 - bulk.batchesUsed) },
+    DailyBulkV2QueryJobs: { Max: 10000, Remaining: Math.max(0, 10000 - bulk.queryJobsCreated) },
     DailyBulkV2QueryFileStorageMB: { Max: 976562, Remaining: 976562 },
     DataStorageMB: { Max: 1024, Remaining: Math.max(0, 1024 - dataStorageMb) },
     FileStorageMB: { Max: 1024, Remaining: 1024 },

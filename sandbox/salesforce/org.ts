@@ -8,10 +8,11 @@ import type { Schema } from './schema.js';
 import { RecordStore } from './store.js';
 import { Cursors } from './soql/cursors.js';
 import { IngestJobs } from './bulk/jobs.js';
+import { QueryJobs } from './bulk/query-jobs.js';
 
 /**
  * Everything one emulated org holds — schema, records, tokens, API usage, query cursors and bulk
- * jobs — shared by the route modules.
+ * ingest and query jobs — shared by the route modules.
  */
 export class SalesforceOrg {
   readonly store: RecordStore;
@@ -22,6 +23,7 @@ export class SalesforceOrg {
   readonly users: SandboxUser[];
   readonly cursors: Cursors;
   readonly jobs: IngestJobs;
+  readonly queryJobs: QueryJobs;
   unableToLockRowRate: number;
   private running: Random | undefined;
 
@@ -56,6 +58,7 @@ export class SalesforceOrg {
     });
     this.cursors = new Cursors(this.ids, settings.queryPageSize);
     this.jobs = new IngestJobs(this, settings.bulkPollsInProgress);
+    this.queryJobs = new QueryJobs(this, settings.bulkPollsInProgress, settings.bulkQueryPageSize);
   }
 
   /** The emulator's seeded random; set once the server is listening. */
@@ -79,6 +82,7 @@ export class SalesforceOrg {
     this.ids.reset();
     this.cursors.clear();
     this.jobs.clear();
+    this.queryJobs.clear();
     this.auth.revokeIssued();
     this.usage.used = this.settings.apiUsage;
   }

@@ -4,12 +4,13 @@ import { genericErrorBody } from './errors.js';
 import { guarded } from './limits.js';
 import type { SalesforceOrg } from './org.js';
 import { bulkRoutes } from './routes/bulk.js';
+import { bulkQueryRoutes } from './routes/bulk-query.js';
 import { collectionRoutes } from './routes/collections.js';
 import { inspectionRoutes, orgState } from './routes/inspect.js';
 import { queryRoutes } from './routes/query.js';
 import { sobjectRoutes } from './routes/sobjects.js';
 
-/** The emulator spec: the OAuth token endpoint plus the guarded REST, collections, SOQL and bulk routes. */
+/** The emulator spec: the OAuth token endpoint plus the guarded REST, collections, SOQL and Bulk API 2.0 routes. */
 export function salesforceSpec(org: SalesforceOrg): EmulatorSpec {
   const wrap = (handler: RouteHandler): RouteHandler =>
     guarded(handler, { auth: org.auth, usage: org.usage, random: () => org.random() });
@@ -18,6 +19,7 @@ export function salesforceSpec(org: SalesforceOrg): EmulatorSpec {
   collectionRoutes(router, org, wrap);
   queryRoutes(router, org, wrap);
   bulkRoutes(router, org, wrap);
+  bulkQueryRoutes(router, org, wrap);
   return {
     name: 'salesforce',
     router,

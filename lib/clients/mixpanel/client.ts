@@ -1,4 +1,5 @@
 import { gzipSync } from 'node:zlib';
+import type { z } from 'zod';
 import { chunkBy } from '../../batching.js';
 import { PermanentError, RetryableError } from '../../errors.js';
 import type { ItemResult } from '../../sqs/batch-collector.js';
@@ -72,15 +73,13 @@ export class MixpanelClient implements MixpanelGateway {
     );
   }
 
-  /** Validates each item, sends the valid ones in chunks, and maps every outcome back to its input position. */
+  /**
+   * Validates each item, sends the valid ones in chunks, and maps every outcome back to its input position. The
+   * wire form is built from the parsed item, so the schema's defaults (e.g. `ignoreTime`) reach Mixpanel.
+   */
   private async inChunks<T>(
-    items: readonly T[],
-    schema: {
-      safeParse(value: unknown): {
-        success: boolean;
-        error?: { issues: Array<{ path: PropertyKey[]; message: string }> };
-      };
-    },
+    items: readonly unknown[],
+    schema: z.ZodType<T>,
     toWire: (item: T) => unknown,
     send: (records: unknown[]) => Promise<ItemResult[]>,
   ): Promise<ItemResult[]> {
@@ -89,14 +88,14 @@ export class MixpanelClient implements MixpanelGateway {
     items.forEach((item, position) => {
       const parsed = schema.safeParse(item);
       if (!parsed.success) {
-        const issue = parsed.error?.issues[0];
+        const issue = parsed.error.issues[0];
         results[position] = new PermanentError(
           `Invalid Mixpanel record: ${issue?.path.map(String).join('.')}: ${issue?.message}`,
           { code: 'INVALID_RECORD' },
         );
         return;
       }
-      const wire = toWire(item);
+      const wire = toWire(parsed.data);
       const bytes = Buffer.byteLength(JSON.stringify(wire));
       if (bytes > MAX_EVENT_BYTES)
         results[position] = new PermanentError(`Mixpanel record of ${bytes} bytes exceeds 1 MB`, {

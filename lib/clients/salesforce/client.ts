@@ -49,8 +49,12 @@ export class SalesforceClient implements SalesforceGateway {
   private readonly uriPrefix: string;
   private readonly maxQueryUriBytes: number;
 
-  constructor(config: SalesforceConfig, options: { timeoutMs?: number; maxQueryUriBytes?: number } = {}) {
-    this.session = new SalesforceSession(config, options);
+  /** `session` shares one token and one API-usage reading with other adapters of the same org (e.g. Bulk API). */
+  constructor(
+    config: SalesforceConfig,
+    options: { timeoutMs?: number; maxQueryUriBytes?: number; session?: SalesforceSession } = {},
+  ) {
+    this.session = options.session ?? new SalesforceSession(config, options);
     this.uriPrefix = `/services/data/v${config.apiVersion}`;
     this.maxQueryUriBytes = options.maxQueryUriBytes ?? DEFAULT_MAX_QUERY_URI_BYTES;
   }

@@ -10,7 +10,20 @@ export const DAILY_LIMIT_RETRY_SECONDS = 900;
 export const CONCURRENCY_LIMIT_RETRY_SECONDS = 30;
 const DEFAULT_TIMEOUT_MS = 30_000;
 
-type Attempt<T> = { ok: true; value: T } | { ok: false; expired: boolean; error: RetryableError | PermanentError };
+type Attempt<T> =
+  | { ok: true; value: T; headers: Record<string, string> }
+  | { ok: false; expired: boolean; error: RetryableError | PermanentError };
+
+/** A successful answer with its headers (lower-case names), for resources that page through headers. */
+export interface Exchange<T> {
+  body: T;
+  headers: Record<string, string>;
+}
+
+/** How jsforce should read the answer: `text/plain` keeps a CSV body as text instead of parsing it. */
+interface ExchangeOptions {
+  responseType?: string;
+}
 
 /** jsforce's `HttpApiError`: the first `{errorCode, message}` of a REST error body. */
 function isApiError(error: unknown): error is Error & { errorCode: string } {
@@ -71,12 +84,17 @@ export class SalesforceSession {
    * error.
    */
   async request<T>(request: HttpRequest): Promise<T> {
+    return (await this.exchange<T>(request)).body;
+  }
+
+  /** `request`, keeping the answer's headers (e.g. Bulk API 2.0's `Sforce-Locator`). */
+  async exchange<T>(request: HttpRequest, options: ExchangeOptions = {}): Promise<Exchange<T>> {
     const conn = await this.connection();
-    const first = await this.attempt<T>(conn, request);
-    if (first.ok) return first.value;
+    const first = await this.attempt<T>(conn, request, options);
+    if (first.ok) return { body: first.value, headers: first.headers };
     if (!first.expired) throw first.error;
-    const second = await this.attempt<T>(await this.renew(conn), request);
-    if (second.ok) return second.value;
+    const second = await this.attempt<T>(await this.renew(conn), request, options);
+    if (second.ok) return { body: second.value, headers: second.headers };
     if (second.expired)
       throw this.markOrgWide(
         new RetryableError('Salesforce refused a freshly issued token (401 INVALID_SESSION_ID)', {
@@ -86,15 +104,19 @@ export class SalesforceSession {
     throw second.error;
   }
 
-  private async attempt<T>(conn: Connection, request: HttpRequest): Promise<Attempt<T>> {
+  private async attempt<T>(conn: Connection, request: HttpRequest, options: ExchangeOptions): Promise<Attempt<T>> {
     // jsforce's HttpApiError carries the errorCode but not the HTTP status; observe it on the transport.
     let status: number | undefined;
+    let headers: Record<string, string> = {};
     const base = conn._transport;
     const transport = {
       httpRequest: (req: HttpRequest, options?: HttpRequestOptions) => {
         const sent = base.httpRequest(req, options);
         sent.then(
-          (response) => (status = response.statusCode),
+          (response) => {
+            status = response.statusCode;
+            headers = response.headers;
+          },
           () => undefined,
         );
         return sent;
@@ -106,8 +128,9 @@ export class SalesforceSession {
         transport,
         timeout: this.timeoutMs,
         retry: { maxRetries: 0, methods: [] },
+        ...(options.responseType ? { responseType: options.responseType } : {}),
       });
-      return { ok: true, value };
+      return { ok: true, value, headers };
     } catch (error) {
       return { ok: false, expired: status === 401, error: this.classify(error, status) };
     } finally {

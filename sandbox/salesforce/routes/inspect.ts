@@ -10,6 +10,9 @@ export function orgState(org: SalesforceOrg) {
     ingestJobs: org.jobs
       .list()
       .map((job) => ({ id: job.id, object: job.object.name, operation: job.operation, state: job.state })),
+    queryJobs: org.queryJobs
+      .list()
+      .map((job) => ({ id: job.id, object: job.object, operation: job.operation, state: job.state })),
   };
 }
 

@@ -44,7 +44,8 @@ export function queryRoutes(router: Router, org: SalesforceOrg, wrap: (handler: 
     'limits',
     wrap(() => {
       const records = Object.values(org.store.counts()).reduce((a, b) => a + b, 0);
-      return { status: 200, body: limitsBody(org.usage, org.jobs.batchesUsed, records) };
+      const bulk = { batchesUsed: org.jobs.batchesUsed, queryJobsCreated: org.queryJobs.created };
+      return { status: 200, body: limitsBody(org.usage, bulk, records) };
     }),
   );
 }

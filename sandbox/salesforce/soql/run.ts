@@ -1,21 +1,37 @@
 import { messages } from '../errors.js';
 import { parseDateTime } from '../coerce.js';
-import type { SalesforceOrg } from '../org.js';
 import { attributes } from '../render.js';
-import type { FieldDef, ObjectDef } from '../schema.js';
-import type { StoredRecord, Value } from '../store.js';
-import type { QueryPage } from './cursors.js';
-import { parseSoql, SoqlError, type Condition, type FieldPath, type Literal, type OrderKey } from './parser.js';
+import type { FieldDef, ObjectDef, Schema } from '../schema.js';
+import type { RecordStore, StoredRecord, Value } from '../store.js';
+import type { Cursors, QueryPage } from './cursors.js';
+import {
+  parseSoql,
+  SoqlError,
+  type Condition,
+  type FieldPath,
+  type Literal,
+  type OrderKey,
+  type SoqlQuery,
+} from './parser.js';
+
+/**
+ * What SOQL reads of an org; an interface rather than the org class, so that the bulk jobs the org
+ * owns can evaluate queries without an import cycle.
+ */
+export interface SoqlOrg {
+  readonly schema: Schema;
+  readonly store: RecordStore;
+}
 
 /** A field path resolved against the schema: the lookups to follow, then the field. */
-interface Resolved {
+export interface Resolved {
   hops: Array<{ via: FieldDef; object: ObjectDef }>;
   field: FieldDef;
 }
 
 type Comparable = string | number | boolean | null;
 
-function resolve(root: ObjectDef, path: FieldPath, org: SalesforceOrg): Resolved {
+function resolve(root: ObjectDef, path: FieldPath, org: SoqlOrg): Resolved {
   const hops: Resolved['hops'] = [];
   let object = root;
   const last = path.parts.length - 1;
@@ -35,7 +51,7 @@ function resolve(root: ObjectDef, path: FieldPath, org: SalesforceOrg): Resolved
 }
 
 /** The records along a path's lookups (undefined where a lookup is empty). */
-function follow(org: SalesforceOrg, record: StoredRecord, resolved: Resolved): Array<StoredRecord | undefined> {
+function follow(org: SoqlOrg, record: StoredRecord, resolved: Resolved): Array<StoredRecord | undefined> {
   const chain: Array<StoredRecord | undefined> = [];
   let current: StoredRecord | undefined = record;
   for (const hop of resolved.hops) {
@@ -47,7 +63,7 @@ function follow(org: SalesforceOrg, record: StoredRecord, resolved: Resolved): A
   return chain;
 }
 
-function valueAt(org: SalesforceOrg, record: StoredRecord, resolved: Resolved): Value {
+function valueAt(org: SoqlOrg, record: StoredRecord, resolved: Resolved): Value {
   const owner = resolved.hops.length === 0 ? record : follow(org, record, resolved).at(-1);
   return owner?.values[resolved.field.name] ?? null;
 }
@@ -86,7 +102,7 @@ function filterFor(condition: Condition, resolved: Resolved): Filter {
   return { condition, resolved, wanted: new Set(wanted), first: wanted[0] ?? null };
 }
 
-function matches(org: SalesforceOrg, record: StoredRecord, { condition, resolved, wanted, first }: Filter): boolean {
+function matches(org: SoqlOrg, record: StoredRecord, { condition, resolved, wanted, first }: Filter): boolean {
   const held = comparable(resolved.field, valueAt(org, record, resolved));
   switch (condition.op) {
     case '=':
@@ -105,7 +121,7 @@ function matches(org: SalesforceOrg, record: StoredRecord, { condition, resolved
   }
 }
 
-function compareBy(org: SalesforceOrg, keys: Array<{ key: OrderKey; resolved: Resolved }>) {
+function compareBy(org: SoqlOrg, keys: Array<{ key: OrderKey; resolved: Resolved }>) {
   return (a: StoredRecord, b: StoredRecord): number => {
     for (const { key, resolved } of keys) {
       const x = comparable(resolved.field, valueAt(org, a, resolved));
@@ -118,7 +134,7 @@ function compareBy(org: SalesforceOrg, keys: Array<{ key: OrderKey; resolved: Re
   };
 }
 
-function render(org: SalesforceOrg, object: ObjectDef, record: StoredRecord, columns: Resolved[], version: string) {
+function render(org: SoqlOrg, object: ObjectDef, record: StoredRecord, columns: Resolved[], version: string) {
   const row: Record<string, unknown> = { attributes: attributes(version, object.name, record.id) };
   for (const column of columns) {
     let target: Record<string, unknown> | null = row;
@@ -137,12 +153,16 @@ function render(org: SalesforceOrg, object: ObjectDef, record: StoredRecord, col
   return row;
 }
 
-/**
- * Runs a SOQL query of the supported subset over the org's records and returns the first page
- * (with a cursor for the rest). Throws `SoqlError` for anything Salesforce would reject.
- */
-export function runSoql(org: SalesforceOrg, soql: string, version: string, includeDeleted: boolean): QueryPage {
-  const query = parseSoql(soql);
+/** What a query selects: its object, resolved columns and the matching records in result order. */
+export interface Selection {
+  object: ObjectDef;
+  /** Empty for `SELECT COUNT()`. */
+  columns: Resolved[];
+  records: StoredRecord[];
+}
+
+/** Resolves a parsed query against the schema and filters, orders and limits the org's records. */
+export function selectRecords(org: SoqlOrg, query: SoqlQuery, includeDeleted: boolean): Selection {
   const object = org.schema.object(query.from.name);
   if (!object) throw new SoqlError('INVALID_TYPE', query.from.pos, messages.unsupportedType(query.from.name));
   const columns = query.select === 'count' ? [] : query.select.map((path) => resolve(object, path, org));
@@ -153,6 +173,31 @@ export function runSoql(org: SalesforceOrg, soql: string, version: string, inclu
   let records = org.store.all(object.name, includeDeleted).filter(kept);
   if (order.length > 0) records = records.sort(compareBy(org, order));
   if (query.limit !== undefined) records = records.slice(0, query.limit);
+  return { object, columns, records };
+}
+
+/** A column's name in CSV results: the relationship names, then the field (`Account.Name`). */
+export function columnName(column: Resolved): string {
+  return [...column.hops.map((hop) => hop.via.relationshipName ?? hop.via.name), column.field.name].join('.');
+}
+
+/** A column's value for one record (null where a lookup along the path is empty). */
+export function columnValue(org: SoqlOrg, record: StoredRecord, column: Resolved): Value {
+  return valueAt(org, record, column);
+}
+
+/**
+ * Runs a SOQL query of the supported subset over the org's records and returns the first page
+ * (with a cursor for the rest). Throws `SoqlError` for anything Salesforce would reject.
+ */
+export function runSoql(
+  org: SoqlOrg & { readonly cursors: Cursors },
+  soql: string,
+  version: string,
+  includeDeleted: boolean,
+): QueryPage {
+  const query = parseSoql(soql);
+  const { object, columns, records } = selectRecords(org, query, includeDeleted);
   if (query.select === 'count') return { totalSize: records.length, done: true, records: [] };
   return org.cursors.first(
     records.map((record) => render(org, object, record, columns, version)),

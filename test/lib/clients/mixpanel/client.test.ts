@@ -116,6 +116,17 @@ describe('MixpanelClient profiles and groups', () => {
     });
   });
 
+  it('sends $ignore_time: true unless an update asks to count as activity', async () => {
+    const results = await client.updateProfiles([
+      { distinctId: 'u_quiet', operation: '$set', values: { plan: 'pro' } },
+      { distinctId: 'u_active', operation: '$set', values: { plan: 'pro' }, ignoreTime: false },
+    ]);
+
+    expect(results).toEqual([undefined, undefined]);
+    expect(emulator.profile('u_quiet')?.lastSeen).toBeUndefined();
+    expect(emulator.profile('u_active')?.lastSeen).toEqual(expect.any(String));
+  });
+
   it('updates a group profile', async () => {
     const results = await client.updateGroups([
       { groupKey: 'account_id', groupId: 'acc_1', operation: '$set', values: { plan: 'enterprise' } },
