@@ -73,6 +73,7 @@ module.exports = {
     },
   ],
   options: {
+    includeOnly: '^(functions|lib|local|sandbox|scripts|bench|test|node_modules)/',
     doNotFollow: { path: 'node_modules' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },

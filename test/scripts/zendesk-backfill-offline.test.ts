@@ -21,7 +21,8 @@ describe('npm run backfill:zendesk without the local hub', () => {
     expect(Date.now() - startedAt).toBeLessThan(15_000);
     const lines = run.output().trim().split('\n');
     expect(lines.at(-1)).toBe(
-      `The local hub is not reachable at http://127.0.0.1:${sqsPort}: start it with \`npm start\`, then run this again.`,
+      `The local hub is not reachable at http://127.0.0.1:${sqsPort}: ` +
+        'start it with `npm start`, then run this again.',
     );
     expect(lines.filter((line) => /^\s+at /.test(line))).toEqual([]);
   }, 30_000);

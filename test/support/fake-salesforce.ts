@@ -130,7 +130,7 @@ export class FakeSalesforce implements SalesforceGateway {
         errors: [
           {
             statusCode: 'FIELD_CUSTOM_VALIDATION_EXCEPTION',
-            message: `${STALE_UPDATE_MARKER}: this Zendesk ticket state is older than the one the Case already holds.`,
+            message: `${STALE_UPDATE_MARKER}: this Zendesk ticket state is older than the Case's.`,
             fields: [field],
           },
         ],
