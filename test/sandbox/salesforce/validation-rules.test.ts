@@ -64,7 +64,7 @@ describe('Salesforce emulator validation rules (Case Zendesk_Stale_Update from t
     expect(res.status).toBe(400);
     expect(res.body).toEqual([
       {
-        message: 'SWITCHBOARD_STALE_UPDATE: this Zendesk ticket state is older than the Case's.',
+        message: "SWITCHBOARD_STALE_UPDATE: this Zendesk ticket state is older than the Case's.",
         errorCode: 'FIELD_CUSTOM_VALIDATION_EXCEPTION',
         fields: [STAMP],
       },
@@ -98,7 +98,7 @@ describe('Salesforce emulator validation rules (Case Zendesk_Stale_Update from t
     expect(results.successfulResults).toHaveLength(1);
     expect(results.failedResults.map((r) => r.sf__Error)).toEqual([
       'FIELD_CUSTOM_VALIDATION_EXCEPTION:SWITCHBOARD_STALE_UPDATE: this Zendesk ticket state is older than ' +
-        `the one the Case already holds.:${STAMP} --`,
+        `the Case's.:${STAMP} --`,
     ]);
     expect(sf.findByExternalId('Case', KEY, '1')?.Subject).toBe('kept');
   });
