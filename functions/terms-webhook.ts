@@ -2,7 +2,7 @@ import { SqsQueueGateway, type QueueGateway } from '../lib/clients/queue-gateway
 import { parseEnv, queueSettings, resolveSecrets, ssmParameterReader } from '../lib/config.js';
 import { httpHandler } from '../lib/http/handler.js';
 import { parseJsonBody } from '../lib/http/middleware.js';
-import { verifySignedRequest } from '../lib/http/signature.js';
+import { signedPartsOf, verifySignedRequest } from '../lib/http/signature.js';
 import { jsonResponse } from '../lib/http/types.js';
 import { parseTermsWebhook, TERMS_SIGNATURE } from '../lib/terms/ingress.js';
 import { toTermsMessage } from '../lib/terms/intents.js';
@@ -19,15 +19,7 @@ export interface TermsWebhookDeps {
 /** POST /webhooks/terms: the app reports acceptances; verify, validate, enqueue, 202. */
 export function createHandler(deps: TermsWebhookDeps) {
   return httpHandler(async (event) => {
-    verifySignedRequest(
-      {
-        body: event.rawBody,
-        signature: event.headers['x-switchboard-signature'],
-        timestamp: event.headers['x-switchboard-timestamp'],
-      },
-      deps.secret,
-      TERMS_SIGNATURE,
-    );
+    verifySignedRequest(signedPartsOf(event, TERMS_SIGNATURE), deps.secret, TERMS_SIGNATURE);
     const acceptances = parseTermsWebhook(parseJsonBody(event));
     await deps.queue.send(deps.salesforceQueueUrl, acceptances.map(toTermsMessage));
     return jsonResponse(202, {

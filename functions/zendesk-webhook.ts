@@ -3,7 +3,7 @@ import { SqsQueueGateway } from '../lib/clients/queue-gateway.js';
 import { parseEnv, queueSettings, resolveSecrets, ssmParameterReader } from '../lib/config.js';
 import { httpHandler } from '../lib/http/handler.js';
 import { parseJsonBody } from '../lib/http/middleware.js';
-import { verifySignedRequest } from '../lib/http/signature.js';
+import { signedPartsOf, verifySignedRequest } from '../lib/http/signature.js';
 import { jsonResponse } from '../lib/http/types.js';
 import { logger } from '../lib/observability.js';
 import { enqueueTicketChanges, parseZendeskWebhook, type TicketRouting } from '../lib/tickets/ingress.js';
@@ -27,15 +27,7 @@ export interface ZendeskWebhookDeps extends TicketRouting {
 /** POST /webhooks/zendesk: verify, validate, enqueue, 202. No SaaS call on the request path. */
 export function createHandler(deps: ZendeskWebhookDeps) {
   return httpHandler(async (event) => {
-    verifySignedRequest(
-      {
-        body: event.rawBody,
-        signature: event.headers['x-zendesk-webhook-signature'],
-        timestamp: event.headers['x-zendesk-webhook-signature-timestamp'],
-      },
-      deps.secret,
-      ZENDESK_SIGNATURE,
-    );
+    verifySignedRequest(signedPartsOf(event, ZENDESK_SIGNATURE), deps.secret, ZENDESK_SIGNATURE);
     const parsed = parseZendeskWebhook(parseJsonBody(event), deps.zendeskApiUrl);
     if ('ignored' in parsed) {
       logger.info('Zendesk event ignored', { reason: parsed.ignored });

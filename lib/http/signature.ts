@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { parseDateTime } from '../date-time.js';
 import { HttpError } from '../errors.js';
+import type { HttpEvent } from './types.js';
 
 export interface SignedRequest {
   /** The exact body text that was signed. */
@@ -15,6 +16,15 @@ export interface SignatureScheme {
   timestampHeader: string;
   /** Requests signed longer ago than this (or as far in the future) are refused as replays. */
   maxAgeSeconds: number;
+}
+
+/** The signed parts of a request: its raw body and the scheme's two headers (lower-case in payload 2.0). */
+export function signedPartsOf(event: HttpEvent, scheme: SignatureScheme): SignedRequest {
+  return {
+    body: event.rawBody,
+    signature: event.headers[scheme.signatureHeader.toLowerCase()],
+    timestamp: event.headers[scheme.timestampHeader.toLowerCase()],
+  };
 }
 
 /** base64(HMAC-SHA256(secret, timestamp + body)): the scheme of Zendesk webhooks and of the hub's own. */

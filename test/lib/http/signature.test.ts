@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { HttpError } from '../../../lib/errors.js';
-import { hmacSignature, verifySignedRequest } from '../../../lib/http/signature.js';
+import { hmacSignature, signedPartsOf, verifySignedRequest } from '../../../lib/http/signature.js';
+import type { HttpEvent } from '../../../lib/http/types.js';
 
 const scheme = { signatureHeader: 'X-Signature', timestampHeader: 'X-Timestamp', maxAgeSeconds: 300 };
 const secret = 'shh';
@@ -57,5 +58,21 @@ describe('verifySignedRequest', () => {
 
   it('accepts epoch-second timestamps too', () => {
     expect(() => verifySignedRequest(signed('{}', String(now / 1000 - 10)), secret, scheme, now)).not.toThrow();
+  });
+});
+
+describe('signedPartsOf', () => {
+  it("reads the scheme's headers in payload 2.0's lower case, with the raw body", () => {
+    const event = {
+      rawBody: '{"a":1}',
+      headers: { 'x-zendesk-webhook-signature': 'sig', 'x-zendesk-webhook-signature-timestamp': 'ts' },
+    } as unknown as HttpEvent;
+    const scheme = {
+      signatureHeader: 'X-Zendesk-Webhook-Signature',
+      timestampHeader: 'X-Zendesk-Webhook-Signature-Timestamp',
+      maxAgeSeconds: 300,
+    };
+
+    expect(signedPartsOf(event, scheme)).toEqual({ body: '{"a":1}', signature: 'sig', timestamp: 'ts' });
   });
 });
