@@ -67,5 +67,5 @@ export const queueSettings = {
   ZENDESK_QUEUE_URL: z.url(),
   ZENDESK_DLQ_URL: z.url(),
   /** Equals the queues' redrive `maxReceiveCount`: the last delivery dead-letters with a reason. */
-  MAX_RECEIVE_COUNT: z.coerce.number().int().min(1).default(10),
+  MAX_RECEIVE_COUNT: z.coerce.number().int().min(1).default(25),
 };

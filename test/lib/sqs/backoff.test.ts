@@ -1,4 +1,6 @@
-import { BACKOFF, retryDelaySeconds } from '../../../lib/sqs/backoff.js';
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { BACKOFF, retryDelaySeconds, type BackoffOptions } from '../../../lib/sqs/backoff.js';
 
 describe('retryDelaySeconds', () => {
   const options = { baseSeconds: 2, maxSeconds: 60, jitterSeconds: { min: 1, max: 5 } };
@@ -27,5 +29,30 @@ describe('retryDelaySeconds', () => {
   it('keeps Mixpanel within its documented 60 s plus 1–5 s', () => {
     const delays = Array.from({ length: 200 }, (_, i) => retryDelaySeconds(1 + (i % 12), undefined, BACKOFF.mixpanel));
     expect(Math.max(...delays)).toBeLessThanOrEqual(65);
+  });
+});
+
+describe('the retry budget of serverless.yml', () => {
+  // The deliveries a message gets before the dead-letter queue, as deployed and as `npm start` runs them.
+  const { params } = parse(readFileSync(new URL('../../../serverless.yml', import.meta.url), 'utf8'), {
+    logLevel: 'silent',
+  }) as {
+    params: { default: { maxReceiveCount: number } };
+  };
+  const maxReceiveCount = params.default.maxReceiveCount;
+  /** The shortest time from the first delivery to the last, every delivery failing at once. */
+  const shortestRetryMinutes = (options: BackoffOptions) =>
+    Array.from({ length: maxReceiveCount - 1 }, (_, i) => retryDelaySeconds(i + 1, undefined, options, () => 0)).reduce(
+      (sum, delay) => sum + delay,
+      0,
+    ) / 60;
+
+  it('rides out an hour of Salesforce or Zendesk being down before anything is dead-lettered', () => {
+    expect(shortestRetryMinutes(BACKOFF.salesforce)).toBeGreaterThanOrEqual(60);
+    expect(shortestRetryMinutes(BACKOFF.zendesk)).toBeGreaterThanOrEqual(60);
+  });
+
+  it('rides out 20 minutes of Mixpanel refusing everything, at its documented 60 s ceiling', () => {
+    expect(shortestRetryMinutes(BACKOFF.mixpanel)).toBeGreaterThanOrEqual(20);
   });
 });
