@@ -17,6 +17,15 @@ export interface BatchPollerOptions {
 
 // Lambda reads a standard queue with up to 10 messages per ReceiveMessage.
 const RECEIVE_MAX = 10;
+/**
+ * Lambda's invocation payload limit: a batch stops growing before its event could exceed 6 MB,
+ * whatever the batch size, so a queue of 200 KB messages gives batches of about 25.
+ */
+const INVOCATION_PAYLOAD_BYTES = 6 * 1024 * 1024;
+// What an SQS record adds to its body in the event: ids, receipt handle, attributes, ARN.
+const RECORD_OVERHEAD_BYTES = 1024;
+// SQS's message limit (body and attributes) as a record of the event.
+const LARGEST_RECORD_BYTES = 256 * 1024 + RECORD_OVERHEAD_BYTES;
 // Lambda long-polls for 20 s; shorter here because a stop lets the polls in progress end: an
 // aborted one would still take the next message on the server and hide it from everyone.
 const LONG_POLL_SECONDS = 1;
@@ -40,15 +49,20 @@ export class BatchPoller {
     const { batchSize, maximumBatchingWindowSeconds } = this.options;
     const messages: Message[] = [];
     let firstAt = 0;
+    let bytes = 0;
     while (this.polling && messages.length < batchSize) {
       const windowLeftMs = firstAt === 0 ? Infinity : firstAt + maximumBatchingWindowSeconds * 1000 - Date.now();
       if (windowLeftMs <= 0) break;
       const waitSeconds =
         firstAt === 0 ? LONG_POLL_SECONDS : Math.min(LONG_POLL_SECONDS, Math.floor(windowLeftMs / 1000));
-      const received = await this.receive(Math.min(RECEIVE_MAX, batchSize - messages.length), waitSeconds);
+      // Never more than the payload limit can still hold, should every message be as large as SQS allows.
+      const room = Math.floor((INVOCATION_PAYLOAD_BYTES - bytes) / LARGEST_RECORD_BYTES);
+      if (room === 0) break;
+      const received = await this.receive(Math.min(RECEIVE_MAX, batchSize - messages.length, room), waitSeconds);
       if (received.length > 0) {
         if (firstAt === 0) firstAt = Date.now();
         messages.push(...received);
+        bytes += received.reduce((sum, message) => sum + eventBytes(message), 0);
       } else if (firstAt !== 0 && waitSeconds === 0) {
         // A short poll came back empty inside the last second of the window.
         await sleep(Math.min(50, windowLeftMs));
@@ -104,6 +118,14 @@ export class BatchPoller {
       return [];
     }
   }
+}
+
+function eventBytes(message: Message): number {
+  const attributes = Object.entries(message.MessageAttributes ?? {}).reduce(
+    (sum, [name, value]) => sum + name.length + Buffer.byteLength(value.StringValue ?? ''),
+    0,
+  );
+  return Buffer.byteLength(message.Body ?? '') + attributes + RECORD_OVERHEAD_BYTES;
 }
 
 function chunks(messages: readonly Message[]): Message[][] {

@@ -59,6 +59,26 @@ async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 15
 }
 
 describe('EventSourceMapping keeps the Lambda SQS contract', () => {
+  it('keeps a batch of large messages inside the 6 MB invocation payload, whatever the batch size', async () => {
+    const sizes: number[] = [];
+    const handler: SqsLambdaHandler = (event: SQSEvent) => {
+      sizes.push(event.Records.reduce((sum, record) => sum + Buffer.byteLength(record.body), 0));
+      return Promise.resolve();
+    };
+    await makeQueues(30);
+    // 40 bodies of 200 KB: 8 MB in all, so at least two invocations even with room for 100 messages.
+    const bodies = Array.from({ length: 40 }, (_, i) => JSON.stringify({ i, pad: 'x'.repeat(200 * 1024 - 20) }));
+    // SendMessageBatch takes 1 MiB at most.
+    for (let i = 0; i < bodies.length; i += 4) await send(bodies.slice(i, i + 4));
+
+    await run(handler, { batchSize: 100, window: 2, concurrency: 1 });
+    await until(async () => (await depth(queue.url)) === 0);
+
+    expect(sizes.length).toBeGreaterThanOrEqual(2);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(6 * 1024 * 1024);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(bodies.reduce((sum, body) => sum + Buffer.byteLength(body), 0));
+  });
+
   it('re-delivers only the reported failures and deletes the rest', async () => {
     const seen: string[] = [];
     let firstTry = true;
