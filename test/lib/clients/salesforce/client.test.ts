@@ -470,6 +470,16 @@ describe('SalesforceClient.queryWhereIn', () => {
     expect(sf.callLog().every((call) => call.status === 200)).toBe(true);
   });
 
+  it('refuses for good a query Salesforce finds too long (414), since the same query fails again', async () => {
+    // A client allowed more than Salesforce takes (16,384 bytes of URI and headers) meets the 414.
+    const unbounded = new SalesforceClient(configFor(sf), { maxQueryUriBytes: 100_000 });
+
+    await expect(
+      unbounded.queryWhereIn('Contact', ['Id'], 'Email', [`${'x'.repeat(20_000)}@example.com`]),
+    ).rejects.toMatchObject({ name: 'PermanentError', code: 'ERROR_HTTP_414' });
+    expect(sf.callLog().map((call) => call.status)).toContain(414);
+  });
+
   it('makes no call for no values', async () => {
     expect(await client.queryWhereIn('Contact', ['Id'], 'Email', [])).toEqual([]);
     expect(sf.calls().total).toBe(0);
