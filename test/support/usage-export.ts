@@ -1,5 +1,20 @@
 import type { UsageRow } from '../../lib/usage/rows.js';
+import type { UsageSource } from '../../lib/usage/config.js';
 import type { ExportRow } from '../../sandbox/app/index.js';
+
+/** How the hub reads the app emulator's export: its column names, counters included. */
+export function emulatorSource(format: 'ndjson' | 'csv'): UsageSource {
+  return {
+    format,
+    columns: {
+      userId: 'user_id',
+      accountId: 'account_id',
+      email: 'email',
+      lastActiveAt: 'last_active_at',
+      counters: { logins: 'logins_30d', projects: 'projects_created' },
+    },
+  };
+}
 
 /** The row the hub's reader should make of a generated export row. */
 export function asUsageRow(row: ExportRow): UsageRow {
