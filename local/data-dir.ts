@@ -21,6 +21,20 @@ export function deleteQueueData(dataDir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
 
+/** The local DynamoDB tables and their items (LevelDB), inside the data folder. */
+export function dynamoDbDataDir(dataDir: string): string {
+  return join(dataDir, 'dynamodb');
+}
+
+/**
+ * Deletes the local DynamoDB tables and their items, for a clean start. A running hub holds the
+ * queue folder of the same data folder, so that lock guards these tables too.
+ */
+export function deleteDynamoDbData(dataDir: string): void {
+  refuseIfHeld(queueDataDir(dataDir));
+  rmSync(dynamoDbDataDir(dataDir), { recursive: true, force: true });
+}
+
 const LOCK_FILE = 'hub.pid';
 const held = new Set<string>();
 

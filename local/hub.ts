@@ -2,7 +2,9 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { EventSourceMapping, type Invocation } from './event-source-mapping.js';
 import { WorkerEnvironment } from './execution-environment.js';
+import { functionEnvironment } from './function-environment.js';
 import { HttpGateway, type GatewayRoute, type HttpLambdaHandler } from './http-gateway.js';
+import { createTables, startLocalDynamoDb, type LocalDynamoDb, type LocalTable } from './local-dynamodb.js';
 import {
   createQueues,
   LOCAL_AWS_CREDENTIALS,
@@ -25,12 +27,15 @@ export interface HubOptions {
   /** 0 picks a free port. */
   port?: number;
   sqsPort?: number;
+  dynamoDbPort?: number;
   region?: string;
   /**
    * Keeps the queues and their messages in SQLite in this folder, so that what was accepted
    * survives a stop, a crash or `kill -9`; without it they live in memory.
    */
   queueDataDir?: string;
+  /** Keeps the DynamoDB tables and their items in LevelDB in this folder; without it they live in memory. */
+  dynamoDbDataDir?: string;
   /** Fault injection for soak tests: terminate a slot's worker mid-invocation, every N-th invocation. */
   slotCrashEvery?: number;
   /**
@@ -55,19 +60,32 @@ export interface RunningHub {
   queues: Map<string, LocalQueue>;
   /** Messages found on the queues at start, kept from an earlier run. */
   kept: KeptMessages;
+  dynamoDb: LocalDynamoDb;
+  /** Local DynamoDB tables by logical id (e.g. `StateTable`). */
+  tables: Map<string, LocalTable>;
   /**
    * Stops in the order that loses nothing: the HTTP API (no new messages), then polling; the
-   * invocations in flight finish (their follow-up messages reach the queues), then SQS.
+   * invocations in flight finish (their follow-up messages reach the queues, their state the
+   * tables), then SQS and DynamoDB.
    */
   stop(): Promise<void>;
 }
 
+/** The local AWS services the functions use, with serverless.yml's resources in them. */
+interface LocalServices {
+  sqs: LocalSqs;
+  queues: Map<string, LocalQueue>;
+  kept: KeptMessages;
+  dynamoDb: LocalDynamoDb;
+  tables: Map<string, LocalTable>;
+}
+
 /**
  * Runs the whole hub of serverless.yml: a local SQS in this process with every queue and its
- * redrive policy, every HTTP route behind a local HTTP API (ingress keeps no state between
- * requests, so its handlers run in this thread), and every SQS consumer driven as Lambda drives
- * it, each concurrent slot in a worker thread of its own. Functions read `process.env` at load,
- * so it is set before they are imported.
+ * redrive policy, a local DynamoDB with every table, every HTTP route behind a local HTTP API
+ * (ingress keeps no state between requests, so its handlers run in this thread), and every SQS
+ * consumer driven as Lambda drives it, each concurrent slot in a worker thread of its own.
+ * Functions read `process.env` at load, so it is set before they are imported.
  */
 export async function startHub(options: HubOptions): Promise<RunningHub> {
   const region = options.region ?? 'us-east-1';
@@ -77,11 +95,15 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     env: process.env,
   });
   const sqs = await startLocalSqs({ port: options.sqsPort ?? 0, region, dataDir: options.queueDataDir });
+  let dynamoDb: LocalDynamoDb | undefined;
   try {
     const queues = await createQueues(sqs, withVisibility(definition.queues, options.queueVisibilitySeconds));
     const kept = await releaseKeptMessages(sqs, queues.values());
-    return await startFunctions(options, definition, sqs, queues, kept);
+    dynamoDb = await startLocalDynamoDb({ port: options.dynamoDbPort ?? 0, region, dataDir: options.dynamoDbDataDir });
+    const tables = await createTables(dynamoDb, definition.tables);
+    return await startFunctions(options, definition, { sqs, queues, kept, dynamoDb, tables });
   } catch (error) {
+    await dynamoDb?.stop();
     await sqs.stop();
     throw error;
   }
@@ -90,20 +112,20 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
 async function startFunctions(
   options: HubOptions,
   definition: HubDefinition,
-  sqs: LocalSqs,
-  queues: Map<string, LocalQueue>,
-  kept: KeptMessages,
+  services: LocalServices,
 ): Promise<RunningHub> {
   const region = options.region ?? 'us-east-1';
+  const { sqs, queues, dynamoDb } = services;
 
   Object.assign(
     process.env,
-    functionEnvironment(definition.functions, queues),
+    functionEnvironment(definition.functions, services),
     {
       AWS_REGION: region,
       AWS_ACCESS_KEY_ID: LOCAL_AWS_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: LOCAL_AWS_CREDENTIALS.secretAccessKey,
       SQS_ENDPOINT: sqs.endpoint,
+      DYNAMODB_ENDPOINT: dynamoDb.endpoint,
       SWITCHBOARD_STAGE: 'local',
     },
     options.env,
@@ -149,12 +171,11 @@ async function startFunctions(
     return {
       url,
       definition,
-      sqs,
-      queues,
-      kept,
+      ...services,
       stop: async () => {
         await stopFunctions();
         await sqs.stop();
+        await dynamoDb.stop();
       },
     };
   } catch (error) {
@@ -184,27 +205,6 @@ async function httpRoutes(root: string, functions: readonly FunctionDefinition[]
     }
   }
   return routes;
-}
-
-/** serverless.yml's environment with `!Ref Queue` turned into local queue URLs. */
-function functionEnvironment(
-  functions: readonly FunctionDefinition[],
-  queues: Map<string, LocalQueue>,
-): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const fn of functions) {
-    for (const [name, value] of Object.entries(fn.environment)) {
-      const ref = (value as { Ref?: string } | null)?.Ref;
-      if (ref !== undefined) {
-        const queue = queues.get(ref);
-        if (!queue) throw new Error(`Environment ${name} refers to ${ref}, which is not a queue of serverless.yml`);
-        env[name] = queue.url;
-      } else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
-        env[name] = String(value);
-      }
-    }
-  }
-  return env;
 }
 
 /** The work queues (those with a dead-letter queue) with another visibility timeout, if one is set. */

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { AttributeDefinition, KeySchemaElement } from '@aws-sdk/client-dynamodb';
 import { loadServerlessYaml, type VariableContext } from './serverless-variables.js';
 import { asText } from '../lib/text.js';
 
@@ -8,6 +9,14 @@ export interface QueueDefinition {
   visibilityTimeoutSeconds: number;
   attributes: Record<string, string>;
   deadLetter?: { logicalId: string; maxReceiveCount: number };
+}
+
+/** A DynamoDB table: what the local DynamoDB needs to create it (billing, TTL and backups do not apply). */
+export interface TableDefinition {
+  logicalId: string;
+  name: string;
+  keySchema: KeySchemaElement[];
+  attributeDefinitions: AttributeDefinition[];
 }
 
 /** An SQS event source as Lambda would run it, with Lambda's defaults filled in. */
@@ -41,11 +50,12 @@ export interface HubDefinition {
   stage: string;
   functions: FunctionDefinition[];
   queues: QueueDefinition[];
+  tables: TableDefinition[];
 }
 
 type Node = Record<string, unknown>;
 
-/** Reads serverless.yml into what the local runtime needs: routes, queues and event sources. */
+/** Reads serverless.yml into what the local runtime needs: routes, queues, tables and event sources. */
 export function readHubDefinition(path: string, context: VariableContext): HubDefinition {
   const config = loadServerlessYaml(readFileSync(path, 'utf8'), context);
   const provider = (config.provider ?? {}) as Node;
@@ -54,6 +64,9 @@ export function readHubDefinition(path: string, context: VariableContext): HubDe
   const queues = Object.entries(resources)
     .filter(([, resource]) => resource.Type === 'AWS::SQS::Queue')
     .map(([logicalId, resource]) => toQueue(logicalId, (resource.Properties ?? {}) as Node));
+  const tables = Object.entries(resources)
+    .filter(([, resource]) => resource.Type === 'AWS::DynamoDB::Table')
+    .map(([logicalId, resource]) => toTable(logicalId, (resource.Properties ?? {}) as Node));
 
   const functions = Object.entries((config.functions ?? {}) as Record<string, Node>).map(([name, fn]) => {
     const handler = String(fn.handler);
@@ -69,7 +82,26 @@ export function readHubDefinition(path: string, context: VariableContext): HubDe
       sqs: events.filter((event) => event.sqs).map((event) => toSqsSource(event.sqs as Node)),
     };
   });
-  return { service: String(config.service), stage: context.stage, functions, queues };
+  return { service: String(config.service), stage: context.stage, functions, queues, tables };
+}
+
+function toTable(logicalId: string, properties: Node): TableDefinition {
+  const keySchema = (properties.KeySchema ?? []) as Node[];
+  const attributes = (properties.AttributeDefinitions ?? []) as Node[];
+  if (keySchema.length === 0) throw new Error(`serverless.yml: table ${logicalId} has no KeySchema`);
+  return {
+    logicalId,
+    // CloudFormation names a table without TableName itself; locally its logical id will do.
+    name: asText(properties.TableName ?? logicalId),
+    keySchema: keySchema.map((key) => ({
+      AttributeName: asText(key.AttributeName),
+      KeyType: asText(key.KeyType) as KeySchemaElement['KeyType'],
+    })),
+    attributeDefinitions: attributes.map((attribute) => ({
+      AttributeName: asText(attribute.AttributeName),
+      AttributeType: asText(attribute.AttributeType) as AttributeDefinition['AttributeType'],
+    })),
+  };
 }
 
 function toQueue(logicalId: string, properties: Node): QueueDefinition {

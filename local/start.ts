@@ -1,13 +1,20 @@
 /**
  * `npm start [-- --fresh]`: the whole hub on 127.0.0.1, offline. Each external API is its sandbox
- * emulator unless `.env` (or the environment) holds real credentials for it. The queues are kept
- * in the data folder across stops and crashes; `--fresh` deletes them first.
+ * emulator unless `.env` (or the environment) holds real credentials for it. The queues and the
+ * DynamoDB tables are kept in the data folder across stops and crashes; `--fresh` deletes them first.
  */
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { SANDBOX_TERMS_WEBHOOK_SECRET, startSandbox, type SandboxName } from '../sandbox/launch.js';
-import { deleteQueueData, localDataDir, queueDataDir, refuseIfHeld } from './data-dir.js';
+import {
+  deleteDynamoDbData,
+  deleteQueueData,
+  dynamoDbDataDir,
+  localDataDir,
+  queueDataDir,
+  refuseIfHeld,
+} from './data-dir.js';
 import { seedDemoData } from './demo-data.js';
 import { localSettings, portSetting } from './env-file.js';
 import { startHub, type RunningHub } from './hub.js';
@@ -27,8 +34,10 @@ if (visibility !== undefined && !(Number.isInteger(visibility) && visibility > 0
   fail('LOCAL_QUEUE_VISIBILITY_SECONDS must be a whole number of seconds from 1 to 43200');
 try {
   // Before the emulators take their ports, so that a second `npm start` says what is wrong.
-  if (flags.fresh) deleteQueueData(dataDir);
-  else refuseIfHeld(queueDataDir(dataDir));
+  if (flags.fresh) {
+    deleteQueueData(dataDir);
+    deleteDynamoDbData(dataDir);
+  } else refuseIfHeld(queueDataDir(dataDir));
 } catch (error) {
   fail(error);
 }
@@ -66,7 +75,9 @@ try {
     root,
     port: port('HUB_PORT', 3000),
     sqsPort: port('SQS_PORT', 4566),
+    dynamoDbPort: port('DYNAMODB_PORT', 4567),
     queueDataDir: queueDataDir(dataDir),
+    dynamoDbDataDir: dynamoDbDataDir(dataDir),
     ...(crashEvery > 0 ? { slotCrashEvery: crashEvery } : {}),
     ...(visibility !== undefined ? { queueVisibilitySeconds: visibility } : {}),
     env: {
@@ -99,6 +110,7 @@ const consumers = hub.definition.functions.flatMap((fn) =>
       `window ${source.maximumBatchingWindowSeconds} s, concurrency ${source.maximumConcurrency})`,
   ),
 );
+const tables = [...hub.tables.values()].map((table) => table.name).join(', ') || 'none';
 const apis = (['salesforce', 'mixpanel', 'zendesk'] as const).map((name) => {
   const emulator = sandbox[name];
   return emulator
@@ -123,6 +135,8 @@ process.stdout.write(
     `    kept in ${shown}/queues across stops and crashes` +
       (kept > 0 ? ` (${kept} messages from the last run)` : '') +
       '; npm start -- --fresh starts with empty queues',
+    `  DynamoDB (local): ${hub.dynamoDb.endpoint}   tables: ${tables}`,
+    `    kept in ${shown}/dynamodb across stops and crashes; npm start -- --fresh starts with empty tables`,
     '  External APIs:',
     ...apis,
     '',

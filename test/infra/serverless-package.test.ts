@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
+import { loadServerlessYaml } from '../../local/serverless-variables.js';
 
 const root = resolve(import.meta.dirname, '../..');
 /** `{ "Fn::GetAtt": [logicalId, attribute] }`. */
@@ -29,8 +30,15 @@ type Properties = Partial<{
   Environment: { Variables: Record<string, unknown> };
   Policies: Array<{ PolicyDocument: { Statement: Statement[] } }>;
   DefaultRouteSettings: { ThrottlingBurstLimit?: number; ThrottlingRateLimit?: number };
+  TableName: string;
+  BillingMode: string;
+  KeySchema: Array<{ AttributeName: string; KeyType: string }>;
+  AttributeDefinitions: Array<{ AttributeName: string; AttributeType: string }>;
+  TimeToLiveSpecification: { AttributeName: string; Enabled: boolean };
+  PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: boolean };
+  SSESpecification: { SSEEnabled: boolean };
 }>;
-type Resource = { Type: string; Properties: Properties };
+type Resource = { Type: string; Properties: Properties; DeletionPolicy?: string; UpdateReplacePolicy?: string };
 type Statement = {
   Effect: string;
   Action: string | string[];
@@ -108,6 +116,28 @@ describe('osls package (offline, no AWS credentials)', () => {
     }
   });
 
+  it('keeps the state in one on-demand table keyed by pk and sk, expiring, backed up, encrypted and retained', () => {
+    const tables = ofType('AWS::DynamoDB::Table');
+    expect(tables.map(([name]) => name)).toEqual(['StateTable']);
+    const [, table] = tables[0]!;
+    expect(table).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    expect(table.Properties).toEqual({
+      TableName: 'switchboard-ci-state',
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true },
+    });
+  });
+
   it('alarms on dead letters and on the age of the oldest message of each queue', () => {
     const alarms = ofType('AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties);
     for (const api of ['Salesforce', 'Mixpanel', 'Zendesk']) {
@@ -159,6 +189,35 @@ describe('osls package (offline, no AWS credentials)', () => {
     const roles = ofType('AWS::IAM::Role').map(([roleId]) => roleId);
     expect(roles).not.toContain('IamRoleLambdaExecution');
     expect(roles.filter((roleId) => !used.has(roleId))).toEqual([]);
+  });
+
+  it("offers functions the state table's item actions on its ARN alone, and grants DynamoDB nothing else", () => {
+    const config = loadServerlessYaml(readFileSync(join(root, 'serverless.yml'), 'utf8'), {
+      stage: 'ci',
+      region: 'us-east-1',
+      env: {},
+    });
+    const offered = (config.custom as { stateTableAccess: Statement }).stateTableAccess;
+    const onTable = { 'Fn::GetAtt': ['StateTable', 'Arn'] };
+    expect(offered).toEqual({
+      Effect: 'Allow',
+      Action: [
+        'dynamodb:GetItem',
+        'dynamodb:BatchGetItem',
+        'dynamodb:PutItem',
+        'dynamodb:BatchWriteItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+      ],
+      Resource: onTable,
+    });
+    const granted = ofType('AWS::IAM::Role')
+      .flatMap(([roleId]) => statementsOf(roleId))
+      .filter((statement) => asList(statement.Action).some((action) => action.startsWith('dynamodb:')));
+    for (const statement of granted) {
+      expect(asList(statement.Action).every((action) => asList(offered.Action).includes(action))).toBe(true);
+      expect(asList(statement.Resource)).toEqual([onTable]);
+    }
   });
 
   it('lets each function get exactly the SSM parameters of the secrets its code reads, and no other', async () => {

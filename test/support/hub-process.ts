@@ -27,6 +27,7 @@ export async function startHubProcess(env: Record<string, string> = {}, args: st
         ...process.env,
         HUB_PORT: '0',
         SQS_PORT: '0',
+        DYNAMODB_PORT: '0',
         SANDBOX_SALESFORCE_PORT: '0',
         SANDBOX_MIXPANEL_PORT: '0',
         SANDBOX_ZENDESK_PORT: '0',
