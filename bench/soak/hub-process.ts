@@ -28,7 +28,7 @@ export class HubProcess {
 
   constructor(
     private readonly env: Record<string, string>,
-    readonly ports: { hub: number; sqs: number },
+    readonly ports: { hub: number; sqs: number; dynamoDb: number },
     logFile: string,
   ) {
     this.url = `http://127.0.0.1:${ports.hub}`;
@@ -43,7 +43,13 @@ export class HubProcess {
       ['--disable-warning=ExperimentalWarning', '--import', 'tsx', resolve(root, 'local/start.ts')],
       {
         cwd: root,
-        env: { ...process.env, ...this.env, HUB_PORT: String(this.ports.hub), SQS_PORT: String(this.ports.sqs) },
+        env: {
+          ...process.env,
+          ...this.env,
+          HUB_PORT: String(this.ports.hub),
+          SQS_PORT: String(this.ports.sqs),
+          DYNAMODB_PORT: String(this.ports.dynamoDb),
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );

@@ -44,7 +44,7 @@ export async function runSoak(options: SoakOptions, progress: (line: string) => 
       POWERTOOLS_LOG_LEVEL: 'ERROR',
       POWERTOOLS_METRICS_DISABLED: 'true',
     },
-    { hub: await freePort(), sqs: await freePort() },
+    { hub: await freePort(), sqs: await freePort(), dynamoDb: await freePort() },
     logFile,
   );
   const sqs = new SQSClient({ endpoint: hub.sqsEndpoint, region: 'us-east-1', credentials: LOCAL_AWS_CREDENTIALS });

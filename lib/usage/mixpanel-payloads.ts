@@ -32,9 +32,11 @@ export type AccountFields = ReadonlyMap<string, Readonly<Record<string, string |
 type Values = Record<string, string | number | boolean | null>;
 
 /**
- * One `$set` per user: the account's fields and KPIs (fan-out, so any report can break users down
- * by account) and the user's own usage. `$ignore_time` stays true: a nightly sync is not activity
- * and must not move the profile's Last Seen.
+ * One `$set` per user: the account's fields and whether it pays (fan-out, so any report can break
+ * users down by plan or account) and the user's own usage. The account's activity figures stay on
+ * its group profile: they move whenever any one of its users is active, and fanned out to every
+ * user they would resend most profiles every night, where only the users who changed need it.
+ * `$ignore_time` stays true: a nightly sync is not activity and must not move the profile's Last Seen.
  */
 export function userProfileUpdates(
   users: readonly UserUsage[],
@@ -47,7 +49,7 @@ export function userProfileUpdates(
     const account = accounts.get(user.accountId);
     const values: Values = {
       ...accountValues(user.accountId, fields, parsed),
-      ...(account ? accountKpis(account) : {}),
+      account_paying: account?.paying ?? false,
       last_active_at: mixpanelDate(user.lastActiveAt),
       active_1d: user.active1d,
       active_7d: user.active7d,
@@ -84,7 +86,7 @@ export function accountGroupUpdates(
  * later run can send only what changed since the last one. Key order and object identity do not
  * matter; any change of a value, the target or the operation does.
  */
-export function payloadHash(update: ProfileUpdate | GroupUpdate): string {
+export function payloadHash(update: unknown): string {
   return createHash('sha256').update(canonicalJson(update)).digest('hex');
 }
 

@@ -35,7 +35,7 @@ const summary = aggregateUsage(
 const byId = new Map(summary.accounts.map((account) => [account.accountId, account]));
 
 describe('usage payloads for Mixpanel', () => {
-  it('sets the account’s fields and KPIs and the user’s own usage on each user, without touching Last Seen', () => {
+  it('sets the account’s fields and paying status and the user’s own usage on each user, not Last Seen', () => {
     const [first, second, unknown] = userProfileUpdates(summary.users, byId, FIELDS, SETTINGS);
 
     expect(first).toEqual({
@@ -48,11 +48,6 @@ describe('usage payloads for Mixpanel', () => {
         plan: 'pro',
         seats: 25,
         account_paying: true,
-        seats_used: 2,
-        active_users_1d: 0,
-        active_users_7d: 1,
-        active_users_30d: 1,
-        account_last_active_at: '2026-01-13T02:00:00',
         last_active_at: '2026-01-13T02:00:00',
         active_1d: false,
         active_7d: true,
@@ -64,7 +59,14 @@ describe('usage payloads for Mixpanel', () => {
     expect(second?.values).toMatchObject({ last_active_at: null, active_7d: false, logins: 1 });
     expect(second?.values).not.toHaveProperty('$email');
     // An account Salesforce does not know: its id and usage, with the configured fields empty.
-    expect(unknown?.values).toMatchObject({ account_id: 'acc_9', account_name: null, seats: null, seats_used: 1 });
+    expect(unknown?.values).toMatchObject({
+      account_id: 'acc_9',
+      account_name: null,
+      seats: null,
+      account_paying: false,
+    });
+    // The account's activity figures are on its group profile only: they change with any of its users.
+    expect(first?.values).not.toHaveProperty('active_users_7d');
   });
 
   it('sets each account’s group profile under the account_id group key', () => {
@@ -125,7 +127,7 @@ describe('usage payloads for Mixpanel', () => {
       expect(users.every((result) => result === undefined)).toBe(true);
       expect(groups).toEqual([undefined, undefined, undefined]);
       expect(mixpanel.calls().byEndpoint).toEqual({ engage: 3, groups: 1 });
-      expect(mixpanel.profile('u_7')).toMatchObject({ properties: { account_id: 'acc_1', seats_used: 1_500 } });
+      expect(mixpanel.profile('u_7')).toMatchObject({ properties: { account_id: 'acc_1', account_paying: true } });
       expect(mixpanel.profile('u_7')?.lastSeen).toBeUndefined();
       expect(mixpanel.group('account_id', 'acc_2')?.properties).toMatchObject({ wapu: 1_500 });
     } finally {

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { SqsQueueGateway } from '../../clients/queue-gateway.js';
+import { createS3Client } from '../../clients/s3.js';
+import { SalesforceBulkClient } from '../../clients/salesforce/bulk-client.js';
+import { SalesforceClient } from '../../clients/salesforce/client.js';
+import { loadSalesforceConfig } from '../../clients/salesforce/config.js';
+import { SalesforceSession } from '../../clients/salesforce/session.js';
+import { DynamoStateStore, stateStoreSettings } from '../../clients/state-store.js';
+import { parseEnv, type ParameterReader } from '../../config.js';
+import { UsageSyncState } from '../sync-state.js';
+import type { UsageSyncDeps } from './deps.js';
+import { UsageRuns } from './runs.js';
+import { loadUsageSyncConfig } from './settings.js';
+import { RunStaging } from './staging.js';
+
+/** What the usage planner and consumer read from their environment. */
+export const usageSyncSettings = {
+  ...stateStoreSettings,
+  SQS_ENDPOINT: z.url().optional(),
+  /** The local S3 (fauxqs, on the SQS endpoint); absent in AWS. */
+  S3_ENDPOINT: z.url().optional(),
+  USAGE_QUEUE_URL: z.url(),
+  MIXPANEL_QUEUE_URL: z.url(),
+  STAGING_BUCKET: z.string().min(3),
+  /** `s3://bucket/prefix/` of the nightly export; `{date}` in the prefix is the night's UTC date. */
+  USAGE_SOURCE: z.string().regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/, 'must be s3://bucket/prefix/'),
+  USAGE_SYNC_CONFIG: z.string().optional(),
+};
+
+/**
+ * Builds the usage sync's clients once per container (or CLI run): the state store, S3, the
+ * queues and one Salesforce session shared by the collections and Bulk API adapters.
+ */
+export async function usageSyncDeps(
+  readParameter: ParameterReader,
+  env: Record<string, string | undefined> = process.env,
+): Promise<UsageSyncDeps> {
+  const settings = parseEnv(usageSyncSettings, env);
+  const config = loadUsageSyncConfig(settings.USAGE_SYNC_CONFIG);
+  const s3 = createS3Client(settings.S3_ENDPOINT ? { endpoint: settings.S3_ENDPOINT } : {});
+  const store = DynamoStateStore.create({ tableName: settings.STATE_TABLE, endpoint: settings.DYNAMODB_ENDPOINT });
+  const salesforceConfig = await loadSalesforceConfig(readParameter, env);
+  const session = new SalesforceSession(salesforceConfig);
+  const bulk = new SalesforceBulkClient(session);
+  return {
+    config,
+    source: settings.USAGE_SOURCE,
+    runs: new UsageRuns(store),
+    state: new UsageSyncState(store),
+    staging: (runId) => new RunStaging(s3, settings.STAGING_BUCKET, runId),
+    s3,
+    queue: SqsQueueGateway.create({ endpoint: settings.SQS_ENDPOINT }),
+    usageQueueUrl: settings.USAGE_QUEUE_URL,
+    mixpanelQueueUrl: settings.MIXPANEL_QUEUE_URL,
+    salesforce: {
+      collections: new SalesforceClient(salesforceConfig, { session }),
+      bulk,
+      dailyUsage: () => bulk.dailyApiUsage(),
+      budgetPercent: salesforceConfig.budgetGuardPercent,
+    },
+    now: Date.now,
+  };
+}

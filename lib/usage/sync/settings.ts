@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { ConfigError } from '../../config.js';
+import { PayingRule, UsageSource } from '../config.js';
+import { UsageProfileSettings } from '../mixpanel-payloads.js';
+
+/** The account figures the sync can write to Salesforce, by the Account field that receives them. */
+export const ACCOUNT_FIGURES = [
+  'wapu',
+  'activeUsers1d',
+  'activeUsers7d',
+  'activeUsers30d',
+  'seatsUsed',
+  'lastActiveAt',
+  'asOf',
+] as const;
+export type AccountFigure = (typeof ACCOUNT_FIGURES)[number];
+
+const FieldName = z.string().regex(/^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)?$/, 'must be a field API name');
+
+/**
+ * What a night reads and writes, from `USAGE_SYNC_CONFIG` (JSON). Every key has a default that
+ * matches the metadata in `salesforce/` and the app emulator, so an empty setting is a valid one.
+ */
+export const UsageSyncConfig = z.object({
+  export: UsageSource.prefault({
+    format: 'ndjson',
+    columns: { counters: { logins: 'logins_30d', projects: 'projects_created' } },
+  }),
+  /** Account fields read from Salesforce (besides `App_Account_Id__c`), for the paying rule and the profiles. */
+  accountFields: z.array(FieldName).default(['Name', 'Plan__c', 'Seats_Purchased__c', 'MRR__c', 'Renewal_Date__c']),
+  paying: PayingRule.default({ field: 'Plan__c', notIn: ['trial', 'free'] }),
+  profiles: UsageProfileSettings.default({
+    groupKey: 'account_id',
+    accountProperties: {
+      account_name: { field: 'Name', type: 'string' },
+      plan: { field: 'Plan__c', type: 'string' },
+      seats_purchased: { field: 'Seats_Purchased__c', type: 'number' },
+      mrr: { field: 'MRR__c', type: 'number' },
+      renewal_date: { field: 'Renewal_Date__c', type: 'string' },
+    },
+  }),
+  /** Account field → figure. `asOf` is when the export was taken, so it moves only with the other figures. */
+  salesforceFields: z.record(FieldName, z.enum(ACCOUNT_FIGURES)).default({
+    WAPU__c: 'wapu',
+    Active_Users_1d__c: 'activeUsers1d',
+    Active_Users_7d__c: 'activeUsers7d',
+    Active_Users_30d__c: 'activeUsers30d',
+    Seats_Used__c: 'seatsUsed',
+    Last_Active_At__c: 'lastActiveAt',
+    Usage_Synced_At__c: 'asOf',
+  }),
+  /** About this many users per chunk (one consumer invocation); whole accounts stay in one chunk. */
+  usersPerChunk: z.number().int().min(1_000).max(200_000).default(25_000),
+  /** More than this share of unreadable export rows fails the run instead of syncing a partial night. */
+  maxInvalidRowShare: z.number().min(0).max(1).default(0.01),
+});
+export type UsageSyncConfig = z.output<typeof UsageSyncConfig>;
+
+/** Reads `USAGE_SYNC_CONFIG`; a malformed one fails the container's start with every problem named. */
+export function loadUsageSyncConfig(text: string | undefined): UsageSyncConfig {
+  if (!text) return UsageSyncConfig.parse({});
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`USAGE_SYNC_CONFIG is not JSON: ${(error as Error).message}`);
+  }
+  const parsed = UsageSyncConfig.safeParse(json);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  throw new ConfigError(`USAGE_SYNC_CONFIG is invalid: ${problems.join('; ')}`);
+}

@@ -1,0 +1,170 @@
+/**
+ * `npm run sync -- run|status …`: starts a night of the usage sync and follows it, or shows a run.
+ * Against the local hub by default; `--stage <name>` against a deployment (AWS credentials from
+ * the usual chain). See docs/usage-sync.md.
+ */
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { SingleBar } from 'cli-progress';
+import { parseArgs } from 'node:util';
+import { DynamoStateStore } from '../lib/clients/state-store.js';
+import { UsageRuns } from '../lib/usage/sync/runs.js';
+import { describeRun, runProgress } from '../lib/usage/sync/report.js';
+import { localSettings, portSetting } from '../local/env-file.js';
+import { LOCAL_AWS_CREDENTIALS } from '../local/local-sqs.js';
+
+const USAGE = `Usage: npm run sync -- run [--as-of <ISO time>] [--force] [--no-wait] [--stage <name>] [--json]
+       npm run sync -- status [--run <id>] [--stage <name>] [--json]
+
+  run        starts a night of the usage sync (the usage planner) and follows it to the end
+             with a progress bar; --no-wait returns once it is planned
+  status     the latest run (or --run <id>): phase, chunks, counts, Salesforce failures
+  --as-of    the instant the activity windows end at (default now)
+  --force    start even though the latest run has not finished
+  --stage    a deployed stage instead of the local hub (npm start)
+  --json     print the run as JSON
+
+Exit status: 0 the run succeeded, is running, waits for budget, or was not started because
+another is running; 1 the run failed or the command could not run; 2 usage error.
+`;
+
+function usageError(message: string): never {
+  process.stderr.write(`sync: ${message}\n\n${USAGE}`);
+  process.exit(2);
+}
+
+let args: ReturnType<typeof parse>;
+function parse() {
+  return parseArgs({
+    options: {
+      'as-of': { type: 'string' },
+      force: { type: 'boolean' },
+      'no-wait': { type: 'boolean' },
+      run: { type: 'string' },
+      stage: { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
+}
+try {
+  args = parse();
+} catch (error) {
+  usageError((error as Error).message);
+}
+const { values, positionals } = args;
+if (values.help) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
+const [command, ...extra] = positionals;
+if (command !== 'run' && command !== 'status') usageError(command ? `unknown command ${command}` : 'no command');
+if (extra.length > 0) usageError(`unexpected ${extra.join(' ')}`);
+const asOf = values['as-of'] === undefined ? undefined : Date.parse(values['as-of']);
+if (asOf !== undefined && Number.isNaN(asOf)) usageError(`--as-of ${values['as-of']} is not a time`);
+
+// The local hub is stage `local`: the Lambda Invoke API on its HTTP port, DynamoDB on its own.
+const settings = localSettings();
+const stage = values.stage ?? 'local';
+const local = values.stage === undefined;
+if (local && !process.env.AWS_ACCESS_KEY_ID)
+  Object.assign(process.env, {
+    AWS_ACCESS_KEY_ID: LOCAL_AWS_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_AWS_CREDENTIALS.secretAccessKey,
+  });
+const region = process.env.AWS_REGION ?? settings.AWS_REGION ?? 'us-east-1';
+const hubUrl = `http://127.0.0.1:${portSetting(settings, 'HUB_PORT', 3000)}`;
+const runs = new UsageRuns(
+  DynamoStateStore.create({
+    tableName: `switchboard-${stage}-state`,
+    region,
+    ...(local ? { endpoint: `http://127.0.0.1:${portSetting(settings, 'DYNAMODB_PORT', 4567)}` } : {}),
+  }),
+);
+
+try {
+  process.exitCode = command === 'run' ? await run() : await status();
+} catch (error) {
+  const unreachable = local && /ECONNREFUSED|fetch failed/.test(String((error as Error).message ?? error));
+  process.stderr.write(
+    unreachable
+      ? `sync: the local hub is not reachable (${hubUrl}): start it with \`npm start\`, then run this again.\n`
+      : `sync: ${(error as Error).message}\n`,
+  );
+  process.exitCode = 1;
+}
+
+async function run(): Promise<number> {
+  const lambda = new LambdaClient({ region, ...(local ? { endpoint: hubUrl } : {}) });
+  const answer = await lambda.send(
+    new InvokeCommand({
+      FunctionName: `switchboard-${stage}-usagePlanner`,
+      Payload: Buffer.from(
+        JSON.stringify({ asOf: asOf === undefined ? undefined : new Date(asOf).toISOString(), force: values.force }),
+      ),
+    }),
+  );
+  const payload = JSON.parse(Buffer.from(answer.Payload ?? []).toString('utf8') || '{}') as {
+    runId?: string;
+    skipped?: string;
+    errorMessage?: string;
+  };
+  if (answer.FunctionError)
+    throw new Error(`the usage planner failed: ${payload.errorMessage ?? answer.FunctionError}`);
+  if (payload.skipped) {
+    process.stderr.write(`Not started: ${payload.skipped}. Use --force to start another.\n`);
+    return 0;
+  }
+  if (!payload.runId) throw new Error('the usage planner answered without a run id');
+  process.stderr.write(`Started run ${payload.runId}.\n`);
+  if (values['no-wait']) return 0;
+  return follow(payload.runId);
+}
+
+async function follow(runId: string): Promise<number> {
+  const bar = new SingleBar({
+    format: 'sync {bar} {value}/{total} chunks | phase {phase} | {duration_formatted}',
+    hideCursor: true,
+    noTTYOutput: true,
+    notTTYSchedule: 10_000,
+    stream: process.stderr,
+  });
+  bar.start(1, 0, { phase: 'read' });
+  for (;;) {
+    const current = await runs.get(runId);
+    if (!current) throw new Error(`run ${runId} is not in the state store`);
+    const progress = runProgress(current, await runs.chunks(runId, chunkIds(current)));
+    bar.setTotal(progress.total);
+    bar.update(progress.done, { phase: current.status === 'deferred' ? 'write (waiting for budget)' : current.phase });
+    if (current.status !== 'running') {
+      bar.stop();
+      return print(runId);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+
+async function status(): Promise<number> {
+  const current = values.run ? await runs.get(values.run) : await runs.latest();
+  if (!current)
+    throw new Error(values.run ? `no run ${values.run}` : 'no run yet: start one with `npm run sync -- run`');
+  return print(current.runId);
+}
+
+async function print(runId: string): Promise<number> {
+  const current = await runs.get(runId);
+  if (!current) throw new Error(`no run ${runId}`);
+  const records = await runs.chunks(runId, chunkIds(current));
+  const described = describeRun(current, records);
+  process.stdout.write(values.json ? `${JSON.stringify(described.json, null, 2)}\n` : described.text);
+  return current.status === 'failed' ? 1 : 0;
+}
+
+function chunkIds(current: { readChunks: string[]; syncChunks: string[]; phase: string }): string[] {
+  return [
+    ...current.readChunks,
+    ...current.syncChunks,
+    ...(current.phase === 'write' || current.phase === 'done' ? ['write'] : []),
+  ];
+}
