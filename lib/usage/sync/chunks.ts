@@ -21,6 +21,17 @@ export const UsageChunk = z.discriminatedUnion('type', [
   z.object({ type: z.literal('usage.accounts'), runId: RunId, chunkId: ChunkId }),
   /** Splits one export object into staging rows by fine bucket. */
   z.object({ type: z.literal('usage.partition'), runId: RunId, chunkId: ChunkId, key: z.string().min(1) }),
+  /**
+   * Reads the app's HTTPS export from `url` for up to `pages` pages into staging rows, then
+   * continues in a chunk of its own from where it stopped.
+   */
+  z.object({
+    type: z.literal('usage.pages'),
+    runId: RunId,
+    chunkId: ChunkId,
+    url: z.url(),
+    pages: z.number().int().positive(),
+  }),
   /** Diffs and sends fine buckets `from` ≤ b < `to`. */
   z.object({
     type: z.literal('usage.sync'),

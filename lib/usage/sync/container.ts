@@ -6,7 +6,8 @@ import { SalesforceClient } from '../../clients/salesforce/client.js';
 import { loadSalesforceConfig } from '../../clients/salesforce/config.js';
 import { SalesforceSession } from '../../clients/salesforce/session.js';
 import { DynamoStateStore, stateStoreSettings } from '../../clients/state-store.js';
-import { parseEnv, type ParameterReader } from '../../config.js';
+import { parseEnv, resolveSecrets, type ParameterReader } from '../../config.js';
+import { UsageLocation } from '../source.js';
 import { UsageSyncState } from '../sync-state.js';
 import type { UsageSyncDeps } from './deps.js';
 import { UsageRuns } from './runs.js';
@@ -22,8 +23,13 @@ export const usageSyncSettings = {
   USAGE_QUEUE_URL: z.url(),
   MIXPANEL_QUEUE_URL: z.url(),
   STAGING_BUCKET: z.string().min(3),
-  /** `s3://bucket/prefix/` of the nightly export; `{date}` in the prefix is the night's UTC date. */
-  USAGE_SOURCE: z.string().regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/, 'must be s3://bucket/prefix/'),
+  /**
+   * `s3://bucket/prefix/` of the nightly export (`{date}` in it is the night's UTC date), or the
+   * app's paged export endpoint `https://…` (its bearer token: `USAGE_EXPORT_TOKEN`).
+   */
+  USAGE_SOURCE: z.string().refine((text) => UsageLocation.safeParse(text.replaceAll('{date}', '2000-01-01')).success, {
+    message: 'must be s3://bucket/prefix/ or https://host/path',
+  }),
   USAGE_SYNC_CONFIG: z.string().optional(),
 };
 
@@ -40,11 +46,16 @@ export async function usageSyncDeps(
   const s3 = createS3Client(settings.S3_ENDPOINT ? { endpoint: settings.S3_ENDPOINT } : {});
   const store = DynamoStateStore.create({ tableName: settings.STATE_TABLE, endpoint: settings.DYNAMODB_ENDPOINT });
   const salesforceConfig = await loadSalesforceConfig(readParameter, env);
+  const https = UsageLocation.parse(settings.USAGE_SOURCE.replaceAll('{date}', '2000-01-01')).kind === 'https';
+  const { USAGE_EXPORT_TOKEN: exportToken } = https
+    ? await resolveSecrets(['USAGE_EXPORT_TOKEN'], readParameter, env)
+    : { USAGE_EXPORT_TOKEN: undefined };
   const session = new SalesforceSession(salesforceConfig);
   const bulk = new SalesforceBulkClient(session);
   return {
     config,
     source: settings.USAGE_SOURCE,
+    ...(exportToken ? { exportToken } : {}),
     runs: new UsageRuns(store),
     state: new UsageSyncState(store),
     staging: (runId) => new RunStaging(s3, settings.STAGING_BUCKET, runId),

@@ -10,7 +10,7 @@ import type { RunStaging } from './staging.js';
 /** Everything a night's chunks use, built once per container; tests pass fakes. */
 export interface UsageSyncDeps {
   config: UsageSyncConfig;
-  /** Where a night's export is: `s3://bucket/prefix/`, `{date}` in the prefix being the run's UTC date. */
+  /** Where a night's export is: `s3://bucket/prefix/` (`{date}` is the run's UTC date) or the app's `https://` endpoint. */
   source: string;
   runs: UsageRuns;
   state: UsageSyncState;

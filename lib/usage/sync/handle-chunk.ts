@@ -1,5 +1,6 @@
 import type { UsageChunk } from './chunks.js';
 import type { UsageSyncDeps } from './deps.js';
+import { readExportPages } from './export-pages-chunk.js';
 import { partitionExport, readAccounts } from './read-phase.js';
 import { syncChunk } from './sync-chunk.js';
 import { writeAccounts } from './write-phase.js';
@@ -11,6 +12,8 @@ export function handleUsageChunk(chunk: UsageChunk, deps: UsageSyncDeps): Promis
       return readAccounts(chunk, deps);
     case 'usage.partition':
       return partitionExport(chunk, deps);
+    case 'usage.pages':
+      return readExportPages(chunk, deps);
     case 'usage.sync':
       return syncChunk(chunk, deps);
     case 'usage.write':

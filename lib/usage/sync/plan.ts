@@ -6,6 +6,8 @@ import { toChunkMessages, type UsageChunk } from './chunks.js';
 import type { UsageSyncDeps } from './deps.js';
 import type { UsageRun } from './runs.js';
 
+// An HTTPS export is read this many pages per chunk (of 10,000 rows by default): well inside one invocation.
+const PAGES_PER_CHUNK = 20;
 // A run younger than this that has not finished keeps the next night from starting over it.
 const RUN_OVERLAP_MS = 20 * 60 * 60 * 1000;
 
@@ -35,14 +37,16 @@ export async function planUsageRun(deps: UsageSyncDeps, options: PlanOptions = {
   const asOf = options.asOf ?? now;
   const source = deps.source.replaceAll('{date}', new Date(asOf).toISOString().slice(0, 10));
   const location = UsageLocation.parse(source);
-  if (location.kind !== 's3') throw new PermanentError(`USAGE_SOURCE must be s3://bucket/prefix/, not ${source}`);
-  const parts = await listExportParts(deps.s3, location);
-  if (parts.length === 0) throw new PermanentError(`No export objects under ${source}: nothing to sync for this night`);
   const runId = `${new Date(now).toISOString().slice(0, 19).replace(/[:T]/g, '-')}-${randomBytes(3).toString('hex')}`;
-  const chunks: UsageChunk[] = [
-    { type: 'usage.accounts', runId, chunkId: 'accounts' },
-    ...parts.map((part, i): UsageChunk => ({ type: 'usage.partition', runId, chunkId: `part-${i}`, key: part.key })),
-  ];
+  const chunks: UsageChunk[] = [{ type: 'usage.accounts', runId, chunkId: 'accounts' }];
+  if (location.kind === 'https') {
+    chunks.push({ type: 'usage.pages', runId, chunkId: 'pages-0', url: location.url, pages: PAGES_PER_CHUNK });
+  } else {
+    const parts = await listExportParts(deps.s3, location);
+    if (parts.length === 0)
+      throw new PermanentError(`No export objects under ${source}: nothing to sync for this night`);
+    parts.forEach((part, i) => chunks.push({ type: 'usage.partition', runId, chunkId: `part-${i}`, key: part.key }));
+  }
   const run = await deps.runs.create({ runId, asOf, source, readChunks: chunks.map((chunk) => chunk.chunkId) });
   try {
     await deps.queue.send(deps.usageQueueUrl, toChunkMessages(chunks));
@@ -50,6 +54,6 @@ export async function planUsageRun(deps: UsageSyncDeps, options: PlanOptions = {
     await deps.runs.mark(runId, 'failed', { note: `Its chunks could not be enqueued: ${(error as Error).message}` });
     throw error;
   }
-  logger.info('Usage run planned', { runId, exportObjects: parts.length });
+  logger.info('Usage run planned', { runId, readChunks: chunks.length });
   return { started: run };
 }

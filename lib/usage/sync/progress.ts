@@ -1,7 +1,7 @@
 import { logger } from '../../observability.js';
 import { planSyncChunks, toChunkMessages, type UsageChunk } from './chunks.js';
 import type { UsageSyncDeps } from './deps.js';
-import { totalCounts } from './runs.js';
+import { readChunkIds, totalCounts } from './runs.js';
 
 /** How long a deferred chunk waits before it looks at the budget again: SQS's longest message delay. */
 export const DEFER_SECONDS = 900;
@@ -14,7 +14,7 @@ export const DEFER_SECONDS = 900;
 export async function afterReadChunk(runId: string, deps: UsageSyncDeps): Promise<void> {
   const run = await deps.runs.get(runId);
   if (!run || run.phase !== 'read') return;
-  const records = await deps.runs.chunks(runId, run.readChunks);
+  const records = await deps.runs.chunks(runId, readChunkIds(run));
   if (records.some((record) => record === undefined)) return;
   const counts = totalCounts(records);
   if (counts.read > 0 && counts.invalid / counts.read > deps.config.maxInvalidRowShare) {

@@ -1,6 +1,6 @@
 import { logger } from '../../observability.js';
 import { operatorReason } from '../../sqs/reason.js';
-import { newReadStats, readUsageRows, type UsageRow } from '../rows.js';
+import { newReadStats, readUsageRows, type ReadStats, type UsageRow } from '../rows.js';
 import { openExportPart, UsageLocation } from '../source.js';
 import { PermanentError } from '../../errors.js';
 import { FINE_BUCKETS, fineBucket, type UsageChunk } from './chunks.js';
@@ -56,12 +56,31 @@ export async function partitionExport(
   const location = UsageLocation.parse(run.source);
   if (location.kind !== 's3') throw new PermanentError(`Run ${run.runId} reads ${run.source}, which is not on S3`);
   const stats = newReadStats();
-  const buckets: UsageRow[][] = Array.from({ length: FINE_BUCKETS }, () => []);
   const body = await openExportPart(deps.s3, location, chunk.key);
-  for await (const row of readUsageRows(body, deps.config.export, stats)) buckets[fineBucket(row.accountId)]?.push(row);
+  const bucketRows = await stageRows(chunk, readUsageRows(body, deps.config.export, stats), stats, deps);
+  await deps.runs.finishChunk(chunk.runId, {
+    chunkId: chunk.chunkId,
+    counts: { ...emptyCounts(), read: stats.rows, invalid: stats.invalid },
+    bucketRows,
+  });
+  await afterReadChunk(chunk.runId, deps);
+}
+
+/**
+ * Stages a read chunk's rows by fine bucket, one object per bucket with rows (a retry overwrites
+ * them), and logs refused rows by number and reason; returns the rows per bucket.
+ */
+export async function stageRows(
+  chunk: { runId: string; chunkId: string },
+  rows: AsyncIterable<UsageRow>,
+  stats: ReadStats,
+  deps: UsageSyncDeps,
+): Promise<number[]> {
+  const buckets: UsageRow[][] = Array.from({ length: FINE_BUCKETS }, () => []);
+  for await (const row of rows) buckets[fineBucket(row.accountId)]?.push(row);
   const staging = deps.staging(chunk.runId);
-  await inParallel(buckets, (rows, bucket) =>
-    rows.length > 0 ? staging.write(staging.rowsKey(bucket, chunk.chunkId), rows) : Promise.resolve(),
+  await inParallel(buckets, (bucketRows, bucket) =>
+    bucketRows.length > 0 ? staging.write(staging.rowsKey(bucket, chunk.chunkId), bucketRows) : Promise.resolve(),
   );
   if (stats.invalid > 0)
     logger.warn('Usage export rows refused', {
@@ -70,12 +89,7 @@ export async function partitionExport(
       invalid: stats.invalid,
       samples: stats.samples.slice(0, 5).map((sample) => ({ row: sample.row, reason: operatorReason(sample.reason) })),
     });
-  await deps.runs.finishChunk(chunk.runId, {
-    chunkId: chunk.chunkId,
-    counts: { ...emptyCounts(), read: stats.rows, invalid: stats.invalid },
-    bucketRows: buckets.map((rows) => rows.length),
-  });
-  await afterReadChunk(chunk.runId, deps);
+  return buckets.map((bucketRows) => bucketRows.length);
 }
 
 async function inParallel<T>(items: readonly T[], work: (item: T, index: number) => Promise<void>): Promise<void> {

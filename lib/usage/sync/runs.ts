@@ -28,6 +28,8 @@ export interface UsageRun {
   source: string;
   /** Chunk ids of the read phase and, once planned, of the sync phase. */
   readChunks: string[];
+  /** Read chunks added while reading (the pages of an HTTPS export continue in chunks of their own). */
+  addedReadChunks?: Set<string> | string[];
   syncChunks: string[];
   /** The write phase's Salesforce failures (first few, with account ids and reasons). */
   failures: Array<{ accountId: string; reason: string }>;
@@ -112,6 +114,11 @@ export class UsageRuns {
     }
   }
 
+  /** Adds a read chunk to the run before it is enqueued, so the read phase waits for it. */
+  async addReadChunk(runId: string, chunkId: string): Promise<void> {
+    await this.store.update(runKey(runId), { addToSet: { addedReadChunks: [chunkId] }, condition: { exists: true } });
+  }
+
   /** Sets the status (and a note) without changing the phase. */
   async mark(runId: string, status: RunStatus, changes: Partial<UsageRun> = {}): Promise<void> {
     await this.store.update(runKey(runId), {
@@ -138,4 +145,9 @@ export function totalCounts(records: ReadonlyArray<ChunkRecord | undefined>): Ch
 function toRun(item: StateItem): UsageRun {
   const { pk: _pk, sk: _sk, expiresAt: _expiresAt, ...run } = item;
   return run as unknown as UsageRun;
+}
+
+/** Every read chunk of a run, those added while reading included. */
+export function readChunkIds(run: UsageRun): string[] {
+  return [...new Set([...run.readChunks, ...(run.addedReadChunks ?? [])])];
 }

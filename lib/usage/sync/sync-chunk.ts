@@ -9,7 +9,7 @@ import type { UsageChunk } from './chunks.js';
 import type { UsageSyncDeps } from './deps.js';
 import { afterSyncChunk } from './progress.js';
 import type { StagedAccount } from './read-phase.js';
-import { emptyCounts } from './runs.js';
+import { emptyCounts, readChunkIds } from './runs.js';
 import { salesforceRecord, type SalesforceAccountRow } from './salesforce-record.js';
 
 /** What one sync chunk found changed since the last night. */
@@ -34,7 +34,7 @@ export async function syncChunk(
   const run = await deps.runs.get(chunk.runId);
   if (!run) throw new Error(`Usage run ${chunk.runId} is not in the state store`);
   const staging = deps.staging(chunk.runId);
-  const readRecords = await deps.runs.chunks(chunk.runId, run.readChunks);
+  const readRecords = await deps.runs.chunks(chunk.runId, readChunkIds(run));
   const accounts = new Map<string, Record<string, string | null>>();
   const rows: UsageRow[] = [];
   for (let bucket = chunk.from; bucket < chunk.to; bucket += 1) {

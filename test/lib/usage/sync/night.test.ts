@@ -14,7 +14,7 @@ import { planUsageRun } from '../../../../lib/usage/sync/plan.js';
 import { UsageRuns, type UsageRun } from '../../../../lib/usage/sync/runs.js';
 import { loadUsageSyncConfig } from '../../../../lib/usage/sync/settings.js';
 import { RunStaging } from '../../../../lib/usage/sync/staging.js';
-import { seedUsageAccounts, writeUsageExport } from '../../../../sandbox/app/index.js';
+import { seedUsageAccounts, startAppEmulator, writeUsageExport } from '../../../../sandbox/app/index.js';
 import type { SalesforceEmulator } from '../../../../sandbox/salesforce/index.js';
 import { FakeQueueGateway } from '../../../support/fake-queue-gateway.js';
 import { FakeStateStore } from '../../../support/fake-state-store.js';
@@ -50,12 +50,13 @@ const CSV = JSON.stringify({
   export: { format: 'csv', columns: { counters: { logins: 'logins_30d', projects: 'projects_created' } } },
 });
 
-function depsWith(queue: FakeQueueGateway, configText?: string): UsageSyncDeps {
+function depsWith(queue: FakeQueueGateway, configText?: string, source = 's3://exports/usage/{date}/'): UsageSyncDeps {
   const session = new SalesforceSession(configFor(sf));
   const bulk = new SalesforceBulkClient(session);
   return {
     config: loadUsageSyncConfig(configText),
-    source: 's3://exports/usage/{date}/',
+    source,
+    exportToken: 'app-export-token',
     runs: new UsageRuns(store, () => AS_OF),
     state: new UsageSyncState(store),
     staging: (runId) => new RunStaging(s3.s3, 'staging', runId),
@@ -256,5 +257,22 @@ describe('a night of the usage sync', () => {
     expect(attempts.get('sync-0')).toBe(2);
     expect([...attempts].filter(([id]) => id !== 'sync-0').every(([, count]) => count === 1)).toBe(true);
     expect(mixpanelUpdates(queue).profiles).toHaveLength(NIGHT.users);
+  });
+
+  it('reads the app’s paged HTTPS export in chunks of pages that continue themselves', async () => {
+    const app = await startAppEmulator({ usage: NIGHT, token: 'app-export-token', pageSize: 10, port: 0 });
+    try {
+      const queue = new FakeQueueGateway();
+
+      const run = await night(queue, depsWith(queue, undefined, app.exportUrl));
+
+      expect(run).toMatchObject({ status: 'succeeded', phase: 'done' });
+      // 400 rows, 10 a page, 20 pages a chunk: two chunks of pages, the second added by the first.
+      expect([...attempts.keys()].filter((id) => id.startsWith('pages-'))).toEqual(['pages-0', 'pages-1']);
+      expect(mixpanelUpdates(queue).profiles).toHaveLength(NIGHT.users);
+      expect(account('acc_000002')).toMatchObject({ WAPU__c: 1, Seats_Used__c: 3 });
+    } finally {
+      await app.stop();
+    }
   });
 });
