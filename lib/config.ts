@@ -23,6 +23,23 @@ export function parseEnv<S extends z.ZodRawShape>(shape: S, env: Env = process.e
   throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
 }
 
+/**
+ * A setting that holds JSON (a mapping, a sync configuration): parsed and validated, or a
+ * `ConfigError` that names the setting and every problem with its path.
+ */
+export function parseJsonSetting<S extends z.ZodType>(name: string, text: string, schema: S): z.output<S> {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`${name} is not JSON: ${(error as Error).message}`);
+  }
+  const parsed = schema.safeParse(json);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  throw new ConfigError(`${name} is invalid: ${problems.join('; ')}`);
+}
+
 /** Reads one SSM parameter (decrypted); injected so tests and the local runtime need no AWS. */
 export type ParameterReader = (name: string) => Promise<string | undefined>;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError } from '../config.js';
+import { parseJsonSetting } from '../config.js';
 import type { TicketChange } from './ticket-change.js';
 
 /** The ticket values a Case field can take. */
@@ -56,18 +56,7 @@ export const DEFAULT_CASE_MAPPING: CaseMapping = {
 export function loadCaseMapping(env: Record<string, string | undefined> = process.env): CaseMapping {
   const raw = env.TICKET_CASE_MAPPING;
   if (!raw) return DEFAULT_CASE_MAPPING;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch (error) {
-    throw new ConfigError(`TICKET_CASE_MAPPING is not JSON: ${(error as Error).message}`);
-  }
-  const result = CaseMapping.safeParse(parsed);
-  if (!result.success)
-    throw new ConfigError(
-      `TICKET_CASE_MAPPING: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-    );
-  return result.data;
+  return parseJsonSetting('TICKET_CASE_MAPPING', raw, CaseMapping);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { jest } from '@jest/globals';
 import { z } from 'zod';
-import { ConfigError, parseEnv, resolveSecrets } from '../../lib/config.js';
+import { ConfigError, parseEnv, parseJsonSetting, resolveSecrets } from '../../lib/config.js';
 
 describe('parseEnv', () => {
   const shape = { API_URL: z.url(), BATCH: z.coerce.number().int().default(200), NAME: z.string().min(1) };
@@ -37,5 +37,20 @@ describe('resolveSecrets', () => {
     const attempt = resolveSecrets(['A', 'B'], async () => undefined, { A: 'visible-value', B_SSM: '/missing' });
 
     await expect(attempt).rejects.toThrow('Missing secrets: B (SSM parameter /missing is empty or missing)');
+  });
+});
+
+describe('parseJsonSetting', () => {
+  const Shape = z.object({ fields: z.record(z.string(), z.number()) });
+
+  it('names the setting and the path of every problem', () => {
+    expect(() => parseJsonSetting('SOME_MAPPING', '{"fields":{"a":"x"}}', Shape)).toThrow(
+      'SOME_MAPPING is invalid: fields.a: Invalid input: expected number, received string',
+    );
+    expect(() => parseJsonSetting('SOME_MAPPING', '{"fields":', Shape)).toThrow(/^SOME_MAPPING is not JSON: /);
+  });
+
+  it('gives the parsed value', () => {
+    expect(parseJsonSetting('SOME_MAPPING', '{"fields":{"a":1}}', Shape)).toEqual({ fields: { a: 1 } });
   });
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError } from '../../config.js';
+import { parseJsonSetting } from '../../config.js';
 import { PayingRule, UsageSource } from '../config.js';
 import { UsageProfileSettings } from '../mixpanel-payloads.js';
 
@@ -58,15 +58,5 @@ export type UsageSyncConfig = z.output<typeof UsageSyncConfig>;
 
 /** Reads `USAGE_SYNC_CONFIG`; a malformed one fails the container's start with every problem named. */
 export function loadUsageSyncConfig(text: string | undefined): UsageSyncConfig {
-  if (!text) return UsageSyncConfig.parse({});
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new ConfigError(`USAGE_SYNC_CONFIG is not JSON: ${(error as Error).message}`);
-  }
-  const parsed = UsageSyncConfig.safeParse(json);
-  if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
-  throw new ConfigError(`USAGE_SYNC_CONFIG is invalid: ${problems.join('; ')}`);
+  return text ? parseJsonSetting('USAGE_SYNC_CONFIG', text, UsageSyncConfig) : UsageSyncConfig.parse({});
 }

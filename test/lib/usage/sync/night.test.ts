@@ -124,18 +124,23 @@ function mixpanelUpdates(queue: FakeQueueGateway): { profiles: ProfileUpdate[]; 
   return { profiles, groups };
 }
 
+/** Tonight's export in the export bucket: NIGHT, gzipped NDJSON in parts of 150 rows, unless told otherwise. */
+const writeNight = (options: Partial<Parameters<typeof writeUsageExport>[1]> = {}) =>
+  writeUsageExport(s3.s3, {
+    bucket: 'exports',
+    prefix: `usage/${DAY}/`,
+    format: 'ndjson',
+    gzip: true,
+    rowsPerPart: 150,
+    ...NIGHT,
+    ...options,
+  });
+
 const account = (id: string) => sf.findByExternalId('Account', 'App_Account_Id__c', id);
 
 describe('a night of the usage sync', () => {
   it('puts the right figures on Accounts, every user profile and the group profiles; WAPU by hand', async () => {
-    await writeUsageExport(s3.s3, {
-      bucket: 'exports',
-      prefix: `usage/${DAY}/`,
-      format: 'ndjson',
-      gzip: true,
-      rowsPerPart: 150,
-      ...NIGHT,
-    });
+    await writeNight();
     const queue = new FakeQueueGateway();
 
     const run = await night(queue);
@@ -165,7 +170,7 @@ describe('a night of the usage sync', () => {
   });
 
   it('sends nothing the second time, and only what changed when 5 % of users changed', async () => {
-    await writeUsageExport(s3.s3, { bucket: 'exports', prefix: `usage/${DAY}/`, format: 'csv', gzip: true, ...NIGHT });
+    await writeNight({ format: 'csv', rowsPerPart: 100_000 });
     const csvNight = (queue: FakeQueueGateway) => night(queue, depsWith(queue, CSV));
     await csvNight(new FakeQueueGateway());
     const callsBefore = sf.calls().total;
@@ -177,14 +182,7 @@ describe('a night of the usage sync', () => {
     // The budget check only: no Account read beyond the night's query, no write.
     expect(sf.calls().total - callsBefore).toBeLessThanOrEqual(4);
 
-    await writeUsageExport(s3.s3, {
-      bucket: 'exports',
-      prefix: `usage/${DAY}/`,
-      format: 'csv',
-      gzip: true,
-      ...NIGHT,
-      changedShare: 0.05,
-    });
+    await writeNight({ format: 'csv', rowsPerPart: 100_000, changedShare: 0.05 });
     const changed = new FakeQueueGateway();
     await csvNight(changed);
     const { profiles } = mixpanelUpdates(changed);
@@ -199,13 +197,7 @@ describe('a night of the usage sync', () => {
   });
 
   it('waits when Salesforce’s daily usage is at the sync’s share, then resumes where it stopped', async () => {
-    await writeUsageExport(s3.s3, {
-      bucket: 'exports',
-      prefix: `usage/${DAY}/`,
-      format: 'ndjson',
-      gzip: false,
-      ...NIGHT,
-    });
+    await writeNight({ gzip: false });
     const queue = new FakeQueueGateway();
     const { max } = sf.apiUsage();
     sf.setApiUsage(Math.ceil(max * 0.9));
@@ -225,14 +217,7 @@ describe('a night of the usage sync', () => {
   });
 
   it('retries a failed chunk alone: every other chunk runs once', async () => {
-    await writeUsageExport(s3.s3, {
-      bucket: 'exports',
-      prefix: `usage/${DAY}/`,
-      format: 'ndjson',
-      gzip: true,
-      rowsPerPart: 150,
-      ...NIGHT,
-    });
+    await writeNight();
     const queue = new FakeQueueGateway();
     const deps = depsWith(queue);
     // The first sync chunk's first attempt loses S3 half-way (its first read of rows throws).
