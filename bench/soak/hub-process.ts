@@ -69,6 +69,11 @@ export class HubProcess {
     throw new Error(`The hub did not answer /health within ${timeoutMs} ms`);
   }
 
+  /** The hub's process id while it runs. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   /** SIGKILL: no shutdown code runs, as in a crash or `kill -9`. */
   async kill(): Promise<void> {
     await this.signal('SIGKILL');
