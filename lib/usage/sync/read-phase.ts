@@ -1,3 +1,4 @@
+import { forEachConcurrently } from '../../concurrency.js';
 import { logger } from '../../observability.js';
 import { operatorReason } from '../../sqs/reason.js';
 import { newReadStats, readUsageRows, type ReadStats, type UsageRow } from '../rows.js';
@@ -41,7 +42,9 @@ export async function readAccounts(
     }
   }
   const staging = deps.staging(chunk.runId);
-  await inParallel(buckets, (accounts, bucket) => staging.write(staging.accountsKey(bucket), accounts));
+  await forEachConcurrently(buckets, PARALLEL_WRITES, (accounts, bucket) =>
+    staging.write(staging.accountsKey(bucket), accounts),
+  );
   await deps.runs.finishChunk(chunk.runId, { chunkId: chunk.chunkId, counts: { ...emptyCounts(), read } });
   await afterReadChunk(chunk.runId, deps);
 }
@@ -79,7 +82,7 @@ export async function stageRows(
   const buckets: UsageRow[][] = Array.from({ length: FINE_BUCKETS }, () => []);
   for await (const row of rows) buckets[fineBucket(row.accountId)]?.push(row);
   const staging = deps.staging(chunk.runId);
-  await inParallel(buckets, (bucketRows, bucket) =>
+  await forEachConcurrently(buckets, PARALLEL_WRITES, (bucketRows, bucket) =>
     bucketRows.length > 0 ? staging.write(staging.rowsKey(bucket, chunk.chunkId), bucketRows) : Promise.resolve(),
   );
   if (stats.invalid > 0)
@@ -90,16 +93,4 @@ export async function stageRows(
       samples: stats.samples.slice(0, 5).map((sample) => ({ row: sample.row, reason: operatorReason(sample.reason) })),
     });
   return buckets.map((bucketRows) => bucketRows.length);
-}
-
-async function inParallel<T>(items: readonly T[], work: (item: T, index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next;
-      next += 1;
-      await work(items[index] as T, index);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(PARALLEL_WRITES, items.length) }, worker));
 }

@@ -1,6 +1,7 @@
-import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import {
   chunkForBatch,
+  SEND_CONCURRENCY,
   SqsQueueGateway,
   sqsSafeJson,
   type OutgoingMessage,
@@ -125,5 +126,33 @@ describe('SqsQueueGateway against a local SQS', () => {
 
     expect(immediately).toEqual([]);
     expect(afterDelay.map((message) => message.body)).toEqual(['later']);
+  });
+});
+
+describe('SqsQueueGateway.send', () => {
+  /** An SQS client that answers every SendMessageBatch after `ms`, counting how many are in flight at once. */
+  function slowSqs(ms: number) {
+    const seen = { calls: 0, inFlight: 0, mostInFlight: 0 };
+    const client = {
+      send: async (command: { input: { Entries?: unknown[] } }) => {
+        seen.calls += 1;
+        seen.inFlight += 1;
+        seen.mostInFlight = Math.max(seen.mostInFlight, seen.inFlight);
+        await new Promise((resolve) => setTimeout(resolve, ms));
+        seen.inFlight -= 1;
+        return { Successful: command.input.Entries, Failed: [] };
+      },
+    };
+    return { client: client as unknown as SQSClient, seen };
+  }
+
+  it('sends the batches of a large send side by side, a few at a time', async () => {
+    const { client, seen } = slowSqs(30);
+    const messages = Array.from({ length: 200 }, (_, i) => ({ body: JSON.stringify({ i }) }));
+
+    await new SqsQueueGateway(client).send('http://sqs.local/q', messages);
+
+    expect(seen.calls).toBe(20);
+    expect(seen.mostInFlight).toBe(SEND_CONCURRENCY);
   });
 });
