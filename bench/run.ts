@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startHub } from '../local/hub.js';
 import { SANDBOX_TERMS_WEBHOOK_SECRET, startSandbox } from '../sandbox/launch.js';
+import { latencyLine, measureOutboundIngress, type IngressLatency } from './outbound.js';
 import { relayTermsThroughHub } from './terms.js';
 import { emulators, relayNaively, relayThroughHub, type ScenarioResult } from './tickets.js';
 
@@ -31,7 +32,10 @@ const contacts = salesforce.seedAccountsWithContacts({ accounts: 400, contactsPe
 for (const emulator of [salesforce, mixpanel, zendesk]) emulator.setLatency(latencyMs);
 
 const results: ScenarioResult[] = [];
+let outbound: IngressLatency | undefined;
 try {
+  // Measured first, on idle emulators: the time to the Ack does not depend on the consumers.
+  outbound = await measureOutboundIngress(hub, salesforce.orgId);
   results.push(
     await relayThroughHub('hub: tickets, requester with external id', hub, sandbox, contacts, {
       records,
@@ -76,6 +80,7 @@ process.stdout.write(
     '',
     ...results.map((r) => `${r.name}: Salesforce calls by endpoint ${JSON.stringify(r.salesforceByEndpoint)}`),
     '',
+    ...(outbound ? [latencyLine(outbound), ''] : []),
     `Every emulated API call takes ${latencyMs} ms. ` +
       'Hub times include the batching windows (5 s per queue) of serverless.yml, as in Lambda.',
     '',
