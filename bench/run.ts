@@ -10,6 +10,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startHub } from '../local/hub.js';
 import { SANDBOX_TERMS_WEBHOOK_SECRET, startSandbox } from '../sandbox/launch.js';
+import { latencyLine, measureOutboundIngress, type IngressLatency } from './outbound.js';
 import { relayTermsThroughHub } from './terms.js';
 import { benchUsageNights } from './usage-night.js';
 import { emulators, relayNaively, relayThroughHub, type ScenarioResult } from './tickets.js';
@@ -42,7 +43,10 @@ async function relayScenarios(): Promise<void> {
   for (const emulator of [salesforce, mixpanel, zendesk]) emulator.setLatency(latencyMs);
 
   const results: ScenarioResult[] = [];
+  let outbound: IngressLatency | undefined;
   try {
+    // Measured first, on idle emulators: the time to the Ack does not depend on the consumers.
+    outbound = await measureOutboundIngress(hub, salesforce.orgId);
     results.push(
       await relayThroughHub('hub: tickets, requester with external id', hub, sandbox, contacts, {
         records,
@@ -87,6 +91,7 @@ async function relayScenarios(): Promise<void> {
       '',
       ...results.map((r) => `${r.name}: Salesforce calls by endpoint ${JSON.stringify(r.salesforceByEndpoint)}`),
       '',
+      ...(outbound ? [latencyLine(outbound), ''] : []),
       `Every emulated API call takes ${latencyMs} ms. ` +
         'Hub times include the batching windows (5 s per queue) of serverless.yml, as in Lambda.',
       '',

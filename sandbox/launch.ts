@@ -10,6 +10,8 @@ export type SandboxName = (typeof SANDBOX_NAMES)[number];
 export const SANDBOX_ZENDESK_WEBHOOK_SECRET = 'sandbox-zendesk-webhook-secret';
 /** The terms webhook secret of the local hub (the app side signs with it). */
 export const SANDBOX_TERMS_WEBHOOK_SECRET = 'sandbox-terms-webhook-secret';
+/** The path token of the local hub's `POST /webhooks/salesforce/{token}` (outbound messages). */
+export const SANDBOX_SALESFORCE_OUTBOUND_TOKEN = 'sandbox-salesforce-outbound-token';
 
 export interface SandboxOptions {
   /** Which emulators to start (default: all three). */
@@ -47,6 +49,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       SALESFORCE_LOGIN_URL: salesforce.url,
       SALESFORCE_CLIENT_ID: String(defaultSalesforceConfig.clientId),
       SALESFORCE_CLIENT_SECRET: String(defaultSalesforceConfig.clientSecret),
+      // Outbound messages come from the emulated org to the hub's token route.
+      SALESFORCE_ORGANIZATION_ID: salesforce.orgId,
+      SALESFORCE_OUTBOUND_TOKEN: SANDBOX_SALESFORCE_OUTBOUND_TOKEN,
     });
   }
   if (wanted.has('mixpanel')) {

@@ -3,6 +3,48 @@ import type { EmulatorOptions } from '../common/emulator.js';
 
 const latency = z.union([z.number().nonnegative(), z.tuple([z.number().nonnegative(), z.number().nonnegative()])]);
 
+/**
+ * An outbound message and the flow (or workflow rule) that sends it: when a saved record of
+ * `object` has every value of `when`, a notification with `fields` goes to `endpointUrl`.
+ */
+export const OutboundMessageRule = z.object({
+  name: z.string().min(1),
+  object: z.string().min(1),
+  endpointUrl: z.url(),
+  /** Fields sent besides `Id` (always sent). */
+  fields: z.array(z.string().min(1)).default([]),
+  when: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).default({}),
+  /**
+   * `changed-to-meet`: on create meeting the criteria, or an edit that makes the record meet them
+   * (a flow's "only when updated to meet the condition", a workflow rule's "created, and any time
+   * it's edited to subsequently meet criteria"); `every-save`: every save that meets them.
+   */
+  trigger: z.enum(['changed-to-meet', 'every-save']).default('changed-to-meet'),
+});
+export type OutboundMessageRule = z.infer<typeof OutboundMessageRule>;
+
+/**
+ * Redelivery timing. Salesforce retries for up to 24 hours with intervals growing to 2 hours and
+ * gives a listener 60 s; the first interval is not documented (unverified: seconds to a minute).
+ */
+export const OutboundDelivery = z.object({
+  /** How long saves are gathered into one message (Salesforce batches notifications of one action). */
+  batchWindowMs: z.number().int().nonnegative().default(50),
+  firstRetryMs: z.number().int().positive().default(15_000),
+  maxRetryIntervalMs: z
+    .number()
+    .int()
+    .positive()
+    .default(2 * 60 * 60 * 1000),
+  expireAfterMs: z
+    .number()
+    .int()
+    .positive()
+    .default(24 * 60 * 60 * 1000),
+  timeoutMs: z.number().int().positive().default(60_000),
+});
+export type OutboundDelivery = z.infer<typeof OutboundDelivery>;
+
 /** The plain-data settings of the Salesforce emulator (everything a launcher can put in a file). */
 export const SalesforceSettings = z.object({
   /** SFDX `objects` folder the schema is read from (default: this repository's `salesforce/`). */
@@ -38,6 +80,9 @@ export const SalesforceSettings = z.object({
   bulkQueryPageSize: z.number().int().positive().default(50_000),
   /** Share (0..1) of collection/bulk records that fail with UNABLE_TO_LOCK_ROW. */
   unableToLockRowRate: z.number().min(0).max(1).default(0),
+  /** Outbound messages the org sends when records change (none by default). */
+  outboundMessages: z.array(OutboundMessageRule).default([]),
+  outboundDelivery: OutboundDelivery.default(OutboundDelivery.parse({})),
 });
 
 export type SalesforceSettings = z.infer<typeof SalesforceSettings>;

@@ -26,6 +26,8 @@ export interface DmlContext {
   ids: IdFactory;
   now: () => Date;
   userId: string;
+  /** Told of every saved record (workflow actions such as outbound messages). */
+  afterSave?: (object: ObjectDef, values: Record<string, Value>, prior: Record<string, Value> | undefined) => void;
 }
 
 const isPlainObject = (raw: unknown): raw is Body => typeof raw === 'object' && raw !== null && !Array.isArray(raw);
@@ -66,7 +68,9 @@ export class Dml {
     Object.assign(values, { Id: id, IsDeleted: false, CreatedDate: now, CreatedById: this.ctx.userId });
     this.stamp(values, now);
     derive(object, values, undefined);
+    this.formulas(object, values);
     this.ctx.store.insert({ id, type: object.name, values, deleted: false });
+    this.ctx.afterSave?.(object, values, undefined);
     return { success: true, id, created: true };
   }
 
@@ -85,7 +89,10 @@ export class Dml {
     if (duplicate) return failed(duplicate, record.id);
     this.stamp(values, formatDateTime(this.ctx.now()));
     derive(object, values, record.values);
+    this.formulas(object, values);
+    const prior = record.values;
     this.ctx.store.replace(record, values);
+    this.ctx.afterSave?.(object, values, prior);
     return { success: true, id: record.id, created: false };
   }
 
@@ -113,6 +120,21 @@ export class Dml {
     this.stamp(values, formatDateTime(this.ctx.now()));
     this.ctx.store.replace(record, values, true);
     return { success: true, id: record.id, created: false };
+  }
+
+  /**
+   * Cross-object formula fields (`Contact.App_User_Id__c`), evaluated at save time: Salesforce
+   * evaluates them on every read, so here a later change of the parent shows at the next save.
+   */
+  private formulas(object: ObjectDef, values: Record<string, Value>): void {
+    for (const def of object.fields()) {
+      const path = def.formula ? /^(\w+)\.(\w+)$/.exec(def.formula.trim()) : null;
+      if (!path) continue;
+      const reference = object.relationship(path[1] ?? '');
+      const parentId = reference ? values[reference.name] : null;
+      const parent = typeof parentId === 'string' ? this.ctx.store.get(parentId) : undefined;
+      values[def.name] = parent && !parent.deleted ? (parent.values[path[2] ?? ''] ?? null) : null;
+    }
   }
 
   private stamp(values: Record<string, Value>, now: string): void {

@@ -8,6 +8,7 @@ import { salesforceSpec } from './spec.js';
 export { defaultSalesforceConfig, SalesforceSettings, type SalesforceEmulatorOptions } from './config.js';
 export { DEFAULT_METADATA_DIR, loadSchema } from './metadata.js';
 export type { RecordView, SalesforceAccessors, SeededAccounts } from './programmatic.js';
+export type { OutboundDeliveryView } from './outbound/messenger.js';
 
 /** A running Salesforce emulator: the shared emulator handle plus typed access to the org. */
 export interface SalesforceEmulator extends RunningEmulator, SalesforceAccessors {
@@ -40,6 +41,10 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
   return {
     ...running,
     ...accessors(org),
+    stop: async () => {
+      org.outbound.stop();
+      await running.stop();
+    },
     instanceUrl: running.url,
     tokenUrl: `${running.url}/services/oauth2/token`,
     accessToken: settings.accessTokens[0] ?? '',

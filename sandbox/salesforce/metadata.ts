@@ -29,6 +29,7 @@ const CustomField = z.object({
   required: flag,
   referenceTo: z.string().optional(),
   defaultValue: z.string().optional(),
+  formula: z.string().optional(),
 });
 
 const CustomObject = z.object({
@@ -84,6 +85,8 @@ export function parseFieldXml(xml: string, file = 'field'): FieldDef {
     required: meta.required || meta.type === 'MasterDetail',
     ...(isReference ? { referenceTo: meta.referenceTo, relationshipName: meta.fullName.replace(/__c$/, '__r') } : {}),
     ...(meta.type === 'Checkbox' ? { defaultValue: meta.defaultValue === 'true' } : {}),
+    // A formula field is computed, never written; a text formula returns up to 1,300 characters.
+    ...(meta.formula ? { formula: meta.formula, readOnly: true, length: meta.length ?? 1300 } : {}),
   });
 }
 

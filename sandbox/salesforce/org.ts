@@ -9,6 +9,7 @@ import { RecordStore } from './store.js';
 import { Cursors } from './soql/cursors.js';
 import { IngestJobs } from './bulk/jobs.js';
 import { QueryJobs } from './bulk/query-jobs.js';
+import { OutboundMessenger } from './outbound/messenger.js';
 
 /**
  * Everything one emulated org holds — schema, records, tokens, API usage, query cursors and bulk
@@ -24,6 +25,7 @@ export class SalesforceOrg {
   readonly cursors: Cursors;
   readonly jobs: IngestJobs;
   readonly queryJobs: QueryJobs;
+  readonly outbound: OutboundMessenger;
   unableToLockRowRate: number;
   private running: Random | undefined;
 
@@ -40,7 +42,21 @@ export class SalesforceOrg {
       id: toId18(`${PREFIX.user}5g00000${String(i + 1).padStart(5, '0')}`),
     }));
     const userId = this.users[0]?.id ?? '';
-    this.dml = new Dml({ schema, store: this.store, ids: this.ids, now, userId });
+    this.outbound = new OutboundMessenger(settings.outboundMessages, settings.outboundDelivery, {
+      store: this.store,
+      ids: this.ids,
+      now,
+      organizationId: settings.orgId,
+      instanceUrl: baseUrl,
+    });
+    this.dml = new Dml({
+      schema,
+      store: this.store,
+      ids: this.ids,
+      now,
+      userId,
+      afterSave: (object, values, prior) => this.outbound.onSave(object, values, prior),
+    });
     this.usage = new ApiUsage(settings);
     this.unableToLockRowRate = settings.unableToLockRowRate;
     this.auth = new Auth({
@@ -83,6 +99,7 @@ export class SalesforceOrg {
     this.cursors.clear();
     this.jobs.clear();
     this.queryJobs.clear();
+    this.outbound.clear();
     this.auth.revokeIssued();
     this.usage.used = this.settings.apiUsage;
   }

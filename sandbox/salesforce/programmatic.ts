@@ -1,6 +1,7 @@
 import type { LatencyOption } from '../common/faults.js';
 import type { SaveResult } from './dml.js';
 import type { SalesforceOrg } from './org.js';
+import type { OutboundDeliveryView } from './outbound/messenger.js';
 import type { ObjectDef } from './schema.js';
 import type { Value } from './store.js';
 
@@ -34,6 +35,8 @@ export interface SalesforceAccessors {
   setDailyApiLimit(max: number): void;
   setConcurrencyLimit(limit: number, serviceTimeMs?: LatencyOption): void;
   setUnableToLockRowRate(rate: number): void;
+  /** The outbound messages the org has sent or still owes, with every delivery attempt. */
+  outboundDeliveries(): OutboundDeliveryView[];
   /** Invalidates every token issued through OAuth (as if sessions expired); pre-issued ones stay. */
   revokeTokens(): void;
   /** Drops all records, cursors, jobs and issued tokens and resets API usage. */
@@ -111,6 +114,7 @@ export function accessors(org: SalesforceOrg): SalesforceAccessors {
     setUnableToLockRowRate: (rate) => {
       org.unableToLockRowRate = rate;
     },
+    outboundDeliveries: () => org.outbound.views(),
     revokeTokens: () => org.auth.revokeIssued(),
     reset: () => org.reset(),
   };

@@ -36,6 +36,8 @@ export interface FieldDef {
   defaultValue?: string | boolean;
   /** Auto-number display format such as `TA-{000000}`. */
   autoNumber?: string;
+  /** A formula field's formula; the emulator evaluates `Relationship.Field` paths when the record is saved. */
+  formula?: string;
 }
 
 /** A save as a rule sees it: the values the record would be saved with and, on update, the stored ones. */

@@ -25,7 +25,7 @@ export function systemFields(): FieldDef[] {
 const text = (name: string, label: string, length: number, extra: Partial<FieldDef> = {}): FieldDef =>
   field(name, 'string', { label, length, ...extra });
 
-/** Account, Contact and Case with the standard fields the hub reads or writes (labels as in the org). */
+/** Account, Contact, Case and Opportunity with the standard fields the hub reads or writes (labels as in the org). */
 export const STANDARD_OBJECTS: StandardObject[] = [
   {
     name: 'Account',
@@ -75,6 +75,19 @@ export const STANDARD_OBJECTS: StandardObject[] = [
       field('AccountId', 'reference', { label: 'Account ID', referenceTo: 'Account', relationshipName: 'Account' }),
       field('IsClosed', 'boolean', { label: 'Closed', readOnly: true }),
       field('ClosedDate', 'datetime', { label: 'Closed Date', readOnly: true }),
+    ],
+  },
+  {
+    name: 'Opportunity',
+    label: 'Opportunity',
+    keyPrefix: '006',
+    fields: [
+      text('Name', 'Name', 120, { required: true }),
+      field('AccountId', 'reference', { label: 'Account ID', referenceTo: 'Account', relationshipName: 'Account' }),
+      field('StageName', 'picklist', { label: 'Stage', length: 255, required: true }),
+      field('Amount', 'double', { label: 'Amount' }),
+      field('CloseDate', 'date', { label: 'Close Date', required: true }),
+      field('Type', 'picklist', { label: 'Opportunity Type', length: 255 }),
     ],
   },
 ];

@@ -3,7 +3,7 @@ import type { OutgoingMessage } from '../queue-gateway.js';
 import type { ItemResult } from '../../sqs/batch-collector.js';
 import type { MixpanelGateway } from './client.js';
 import { GroupPack, packOutcome, ProfilePack, unpack } from './packs.js';
-import { GroupUpdate, MixpanelEvent, ProfileUpdate } from './types.js';
+import { GroupUpdate, MixpanelEvent, ProfileUpdate, SourceVersion } from './types.js';
 
 /**
  * A message on the mixpanel queue: one event, one profile update or one group update, or a pack of
@@ -11,8 +11,8 @@ import { GroupUpdate, MixpanelEvent, ProfileUpdate } from './types.js';
  */
 export const MixpanelIntent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('mixpanel.event'), event: MixpanelEvent }),
-  z.object({ type: z.literal('mixpanel.profile'), update: ProfileUpdate }),
-  z.object({ type: z.literal('mixpanel.group'), update: GroupUpdate }),
+  z.object({ type: z.literal('mixpanel.profile'), update: ProfileUpdate, version: SourceVersion.optional() }),
+  z.object({ type: z.literal('mixpanel.group'), update: GroupUpdate, version: SourceVersion.optional() }),
   ProfilePack,
   GroupPack,
 ]);

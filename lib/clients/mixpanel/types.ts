@@ -46,3 +46,10 @@ export const GroupUpdate = z.object({
   values: z.union([z.record(z.string(), z.unknown()), z.array(z.string())]),
 });
 export type GroupUpdate = z.input<typeof GroupUpdate>;
+
+/**
+ * The version of the source record a profile or group update comes from (its key, e.g.
+ * `Opportunity/006…`, and its `SystemModstamp`), so that an older redelivery can be refused.
+ */
+export const SourceVersion = z.object({ key: z.string().min(1), modstamp: z.string().min(1) });
+export type SourceVersion = z.infer<typeof SourceVersion>;
