@@ -19,6 +19,12 @@ export interface TableDefinition {
   attributeDefinitions: AttributeDefinition[];
 }
 
+/** An S3 bucket: its name, as CloudFormation would give it when serverless.yml names none. */
+export interface BucketDefinition {
+  logicalId: string;
+  name: string;
+}
+
 /** An SQS event source as Lambda would run it, with Lambda's defaults filled in. */
 export interface SqsEventSource {
   queueLogicalId: string;
@@ -51,6 +57,7 @@ export interface HubDefinition {
   functions: FunctionDefinition[];
   queues: QueueDefinition[];
   tables: TableDefinition[];
+  buckets: BucketDefinition[];
 }
 
 type Node = Record<string, unknown>;
@@ -67,6 +74,10 @@ export function readHubDefinition(path: string, context: VariableContext): HubDe
   const tables = Object.entries(resources)
     .filter(([, resource]) => resource.Type === 'AWS::DynamoDB::Table')
     .map(([logicalId, resource]) => toTable(logicalId, (resource.Properties ?? {}) as Node));
+  const stack = `${String(config.service)}-${context.stage}`;
+  const buckets = Object.entries(resources)
+    .filter(([, resource]) => resource.Type === 'AWS::S3::Bucket')
+    .map(([logicalId, resource]) => toBucket(stack, logicalId, (resource.Properties ?? {}) as Node));
 
   const functions = Object.entries((config.functions ?? {}) as Record<string, Node>).map(([name, fn]) => {
     const handler = String(fn.handler);
@@ -82,7 +93,15 @@ export function readHubDefinition(path: string, context: VariableContext): HubDe
       sqs: events.filter((event) => event.sqs).map((event) => toSqsSource(event.sqs as Node)),
     };
   });
-  return { service: String(config.service), stage: context.stage, functions, queues, tables };
+  return { service: String(config.service), stage: context.stage, functions, queues, tables, buckets };
+}
+
+/**
+ * CloudFormation names a bucket without BucketName `<stack>-<logical id in lower case>-<random>`;
+ * locally the random part is left off, so the name stays the same from one start to the next.
+ */
+function toBucket(stack: string, logicalId: string, properties: Node): BucketDefinition {
+  return { logicalId, name: asText(properties.BucketName ?? `${stack}-${logicalId.toLowerCase()}`) };
 }
 
 function toTable(logicalId: string, properties: Node): TableDefinition {
