@@ -4,6 +4,7 @@ import { EventSourceMapping, type Invocation } from './event-source-mapping.js';
 import { WorkerEnvironment } from './execution-environment.js';
 import { functionEnvironment } from './function-environment.js';
 import { HttpGateway, type GatewayRoute, type HttpLambdaHandler } from './http-gateway.js';
+import { LambdaInvokeApi } from './lambda-invoke-api.js';
 import { createTables, startLocalDynamoDb, type LocalDynamoDb, type LocalTable } from './local-dynamodb.js';
 import { createBuckets, type LocalBucket } from './local-s3.js';
 import {
@@ -53,6 +54,8 @@ export interface HubOptions {
    */
   env: Record<string, string>;
   onInvocation?: (invocation: Invocation) => void;
+  /** Told about each invocation through the Lambda Invoke API. */
+  onInvoke?: (line: string) => void;
 }
 
 export interface RunningHub {
@@ -89,8 +92,9 @@ interface LocalServices {
 /**
  * Runs the whole hub of serverless.yml: a local SQS in this process with every queue and its
  * redrive policy and every S3 bucket, a local DynamoDB with every table, every HTTP route behind a
- * local HTTP API (ingress keeps no state between requests, so its handlers run in this thread), and
- * every SQS consumer driven as Lambda drives it, each concurrent slot in a worker thread of its own.
+ * local HTTP API (ingress keeps no state between requests, so its handlers run in this thread),
+ * every SQS consumer driven as Lambda drives it, each concurrent slot in a worker thread of its
+ * own, and the Lambda Invoke API for every function on the same port.
  * Functions read `process.env` at load, so it is set before they are imported.
  */
 export async function startHub(options: HubOptions): Promise<RunningHub> {
@@ -172,13 +176,28 @@ async function startFunctions(
   // function that cannot load stops the start.
   const starting = Promise.allSettled(mappings.map((mapping) => mapping.start()));
   let gateway: HttpGateway | undefined;
+  const invokeApi = new LambdaInvokeApi({
+    functions: definition.functions.map((fn) => ({
+      name: fn.name,
+      timeoutSeconds: fn.timeoutSeconds,
+      environment: () =>
+        new WorkerEnvironment({
+          functionName: fn.name,
+          moduleUrl: moduleUrlOf(options.root, fn),
+          exportName: fn.exportName,
+        }),
+    })),
+    namePrefix: `${definition.service}-${definition.stage}-`,
+    region,
+    ...(options.onInvoke ? { onInvoke: options.onInvoke } : {}),
+  });
   const stopFunctions = async (): Promise<void> => {
     await gateway?.close();
     await starting;
-    await Promise.all(mappings.map((mapping) => mapping.stop()));
+    await Promise.all([...mappings.map((mapping) => mapping.stop()), invokeApi.stop()]);
   };
   try {
-    gateway = new HttpGateway(await httpRoutes(options.root, definition.functions));
+    gateway = new HttpGateway(await httpRoutes(options.root, definition.functions), [invokeApi]);
     const failed = (await starting).find((result) => result.status === 'rejected');
     if (failed) throw failed.reason;
     const url = await gateway.listen(options.port ?? 0);
