@@ -49,6 +49,8 @@ export interface FunctionDefinition {
   environment: Record<string, unknown>;
   routes: HttpRoute[];
   sqs: SqsEventSource[];
+  /** Its schedule expressions (`cron(0 2 * * ? *)`), which the local runtime does not run. */
+  schedules: string[];
 }
 
 export interface HubDefinition {
@@ -91,6 +93,7 @@ export function readHubDefinition(path: string, context: VariableContext): HubDe
       environment: { ...(provider.environment as Node | undefined), ...(fn.environment as Node | undefined) },
       routes: events.filter((event) => event.httpApi).map((event) => toRoute(event.httpApi)),
       sqs: events.filter((event) => event.sqs).map((event) => toSqsSource(event.sqs as Node)),
+      schedules: events.filter((event) => event.schedule).flatMap((event) => toSchedules(event.schedule)),
     };
   });
   return { service: String(config.service), stage: context.stage, functions, queues, tables, buckets };
@@ -166,6 +169,12 @@ function toSqsSource(sqs: Node): SqsEventSource {
     maximumConcurrency: Number(sqs.maximumConcurrency ?? 5),
     reportBatchItemFailures: sqs.functionResponseType === 'ReportBatchItemFailures',
   };
+}
+
+function toSchedules(schedule: unknown): string[] {
+  if (typeof schedule === 'string') return [schedule];
+  const rate = (schedule as Node).rate;
+  return (Array.isArray(rate) ? rate : [rate]).map((expression) => asText(expression));
 }
 
 function getAttTarget(value: unknown): string {
