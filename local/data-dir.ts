@@ -35,6 +35,17 @@ export function deleteDynamoDbData(dataDir: string): void {
   rmSync(dynamoDbDataDir(dataDir), { recursive: true, force: true });
 }
 
+/** The local S3 buckets and their objects (files), inside the data folder. */
+export function s3DataDir(dataDir: string): string {
+  return join(dataDir, 's3');
+}
+
+/** Deletes the local S3 buckets and their objects, for a clean start (never under a running hub). */
+export function deleteS3Data(dataDir: string): void {
+  refuseIfHeld(queueDataDir(dataDir));
+  rmSync(s3DataDir(dataDir), { recursive: true, force: true });
+}
+
 const LOCK_FILE = 'hub.pid';
 const held = new Set<string>();
 

@@ -39,8 +39,8 @@ export function summaryOf(answer: InvocationAnswer): BatchSummary | undefined {
 export interface ExecutionEnvironment {
   /** Starts the environment ahead of its first invocation; rejects when the function cannot load. */
   warm(): Promise<void>;
-  /** Runs one invocation; rejects with the handler's error, or with `EnvironmentCrashed`. */
-  invoke(event: SQSEvent, deadline: number): Promise<InvocationAnswer>;
+  /** Runs one invocation; rejects with the handler's error (its name kept), or with `EnvironmentCrashed`. */
+  invoke(event: unknown, deadline: number): Promise<InvocationAnswer>;
   /** Ends the environment at once; the next invocation starts a fresh one. */
   kill(): Promise<void>;
 }
@@ -58,7 +58,7 @@ export function inProcessEnvironment(functionName: string, handler: SqsLambdaHan
   return {
     warm: () => Promise.resolve(),
     invoke: async (event, deadline) => ({
-      response: await handler(event, lambdaContext(functionName, deadline)),
+      response: await handler(event as SQSEvent, lambdaContext(functionName, deadline)),
       summaries: [],
     }),
     kill: () => Promise.resolve(),
@@ -98,7 +98,7 @@ export class WorkerEnvironment implements ExecutionEnvironment {
     return this.started().then(() => undefined);
   }
 
-  async invoke(event: SQSEvent, deadline: number): Promise<InvocationAnswer> {
+  async invoke(event: unknown, deadline: number): Promise<InvocationAnswer> {
     if (this.pending) throw new Error(`${this.options.functionName}: one invocation at a time per environment`);
     const worker = await this.started();
     const id = (this.nextId += 1);
@@ -145,7 +145,7 @@ export class WorkerEnvironment implements ExecutionEnvironment {
           case 'answer':
             return this.settle(undefined, message.id, { response: message.response, summaries: message.summaries });
           case 'failure':
-            return this.settle(new Error(message.message), message.id);
+            return this.settle(Object.assign(new Error(message.message), { name: message.errorType }), message.id);
         }
       });
       // A worker that was killed or replaced has nothing left to settle.

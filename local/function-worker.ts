@@ -25,7 +25,7 @@ export interface InvokeMessage {
 export type WorkerMessage =
   | { type: 'ready' }
   | { type: 'answer'; id: number; response: unknown; summaries: BatchSummary[] }
-  | { type: 'failure'; id: number; message: string };
+  | { type: 'failure'; id: number; message: string; errorType: string };
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
@@ -55,7 +55,10 @@ export function serveFunction(module: Record<string, unknown>): void {
       const response = result === undefined ? undefined : (JSON.parse(JSON.stringify(result)) as unknown);
       return { type: 'answer', id, response, summaries };
     } catch (error) {
-      return { type: 'failure', id, message: error instanceof Error ? error.message : String(error) };
+      // Lambda reports a handler's error by its name (`errorType`) and message.
+      return error instanceof Error
+        ? { type: 'failure', id, message: error.message, errorType: error.name }
+        : { type: 'failure', id, message: String(error), errorType: 'Error' };
     }
   };
   port.on('message', (message: InvokeMessage) => void invoke(message).then(post));

@@ -19,6 +19,12 @@ export interface GatewayRoute {
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 const INTEGRATION_TIMEOUT_SECONDS = 30;
 
+/** An API of its own on the gateway's port (e.g. the Lambda Invoke API), outside the HTTP API's routes. */
+export interface LocalService {
+  handles(method: string, path: string): boolean;
+  handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void>;
+}
+
 interface CompiledRoute extends GatewayRoute {
   pattern: RegExp;
   keys: string[];
@@ -33,7 +39,10 @@ export class HttpGateway {
   private readonly routes: CompiledRoute[];
   private server: Server | undefined;
 
-  constructor(routes: readonly GatewayRoute[]) {
+  constructor(
+    routes: readonly GatewayRoute[],
+    private readonly services: readonly LocalService[] = [],
+  ) {
     this.routes = routes.map((route) => {
       const keys: string[] = [];
       const source = route.path.replace(/\{([^}+]+)(\+?)\}/g, (_, key: string, greedy: string) => {
@@ -68,6 +77,8 @@ export class HttpGateway {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://local');
     const method = (req.method ?? 'GET').toUpperCase();
+    const service = this.services.find((candidate) => candidate.handles(method, url.pathname));
+    if (service) return service.handle(req, res, url);
     const found = this.match(method, url.pathname);
     if (!found) return reply(res, 404, { message: 'Not Found' });
     const body = await readBody(req);

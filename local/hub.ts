@@ -4,7 +4,9 @@ import { EventSourceMapping, type Invocation } from './event-source-mapping.js';
 import { WorkerEnvironment } from './execution-environment.js';
 import { functionEnvironment } from './function-environment.js';
 import { HttpGateway, type GatewayRoute, type HttpLambdaHandler } from './http-gateway.js';
+import { LambdaInvokeApi } from './lambda-invoke-api.js';
 import { createTables, startLocalDynamoDb, type LocalDynamoDb, type LocalTable } from './local-dynamodb.js';
+import { createBuckets, type LocalBucket } from './local-s3.js';
 import {
   createQueues,
   LOCAL_AWS_CREDENTIALS,
@@ -34,6 +36,8 @@ export interface HubOptions {
    * survives a stop, a crash or `kill -9`; without it they live in memory.
    */
   queueDataDir?: string;
+  /** Keeps the S3 buckets' objects as files in this folder; without it they are kept with the queues. */
+  s3DataDir?: string;
   /** Keeps the DynamoDB tables and their items in LevelDB in this folder; without it they live in memory. */
   dynamoDbDataDir?: string;
   /** Fault injection for soak tests: terminate a slot's worker mid-invocation, every N-th invocation. */
@@ -50,6 +54,8 @@ export interface HubOptions {
    */
   env: Record<string, string>;
   onInvocation?: (invocation: Invocation) => void;
+  /** Told about each invocation through the Lambda Invoke API. */
+  onInvoke?: (line: string) => void;
 }
 
 export interface RunningHub {
@@ -63,6 +69,8 @@ export interface RunningHub {
   dynamoDb: LocalDynamoDb;
   /** Local DynamoDB tables by logical id (e.g. `StateTable`). */
   tables: Map<string, LocalTable>;
+  /** Local S3 buckets by logical id (e.g. `UsageExportBucket`), served on the SQS endpoint. */
+  buckets: Map<string, LocalBucket>;
   /**
    * Stops in the order that loses nothing: the HTTP API (no new messages), then polling; the
    * invocations in flight finish (their follow-up messages reach the queues, their state the
@@ -78,13 +86,15 @@ interface LocalServices {
   kept: KeptMessages;
   dynamoDb: LocalDynamoDb;
   tables: Map<string, LocalTable>;
+  buckets: Map<string, LocalBucket>;
 }
 
 /**
  * Runs the whole hub of serverless.yml: a local SQS in this process with every queue and its
- * redrive policy, a local DynamoDB with every table, every HTTP route behind a local HTTP API
- * (ingress keeps no state between requests, so its handlers run in this thread), and every SQS
- * consumer driven as Lambda drives it, each concurrent slot in a worker thread of its own.
+ * redrive policy and every S3 bucket, a local DynamoDB with every table, every HTTP route behind a
+ * local HTTP API (ingress keeps no state between requests, so its handlers run in this thread),
+ * every SQS consumer driven as Lambda drives it, each concurrent slot in a worker thread of its
+ * own, and the Lambda Invoke API for every function on the same port.
  * Functions read `process.env` at load, so it is set before they are imported.
  */
 export async function startHub(options: HubOptions): Promise<RunningHub> {
@@ -94,14 +104,20 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     region,
     env: process.env,
   });
-  const sqs = await startLocalSqs({ port: options.sqsPort ?? 0, region, dataDir: options.queueDataDir });
+  const sqs = await startLocalSqs({
+    port: options.sqsPort ?? 0,
+    region,
+    dataDir: options.queueDataDir,
+    s3DataDir: options.s3DataDir,
+  });
   let dynamoDb: LocalDynamoDb | undefined;
   try {
     const queues = await createQueues(sqs, withVisibility(definition.queues, options.queueVisibilitySeconds));
     const kept = await releaseKeptMessages(sqs, queues.values());
+    const buckets = createBuckets(sqs, definition.buckets);
     dynamoDb = await startLocalDynamoDb({ port: options.dynamoDbPort ?? 0, region, dataDir: options.dynamoDbDataDir });
     const tables = await createTables(dynamoDb, definition.tables);
-    return await startFunctions(options, definition, { sqs, queues, kept, dynamoDb, tables });
+    return await startFunctions(options, definition, { sqs, queues, kept, dynamoDb, tables, buckets });
   } catch (error) {
     await dynamoDb?.stop();
     await sqs.stop();
@@ -125,6 +141,8 @@ async function startFunctions(
       AWS_ACCESS_KEY_ID: LOCAL_AWS_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: LOCAL_AWS_CREDENTIALS.secretAccessKey,
       SQS_ENDPOINT: sqs.endpoint,
+      // fauxqs serves S3 on its SQS endpoint.
+      S3_ENDPOINT: sqs.endpoint,
       DYNAMODB_ENDPOINT: dynamoDb.endpoint,
       SWITCHBOARD_STAGE: 'local',
     },
@@ -158,13 +176,28 @@ async function startFunctions(
   // function that cannot load stops the start.
   const starting = Promise.allSettled(mappings.map((mapping) => mapping.start()));
   let gateway: HttpGateway | undefined;
+  const invokeApi = new LambdaInvokeApi({
+    functions: definition.functions.map((fn) => ({
+      name: fn.name,
+      timeoutSeconds: fn.timeoutSeconds,
+      environment: () =>
+        new WorkerEnvironment({
+          functionName: fn.name,
+          moduleUrl: moduleUrlOf(options.root, fn),
+          exportName: fn.exportName,
+        }),
+    })),
+    namePrefix: `${definition.service}-${definition.stage}-`,
+    region,
+    ...(options.onInvoke ? { onInvoke: options.onInvoke } : {}),
+  });
   const stopFunctions = async (): Promise<void> => {
     await gateway?.close();
     await starting;
-    await Promise.all(mappings.map((mapping) => mapping.stop()));
+    await Promise.all([...mappings.map((mapping) => mapping.stop()), invokeApi.stop()]);
   };
   try {
-    gateway = new HttpGateway(await httpRoutes(options.root, definition.functions));
+    gateway = new HttpGateway(await httpRoutes(options.root, definition.functions), [invokeApi]);
     const failed = (await starting).find((result) => result.status === 'rejected');
     if (failed) throw failed.reason;
     const url = await gateway.listen(options.port ?? 0);

@@ -26,6 +26,11 @@ export interface LocalSqsOptions {
   region?: string;
   /** Keeps queues and messages in SQLite in this folder, so they survive a stop, a crash or `kill -9`. */
   dataDir?: string;
+  /**
+   * Keeps the S3 objects fauxqs serves on the same endpoint as files in this folder; without it
+   * they are kept with the queues (or in memory). Files keep large exports out of SQLite.
+   */
+  s3DataDir?: string;
 }
 
 /** Credentials the AWS SDK needs to sign requests; the local SQS does not check them. */
@@ -50,7 +55,13 @@ export async function startLocalSqs(options: LocalSqsOptions = {}): Promise<Loca
   if (dataDir) takeDataDir(dataDir);
   let server: LocalSqsServer;
   try {
-    server = await startFauxqs({ port: options.port ?? 0, logger: false, defaultRegion: region, dataDir });
+    server = await startFauxqs({
+      port: options.port ?? 0,
+      logger: false,
+      defaultRegion: region,
+      dataDir,
+      ...(options.s3DataDir ? { s3StorageDir: options.s3DataDir } : {}),
+    });
   } catch (error) {
     if (dataDir) releaseDataDir(dataDir);
     throw error;

@@ -19,6 +19,12 @@ export interface TableDefinition {
   attributeDefinitions: AttributeDefinition[];
 }
 
+/** An S3 bucket: its name, as CloudFormation would give it when serverless.yml names none. */
+export interface BucketDefinition {
+  logicalId: string;
+  name: string;
+}
+
 /** An SQS event source as Lambda would run it, with Lambda's defaults filled in. */
 export interface SqsEventSource {
   queueLogicalId: string;
@@ -43,6 +49,8 @@ export interface FunctionDefinition {
   environment: Record<string, unknown>;
   routes: HttpRoute[];
   sqs: SqsEventSource[];
+  /** Its schedule expressions (`cron(0 2 * * ? *)`), which the local runtime does not run. */
+  schedules: string[];
 }
 
 export interface HubDefinition {
@@ -51,6 +59,7 @@ export interface HubDefinition {
   functions: FunctionDefinition[];
   queues: QueueDefinition[];
   tables: TableDefinition[];
+  buckets: BucketDefinition[];
 }
 
 type Node = Record<string, unknown>;
@@ -67,6 +76,10 @@ export function readHubDefinition(path: string, context: VariableContext): HubDe
   const tables = Object.entries(resources)
     .filter(([, resource]) => resource.Type === 'AWS::DynamoDB::Table')
     .map(([logicalId, resource]) => toTable(logicalId, (resource.Properties ?? {}) as Node));
+  const stack = `${String(config.service)}-${context.stage}`;
+  const buckets = Object.entries(resources)
+    .filter(([, resource]) => resource.Type === 'AWS::S3::Bucket')
+    .map(([logicalId, resource]) => toBucket(stack, logicalId, (resource.Properties ?? {}) as Node));
 
   const functions = Object.entries((config.functions ?? {}) as Record<string, Node>).map(([name, fn]) => {
     const handler = String(fn.handler);
@@ -80,9 +93,18 @@ export function readHubDefinition(path: string, context: VariableContext): HubDe
       environment: { ...(provider.environment as Node | undefined), ...(fn.environment as Node | undefined) },
       routes: events.filter((event) => event.httpApi).map((event) => toRoute(event.httpApi)),
       sqs: events.filter((event) => event.sqs).map((event) => toSqsSource(event.sqs as Node)),
+      schedules: events.filter((event) => event.schedule).flatMap((event) => toSchedules(event.schedule)),
     };
   });
-  return { service: String(config.service), stage: context.stage, functions, queues, tables };
+  return { service: String(config.service), stage: context.stage, functions, queues, tables, buckets };
+}
+
+/**
+ * CloudFormation names a bucket without BucketName `<stack>-<logical id in lower case>-<random>`;
+ * locally the random part is left off, so the name stays the same from one start to the next.
+ */
+function toBucket(stack: string, logicalId: string, properties: Node): BucketDefinition {
+  return { logicalId, name: asText(properties.BucketName ?? `${stack}-${logicalId.toLowerCase()}`) };
 }
 
 function toTable(logicalId: string, properties: Node): TableDefinition {
@@ -147,6 +169,12 @@ function toSqsSource(sqs: Node): SqsEventSource {
     maximumConcurrency: Number(sqs.maximumConcurrency ?? 5),
     reportBatchItemFailures: sqs.functionResponseType === 'ReportBatchItemFailures',
   };
+}
+
+function toSchedules(schedule: unknown): string[] {
+  if (typeof schedule === 'string') return [schedule];
+  const rate = (schedule as Node).rate;
+  return (Array.isArray(rate) ? rate : [rate]).map((expression) => asText(expression));
 }
 
 function getAttTarget(value: unknown): string {

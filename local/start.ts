@@ -1,21 +1,25 @@
 /**
  * `npm start [-- --fresh]`: the whole hub on 127.0.0.1, offline. Each external API is its sandbox
- * emulator unless `.env` (or the environment) holds real credentials for it. The queues and the
- * DynamoDB tables are kept in the data folder across stops and crashes; `--fresh` deletes them first.
+ * emulator unless `.env` (or the environment) holds real credentials for it. The queues, the S3
+ * buckets and the DynamoDB tables are kept in the data folder across stops and crashes; `--fresh`
+ * deletes them first.
  */
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { createS3Client } from '../lib/clients/s3.js';
 import { SANDBOX_TERMS_WEBHOOK_SECRET, startSandbox, type SandboxName } from '../sandbox/launch.js';
 import {
   deleteDynamoDbData,
   deleteQueueData,
+  deleteS3Data,
   dynamoDbDataDir,
   localDataDir,
   queueDataDir,
   refuseIfHeld,
+  s3DataDir,
 } from './data-dir.js';
-import { seedDemoData } from './demo-data.js';
+import { seedDemoData, seedUsageExport } from './demo-data.js';
 import { localSettings, portSetting } from './env-file.js';
 import { startHub, type RunningHub } from './hub.js';
 import { invocationLine } from './invocation-line.js';
@@ -36,6 +40,7 @@ try {
   // Before the emulators take their ports, so that a second `npm start` says what is wrong.
   if (flags.fresh) {
     deleteQueueData(dataDir);
+    deleteS3Data(dataDir);
     deleteDynamoDbData(dataDir);
   } else refuseIfHeld(queueDataDir(dataDir));
 } catch (error) {
@@ -77,6 +82,7 @@ try {
     sqsPort: port('SQS_PORT', 4566),
     dynamoDbPort: port('DYNAMODB_PORT', 4567),
     queueDataDir: queueDataDir(dataDir),
+    s3DataDir: s3DataDir(dataDir),
     dynamoDbDataDir: dynamoDbDataDir(dataDir),
     ...(crashEvery > 0 ? { slotCrashEvery: crashEvery } : {}),
     ...(visibility !== undefined ? { queueVisibilitySeconds: visibility } : {}),
@@ -90,10 +96,21 @@ try {
       ...sandbox.env,
     },
     onInvocation: (invocation) => process.stdout.write(`${invocationLine(invocation)}\n`),
+    onInvoke: (line) => process.stdout.write(`${line}\n`),
   });
 } catch (error) {
   await sandbox.stop();
   fail(error);
+}
+
+// The usage sync's demo night: its Accounts are in the Salesforce emulator; its export goes where
+// the planner looks tonight. Only into the emulators: with a real Mixpanel it would make profiles.
+const exportBucket = hub.buckets.get('UsageExportBucket');
+let usageExport: string | undefined;
+if (demo && exportBucket && sandbox.mixpanel) {
+  const s3 = createS3Client({ endpoint: hub.sqs.endpoint });
+  usageExport = `s3://${exportBucket.name}/${await seedUsageExport(s3, exportBucket.name, demo.usage)}`;
+  s3.destroy();
 }
 
 // From the process start: loading the modules is part of the wait.
@@ -111,13 +128,29 @@ const consumers = hub.definition.functions.flatMap((fn) =>
   ),
 );
 const tables = [...hub.tables.values()].map((table) => table.name).join(', ') || 'none';
+const buckets = [...hub.buckets.values()].map((bucket) => bucket.name).join(', ') || 'none';
+/** What a run of the usage sync would change in a real API: said beside it. */
+const REAL_USAGE_EFFECT: Partial<Record<SandboxName, string>> = {
+  salesforce: '; npm run sync -- run writes usage fields to its Accounts',
+  mixpanel: '; npm run sync -- run sets its user and group profiles',
+};
 const apis = (['salesforce', 'mixpanel', 'zendesk'] as const).map((name) => {
   const emulator = sandbox[name];
   return emulator
     ? `    ${name.padEnd(10)} sandbox ${emulator.url}   ` +
         `state: ${emulator.url}/__sandbox/state   calls: ${emulator.url}/__sandbox/calls`
-    : `    ${name.padEnd(10)} REAL API (credentials from .env)`;
+    : `    ${name.padEnd(10)} REAL API (credentials from .env)${REAL_USAGE_EFFECT[name] ?? ''}`;
 });
+/** How to run, locally, what AWS runs on a schedule. */
+const SCHEDULED_BY_HAND: Record<string, string> = { usagePlanner: 'npm run sync -- run' };
+const scheduled = hub.definition.functions.flatMap((fn) =>
+  fn.schedules.length > 0
+    ? [
+        `    ${fn.name} (${fn.schedules.join(', ')} in AWS): ` +
+          `${SCHEDULED_BY_HAND[fn.name] ?? 'invoke it through the Lambda Invoke API'}`,
+      ]
+    : [],
+);
 
 process.stdout.write(
   [
@@ -135,8 +168,13 @@ process.stdout.write(
     `    kept in ${shown}/queues across stops and crashes` +
       (kept > 0 ? ` (${kept} messages from the last run)` : '') +
       '; npm start -- --fresh starts with empty queues',
+    `  S3 (local, path-style, on the SQS endpoint): ${hub.sqs.endpoint}   buckets: ${buckets}`,
+    `    kept in ${shown}/s3 across stops and crashes; npm start -- --fresh starts with empty buckets`,
     `  DynamoDB (local): ${hub.dynamoDb.endpoint}   tables: ${tables}`,
     `    kept in ${shown}/dynamodb across stops and crashes; npm start -- --fresh starts with empty tables`,
+    `  Lambda Invoke API: POST ${hub.url}/2015-03-31/functions/switchboard-local-<function>/invocations`,
+    '  Scheduled functions (npm start runs no schedule):',
+    ...scheduled,
     '  External APIs:',
     ...apis,
     '',
@@ -145,6 +183,9 @@ process.stdout.write(
           `  Demo data: ${demo.appUserIds.length} Salesforce Contacts ` +
             `(${demo.appUserIds[0]} … ${demo.appUserIds.at(-1)}, ${demo.emails[0]} …) mirrored as Zendesk users; ` +
             `${demo.pastTickets} past Zendesk tickets.`,
+          `  Demo usage night: ${demo.usage.users} app users in ${demo.usage.accounts} accounts; their Accounts ` +
+            `(acc_000001 … acc_${String(demo.usage.accounts).padStart(6, '0')}) hold the Contacts above` +
+            (usageExport ? `; export in ${usageExport}` : ''),
         ]
       : []),
     `  Webhook secrets (local): Zendesk ${process.env.ZENDESK_WEBHOOK_SECRET ?? '(from .env)'}, ` +
@@ -154,6 +195,7 @@ process.stdout.write(
     `    curl -s ${hub.url}/health`,
     '    README "Your first ticket through the hub": a signed Zendesk webhook, then the Case and the event.',
     ...(sandbox.zendesk ? ['    npm run backfill:zendesk -- --since 2020-01-01     # relays the past tickets'] : []),
+    ...(usageExport ? ['    npm run sync -- run     # the nightly usage sync over the demo export'] : []),
     '',
     'Ctrl-C stops everything.',
     '',

@@ -10,7 +10,6 @@ export interface S3Settings {
 /**
  * The S3 client, built once per container. Credentials come from the SDK's default chain (the
  * function's role in AWS, `AWS_ACCESS_KEY_ID` locally).
- * @public Used by the usage planner and the sandbox's export writer, which are not wired in yet.
  */
 export function createS3Client({ endpoint, region }: S3Settings = {}): S3Client {
   return new S3Client({

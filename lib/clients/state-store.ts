@@ -13,7 +13,6 @@ import { conditionExpressions, updateExpressions, type StateUpdate } from './sta
 
 /**
  * Where the state table is; `DYNAMODB_ENDPOINT` only for the local one (dynalite).
- * @public Read by the usage consumer, which is not wired in yet.
  */
 export const stateStoreSettings = {
   STATE_TABLE: z.string().min(3),

@@ -64,7 +64,6 @@ export interface ExportPart {
 /**
  * Every object under the location's prefix, sorted by key, following continuation tokens. Empty
  * "folder" objects (the console's "Create folder", keys ending in `/`) are not parts.
- * @public Used by the usage planner, which is not wired in yet.
  */
 export async function listExportParts(
   s3: S3Client,
@@ -99,7 +98,6 @@ export async function listExportParts(
 /**
  * One part's bytes as a stream, read as the consumer pulls (never buffered whole). A failure
  * while the body streams surfaces as an error of the stream.
- * @public Used by the usage planner, which is not wired in yet.
  */
 export async function openExportPart(s3: S3Client, location: S3UsageLocation, key: string): Promise<Readable> {
   if (!key.startsWith(location.prefix))

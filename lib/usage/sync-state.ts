@@ -46,7 +46,6 @@ const partKey = (accountId: string, part: number): StateKey => ({
  * account's hashes, its part count and up to 24,000 users; larger accounts spill into parts 1, 2...
  * A night of 1 M users in 50,000 accounts is about 50,000 items, loaded with one BatchGetItem per
  * 100 accounts.
- * @public Used by the usage consumer, which is not wired in yet.
  */
 export class UsageSyncState {
   /**

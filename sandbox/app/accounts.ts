@@ -84,7 +84,6 @@ const INSERT_SLICE = 10_000;
 /**
  * Inserts the night's Accounts into the Salesforce emulator (no API budget spent), returning
  * their Salesforce ids in account id order.
- * @public Used by the sandbox CLI and the usage end-to-end tests, which are not wired in yet.
  */
 export function seedUsageAccounts(salesforce: SalesforceAccessors, options: UsageOptions): string[] {
   const records = accountRecords(options);

@@ -40,7 +40,6 @@ const SLICE_CHARS = 256 * 1024;
  * each a complete file (CSV parts each with the header). One part is built while the previous
  * one uploads; gzip runs on zlib's thread as rows are produced; a part over 8 MiB goes up in a
  * multipart upload.
- * @public Used by the sandbox CLI and the usage end-to-end tests, which are not wired in yet.
  */
 export async function writeUsageExport(s3: S3Client, options: ExportWriteOptions): Promise<WrittenExport> {
   const { bucket, prefix, format, gzip, rowsPerPart = 100_000, ...usage } = options;

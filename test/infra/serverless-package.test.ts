@@ -14,6 +14,7 @@ type Properties = Partial<{
   RedrivePolicy: unknown;
   VisibilityTimeout: number;
   Timeout: number;
+  MemorySize: number;
   FunctionResponseTypes: string[];
   ScalingConfig: { MaximumConcurrency: number };
   BatchSize: number;
@@ -37,6 +38,14 @@ type Properties = Partial<{
   TimeToLiveSpecification: { AttributeName: string; Enabled: boolean };
   PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: boolean };
   SSESpecification: { SSEEnabled: boolean };
+  BucketEncryption: unknown;
+  PublicAccessBlockConfiguration: unknown;
+  LifecycleConfiguration: { Rules: Array<Record<string, unknown>> };
+  ScheduleExpression: string;
+  ScheduleExpressionTimezone: string;
+  State: unknown;
+  Target: { Arn: GetAtt; RoleArn: GetAtt };
+  AssumeRolePolicyDocument: { Statement: Array<{ Principal: { Service: string } }> };
 }>;
 type Resource = { Type: string; Properties: Properties; DeletionPolicy?: string; UpdateReplacePolicy?: string };
 type Statement = {
@@ -58,6 +67,7 @@ const SECRET_NAME = /["'`]([A-Z][A-Z0-9_]*_(?:SECRET|TOKEN))["'`]/g;
 
 describe('osls package (offline, no AWS credentials)', () => {
   const out = mkdtempSync(join(tmpdir(), 'switchboard-package-'));
+  let template: { Resources: Record<string, Resource>; Conditions: Record<string, unknown> };
   let resources: Record<string, Resource>;
 
   beforeAll(() => {
@@ -74,7 +84,8 @@ describe('osls package (offline, no AWS credentials)', () => {
       { cwd: root, env, encoding: 'utf8', timeout: 240_000 },
     );
     if (run.status !== 0) throw new Error(`serverless package failed (${run.status}):\n${run.stdout}\n${run.stderr}`);
-    resources = JSON.parse(readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8')).Resources;
+    template = JSON.parse(readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8'));
+    resources = template.Resources;
   }, 300_000);
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
@@ -92,7 +103,7 @@ describe('osls package (offline, no AWS credentials)', () => {
 
   it('gives each external API a queue with a dead-letter queue', () => {
     const queues = ofType('AWS::SQS::Queue').map(([name]) => name);
-    for (const api of ['Salesforce', 'Mixpanel', 'Zendesk']) {
+    for (const api of ['Salesforce', 'Mixpanel', 'Zendesk', 'Usage']) {
       expect(queues).toEqual(expect.arrayContaining([`${api}Queue`, `${api}DeadLetterQueue`]));
       expect(resources[`${api}Queue`]?.Properties.RedrivePolicy).toEqual({
         deadLetterTargetArn: { 'Fn::GetAtt': [`${api}DeadLetterQueue`, 'Arn'] },
@@ -138,17 +149,17 @@ describe('osls package (offline, no AWS credentials)', () => {
     });
   });
 
-  it('alarms on dead letters and on the age of the oldest message of each queue', () => {
+  it('alarms on dead letters of every queue, and on the age of the oldest message of each API queue', () => {
     const alarms = ofType('AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties);
-    for (const api of ['Salesforce', 'Mixpanel', 'Zendesk']) {
-      const on = (queue: string, metric: string) =>
-        alarms.some(
-          (alarm) =>
-            alarm.MetricName === metric && (alarm.Dimensions![0]!.Value as GetAtt)['Fn::GetAtt']?.[0] === queue,
-        );
+    const on = (queue: string, metric: string) =>
+      alarms.some(
+        (alarm) => alarm.MetricName === metric && (alarm.Dimensions![0]!.Value as GetAtt)['Fn::GetAtt']?.[0] === queue,
+      );
+    for (const api of ['Salesforce', 'Mixpanel', 'Zendesk', 'Usage'])
       expect(on(`${api}DeadLetterQueue`, 'ApproximateNumberOfMessagesVisible')).toBe(true);
+    // A large night keeps usage chunks waiting for their turn by design: no age alarm on that queue.
+    for (const api of ['Salesforce', 'Mixpanel', 'Zendesk'])
       expect(on(`${api}Queue`, 'ApproximateAgeOfOldestMessage')).toBe(true);
-    }
   });
 
   it('keeps secrets out of the template', () => {
@@ -160,7 +171,8 @@ describe('osls package (offline, no AWS credentials)', () => {
     resources[roleId]!.Properties.Policies!.flatMap((policy) => policy.PolicyDocument.Statement);
   const roleOf = (functionId: string): string => resources[functionId]!.Properties.Role!['Fn::GetAtt'][0];
 
-  it('grants no wildcard action, and a wildcard resource only to kms:Decrypt through SSM and to log streams', () => {
+  it('grants no wildcard action; a wildcard resource only to kms:Decrypt via SSM, log streams and keys', () => {
+    const buckets = ofType('AWS::S3::Bucket').map(([bucketId]) => bucketId);
     const statements = ofType('AWS::IAM::Role').flatMap(([roleId]) => statementsOf(roleId));
     expect(statements.length).toBeGreaterThan(0);
     for (const statement of statements) {
@@ -176,6 +188,17 @@ describe('osls package (offline, no AWS credentials)', () => {
         for (const arn of wildcards) expect(arn).toMatch(ownStreams);
         continue;
       }
+      if (actions.every((action) => /^s3:(Get|Put)Object$/.test(action))) {
+        // Keys under a prefix of one of the stack's own buckets.
+        for (const arn of wildcards) {
+          const bucket = /^\$\{(\w+)\.Arn\}\/[\w-]*(\/)?\*$/.exec(arn)?.[1];
+          expect({ arn, bucket }).toEqual({
+            arn,
+            bucket: expect.stringMatching(new RegExp(`^(${buckets.join('|')})$`)),
+          });
+        }
+        continue;
+      }
       // KMS key ARNs of SSM's key are not known to the template; SSM alone may use them.
       expect({ actions, wildcards }).toEqual({ actions: ['kms:Decrypt'], wildcards: ['*'] });
       expect(statement.Condition?.StringEquals?.['kms:ViaService']).toEqual({
@@ -184,8 +207,11 @@ describe('osls package (offline, no AWS credentials)', () => {
     }
   });
 
-  it('gives every role to a function: no unused default role', () => {
-    const used = new Set(ofType('AWS::Lambda::Function').map(([functionId]) => roleOf(functionId)));
+  it('gives every role to a function or a schedule: no unused default role', () => {
+    const used = new Set([
+      ...ofType('AWS::Lambda::Function').map(([functionId]) => roleOf(functionId)),
+      ...ofType('AWS::Scheduler::Schedule').map(([, schedule]) => schedule.Properties.Target!.RoleArn['Fn::GetAtt'][0]),
+    ]);
     const roles = ofType('AWS::IAM::Role').map(([roleId]) => roleId);
     expect(roles).not.toContain('IamRoleLambdaExecution');
     expect(roles.filter((roleId) => !used.has(roleId))).toEqual([]);
@@ -262,6 +288,115 @@ describe('osls package (offline, no AWS credentials)', () => {
     }
     // Guards the check itself: the ingress functions and the consumers all read a secret.
     expect(readers).toBeGreaterThanOrEqual(5);
+  });
+
+  /** A role's statements but its log group, its secrets and their KMS key, which the checks above cover. */
+  const grantsOf = (functionId: string): Statement[] =>
+    statementsOf(roleOf(functionId)).filter(
+      (statement) =>
+        !asList(statement.Action).some(
+          (action) => action.startsWith('logs:') || action.startsWith('ssm:') || action === 'kms:Decrypt',
+        ),
+    );
+  const getAtt = (logicalId: string, attribute = 'Arn'): GetAtt => ({ 'Fn::GetAtt': [logicalId, attribute] });
+  const stateTableAccess = expect.objectContaining({ Resource: getAtt('StateTable') });
+
+  it('lets the usage planner list the export, enqueue chunks and keep runs, and nothing else', () => {
+    expect(grantsOf('UsagePlannerLambdaFunction')).toEqual([
+      { Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: getAtt('UsageQueue') },
+      { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: getAtt('UsageExportBucket') },
+      stateTableAccess,
+    ]);
+  });
+
+  it('lets the usage consumer read the export, use its staging keys and its queues, and nothing else', () => {
+    expect(grantsOf('UsageSyncLambdaFunction')).toEqual([
+      // The framework's own statement for the event source, a subset of the next one.
+      {
+        Effect: 'Allow',
+        Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+        Resource: [getAtt('UsageQueue')],
+      },
+      {
+        Effect: 'Allow',
+        Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes'],
+        Resource: getAtt('UsageQueue'),
+      },
+      {
+        Effect: 'Allow',
+        Action: ['sqs:SendMessage'],
+        Resource: [getAtt('UsageQueue'), getAtt('UsageDeadLetterQueue'), getAtt('MixpanelQueue')],
+      },
+      { Effect: 'Allow', Action: ['s3:GetObject'], Resource: { 'Fn::Sub': '${UsageExportBucket.Arn}/*' } },
+      {
+        Effect: 'Allow',
+        Action: ['s3:GetObject', 's3:PutObject'],
+        Resource: { 'Fn::Sub': '${StagingBucket.Arn}/usage-runs/*' },
+      },
+      {
+        Effect: 'Allow',
+        Action: ['s3:ListBucket'],
+        Resource: getAtt('StagingBucket'),
+        Condition: { StringLike: { 's3:prefix': 'usage-runs/*' } },
+      },
+      stateTableAccess,
+    ]);
+  });
+
+  it('gives the usage functions the settings their code reads, the export bucket filled in by CloudFormation', () => {
+    for (const functionId of ['UsagePlannerLambdaFunction', 'UsageSyncLambdaFunction']) {
+      const variables = resources[functionId]!.Properties.Environment!.Variables;
+      expect(variables).toMatchObject({
+        USAGE_QUEUE_URL: { Ref: 'UsageQueue' },
+        USAGE_DLQ_URL: { Ref: 'UsageDeadLetterQueue' },
+        MIXPANEL_QUEUE_URL: { Ref: 'MixpanelQueue' },
+        STAGING_BUCKET: { Ref: 'StagingBucket' },
+        STATE_TABLE: { Ref: 'StateTable' },
+        USAGE_SOURCE: { 'Fn::Join': ['', ['s3://', { Ref: 'UsageExportBucket' }, '/usage/{date}/']] },
+        USAGE_SYNC_CONFIG: '',
+      });
+    }
+    expect(resources.UsageSyncLambdaFunction!.Properties).toMatchObject({ Timeout: 900, MemorySize: 2048 });
+  });
+
+  it('runs the usage planner on the schedule of the parameters, off by default, by a role that only invokes it', () => {
+    const schedules = ofType('AWS::Scheduler::Schedule');
+    expect(schedules.map(([scheduleId]) => scheduleId)).toEqual(['UsagePlannerSchedulerSchedule1']);
+    const [, schedule] = schedules[0]!;
+    expect(schedule.Properties).toMatchObject({
+      ScheduleExpression: 'cron(0 2 * * ? *)',
+      ScheduleExpressionTimezone: 'UTC',
+      State: { 'Fn::If': ['UsageScheduleEnabled', 'ENABLED', 'DISABLED'] },
+      Target: { Arn: getAtt('UsagePlannerLambdaFunction'), RoleArn: getAtt('UsageScheduleRole') },
+    });
+    expect(template.Conditions.UsageScheduleEnabled).toEqual({ 'Fn::Equals': ['is-false', 'is-true'] });
+    const role = resources.UsageScheduleRole!.Properties;
+    expect(role.AssumeRolePolicyDocument!.Statement.map((statement) => statement.Principal.Service)).toEqual([
+      'scheduler.amazonaws.com',
+    ]);
+    expect(statementsOf('UsageScheduleRole')).toEqual([
+      { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: getAtt('UsagePlannerLambdaFunction') },
+    ]);
+  });
+
+  it('keeps the staging bucket a week and the export inbox the configured days, encrypted and private', () => {
+    const expiry = (bucketId: string) => resources[bucketId]!.Properties.LifecycleConfiguration!.Rules;
+    expect(expiry('StagingBucket')).toEqual([
+      expect.objectContaining({ Status: 'Enabled', Prefix: 'usage-runs/', ExpirationInDays: 7 }),
+    ]);
+    expect(expiry('UsageExportBucket')).toEqual([expect.objectContaining({ Status: 'Enabled', ExpirationInDays: 30 })]);
+    expect(resources.UsageExportBucket).toMatchObject({ DeletionPolicy: 'Retain' });
+    for (const bucket of [resources.StagingBucket!, resources.UsageExportBucket!]) {
+      expect(bucket.Properties.BucketEncryption).toEqual({
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      });
+      expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      });
+    }
   });
 
   it('throttles the HTTP API stage by default', () => {

@@ -53,6 +53,7 @@ describe('the tables of serverless.yml', () => {
     const env = functionEnvironment(definition.functions, {
       queues: new Map(definition.queues.map((queue) => [queue.logicalId, { name: queue.name, url: 'u', arn: 'a' }])),
       tables: new Map([['StateTable', { name: 'switchboard-local-state', arn: 'arn:table' }]]),
+      buckets: new Map(definition.buckets.map((bucket) => [bucket.logicalId, { name: bucket.name, arn: 'arn:b' }])),
     });
 
     expect(table).toEqual(stateTable('switchboard-local-state'));
@@ -60,15 +61,19 @@ describe('the tables of serverless.yml', () => {
   });
 
   it('resolves !GetAtt Table.Arn, and refuses a reference to a resource the local runtime does not have', () => {
-    const resources = { queues: new Map(), tables: new Map([['StateTable', { name: 't', arn: 'arn:t' }]]) };
+    const resources = {
+      queues: new Map(),
+      tables: new Map([['StateTable', { name: 't', arn: 'arn:t' }]]),
+      buckets: new Map(),
+    };
     const fn = (environment: Record<string, unknown>) => [
-      { name: 'f', module: 'm', exportName: 'h', timeoutSeconds: 6, environment, routes: [], sqs: [] },
+      { name: 'f', module: 'm', exportName: 'h', timeoutSeconds: 6, environment, routes: [], sqs: [], schedules: [] },
     ];
 
     expect(functionEnvironment(fn({ ARN: { 'Fn::GetAtt': ['StateTable', 'Arn'] } }), resources)).toEqual({
       ARN: 'arn:t',
     });
-    expect(() => functionEnvironment(fn({ X: { Ref: 'Nope' } }), resources)).toThrow('not a queue or table');
+    expect(() => functionEnvironment(fn({ X: { Ref: 'Nope' } }), resources)).toThrow('not a queue, table or bucket');
   });
 });
 

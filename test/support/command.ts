@@ -9,16 +9,22 @@ const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 export interface CommandRun {
   output(): string;
+  /** What it printed on stdout alone. */
+  stdout(): string;
   exited: Promise<number | null>;
   stop(): void;
 }
 
 /**
  * Runs one of the project's TypeScript commands (as its npm script does) from `cwd`, where the
- * command looks for `.env`; the environment is this process's without the given names.
+ * command looks for `.env`; the environment is this process's without the given names, with `env` over it.
  */
-export function runCommand(script: string, args: string[], options: { cwd: string; unset?: string[] }): CommandRun {
-  const env = { ...process.env };
+export function runCommand(
+  script: string,
+  args: string[],
+  options: { cwd: string; unset?: string[]; env?: Record<string, string> },
+): CommandRun {
+  const env = { ...process.env, ...options.env };
   for (const name of options.unset ?? []) delete env[name];
   const child = spawn(
     process.execPath,
@@ -26,10 +32,15 @@ export function runCommand(script: string, args: string[], options: { cwd: strin
     { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  let stdout = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+    stdout += chunk.toString();
+  });
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   return {
     output: () => output,
+    stdout: () => stdout,
     exited: new Promise((done) => child.on('exit', (code) => done(code))),
     stop: () => void child.kill('SIGINT'),
   };

@@ -28,7 +28,6 @@ export interface SalesforceBulkGateway {
  * Volume reads (SOQL paging, or Bulk API 2.0 query jobs for large results) and Bulk API 2.0 ingest
  * writes on a `SalesforceSession`; a `SalesforceClient` built on the same session shares its token
  * and its API-usage reading.
- * @public Built by the usage planner and the usage consumer, which are not wired in yet.
  */
 export class SalesforceBulkClient implements SalesforceBulkGateway {
   constructor(
@@ -77,7 +76,6 @@ export class SalesforceBulkClient implements SalesforceBulkGateway {
 /**
  * Upserts through whichever API costs fewer calls for the count: collections up to `threshold`
  * records, a Bulk API 2.0 ingest job above it. One outcome per record, input order, either way.
- * @public Used by the usage consumer, which is not wired in yet.
  */
 export function upsertByVolume(
   collections: Pick<SalesforceGateway, 'upsert'>,
