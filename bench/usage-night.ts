@@ -2,12 +2,13 @@ import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createS3Client } from '../lib/clients/s3.js';
 import { DynamoStateStore } from '../lib/clients/state-store.js';
 import { UsageRuns, type UsageRun } from '../lib/usage/sync/runs.js';
 import { LOCAL_AWS_CREDENTIALS } from '../local/local-sqs.js';
+import { readHubDefinition } from '../local/serverless-definition.js';
 import { seedUsageAccounts, writeUsageExport } from '../sandbox/app/index.js';
 import { startSandbox } from '../sandbox/launch.js';
 import { freePort, HubProcess } from './soak/hub-process.js';
@@ -32,7 +33,6 @@ export interface UsageNightResult {
   status: string;
 }
 
-const EXPORT_BUCKET = 'switchboard-local-usage-export';
 const AS_OF = Date.parse('2026-12-01T02:00:00Z');
 
 /**
@@ -65,13 +65,24 @@ export async function benchUsageNights(
     join(dataDir, 'hub.log'),
   );
   const clients = { region: 'us-east-1', credentials: LOCAL_AWS_CREDENTIALS };
-  const s3 = createS3Client({ endpoint: hub.sqsEndpoint });
+  // The S3 client takes its credentials from the usual chain: the local S3 checks none.
+  Object.assign(process.env, {
+    AWS_ACCESS_KEY_ID: LOCAL_AWS_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_AWS_CREDENTIALS.secretAccessKey,
+  });
+  const s3 = createS3Client({ endpoint: hub.sqsEndpoint, region: 'us-east-1' });
   const sqs = new SQSClient({ ...clients, endpoint: hub.sqsEndpoint });
   const lambda = new LambdaClient({ ...clients, endpoint: hub.url });
   const runs = new UsageRuns(
     DynamoStateStore.create({ tableName: 'switchboard-local-state', endpoint: `http://127.0.0.1:${ports.dynamoDb}` }),
   );
-  Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' });
+  // The export bucket as npm start names it from serverless.yml.
+  const exportBucket = readHubDefinition(resolve(import.meta.dirname, '../serverless.yml'), {
+    stage: 'local',
+    region: 'us-east-1',
+    env: process.env,
+  }).buckets.find((bucket) => bucket.logicalId === 'UsageExportBucket')?.name;
+  if (!exportBucket) throw new Error('serverless.yml declares no UsageExportBucket');
   const nights: UsageNightResult[] = [];
   try {
     await hub.start(120_000);
@@ -82,7 +93,7 @@ export async function benchUsageNights(
       progress(`writing the export (${options.users} users, ${changedShare * 100} % changed)`);
       const date = new Date(AS_OF).toISOString().slice(0, 10);
       await writeUsageExport(s3, {
-        bucket: EXPORT_BUCKET,
+        bucket: exportBucket,
         prefix: `usage/${date}/`,
         format: 'ndjson',
         gzip: true,
