@@ -72,6 +72,11 @@ export interface WorkerEnvironmentOptions {
   exportName: string;
   /** Settings over this process's environment, which the worker copies when it starts. */
   env?: Record<string, string>;
+  /**
+   * Lambda's memory for the function (MB): the worker's heap may not grow past it, so a function
+   * that would run out of memory in Lambda runs out here too, and V8 collects before it gets there.
+   */
+  memorySize?: number;
 }
 
 interface Pending {
@@ -134,6 +139,7 @@ export class WorkerEnvironment implements ExecutionEnvironment {
       // Not this process's flags (e.g. `--import tsx`): the bundle is plain JavaScript.
       execArgv: [],
       workerData: { exportName, functionName } satisfies FunctionWorkerData,
+      ...(this.options.memorySize ? { resourceLimits: { maxOldGenerationSizeMb: this.options.memorySize } } : {}),
       env: { ...process.env, ...env },
     });
     this.worker = worker;

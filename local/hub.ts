@@ -156,7 +156,13 @@ async function startFunctions(
       const moduleUrl = moduleUrlOf(options.root, fn);
       return new EventSourceMapping({
         functionName: fn.name,
-        environment: () => new WorkerEnvironment({ functionName: fn.name, moduleUrl, exportName: fn.exportName }),
+        environment: () =>
+          new WorkerEnvironment({
+            functionName: fn.name,
+            moduleUrl,
+            exportName: fn.exportName,
+            memorySize: fn.memorySize,
+          }),
         sqs: sqs.client,
         queueUrl: queue.url,
         queueArn: queue.arn,
@@ -185,6 +191,7 @@ async function startFunctions(
           functionName: fn.name,
           moduleUrl: moduleUrlOf(options.root, fn),
           exportName: fn.exportName,
+          memorySize: fn.memorySize,
         }),
     })),
     namePrefix: `${definition.service}-${definition.stage}-`,

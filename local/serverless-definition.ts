@@ -46,6 +46,8 @@ export interface FunctionDefinition {
   module: string;
   exportName: string;
   timeoutSeconds: number;
+  /** Lambda's memory for the function (MB; 1,024 when serverless.yml does not say). */
+  memorySize: number;
   environment: Record<string, unknown>;
   routes: HttpRoute[];
   sqs: SqsEventSource[];
@@ -90,6 +92,7 @@ export function readHubDefinition(path: string, context: VariableContext): HubDe
       module: handler.slice(0, dot),
       exportName: handler.slice(dot + 1),
       timeoutSeconds: Number(fn.timeout ?? provider.timeout ?? 6),
+      memorySize: Number(fn.memorySize ?? provider.memorySize ?? 1024),
       environment: { ...(provider.environment as Node | undefined), ...(fn.environment as Node | undefined) },
       routes: events.filter((event) => event.httpApi).map((event) => toRoute(event.httpApi)),
       sqs: events.filter((event) => event.sqs).map((event) => toSqsSource(event.sqs as Node)),

@@ -67,7 +67,17 @@ describe('the tables of serverless.yml', () => {
       buckets: new Map(),
     };
     const fn = (environment: Record<string, unknown>) => [
-      { name: 'f', module: 'm', exportName: 'h', timeoutSeconds: 6, environment, routes: [], sqs: [], schedules: [] },
+      {
+        name: 'f',
+        module: 'm',
+        exportName: 'h',
+        timeoutSeconds: 6,
+        memorySize: 512,
+        environment,
+        routes: [],
+        sqs: [],
+        schedules: [],
+      },
     ];
 
     expect(functionEnvironment(fn({ ARN: { 'Fn::GetAtt': ['StateTable', 'Arn'] } }), resources)).toEqual({

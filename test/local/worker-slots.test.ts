@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { EventSourceMapping, type Invocation } from '../../local/event-source-mapping.js';
-import { WorkerEnvironment } from '../../local/execution-environment.js';
+import { EnvironmentCrashed, WorkerEnvironment } from '../../local/execution-environment.js';
 import { LOCAL_AWS_CREDENTIALS, startLocalSqs, type LocalQueue, type LocalSqs } from '../../local/local-sqs.js';
 import { eventually } from '../support/hub-harness.js';
 import { depthOf, queuePair, sendBodies } from '../support/local-queues.js';
@@ -195,5 +195,25 @@ describe('worker slots: each concurrent invocation in an execution environment o
         .flatMap((step) => step.deliveries.map((delivery) => delivery.body)),
     );
     expect([...done].sort()).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
+  });
+
+  it('bounds an environment by its function’s memory, as Lambda does: over it, the invocation crashes', async () => {
+    const environment = (megabytes: number) =>
+      new WorkerEnvironment({
+        functionName: 'test',
+        moduleUrl: fixture('memory-hungry-function'),
+        exportName: 'handler',
+        env: { MEGABYTES: String(megabytes) },
+        memorySize: 128,
+      });
+    const event = { Records: [] };
+    const within = environment(32);
+    const over = environment(512);
+    try {
+      await expect(within.invoke(event, Date.now() + 30_000)).resolves.toMatchObject({ response: { kept: 32 } });
+      await expect(over.invoke(event, Date.now() + 30_000)).rejects.toBeInstanceOf(EnvironmentCrashed);
+    } finally {
+      await Promise.all([within.kill(), over.kill()]);
+    }
   });
 });
