@@ -146,7 +146,8 @@ describe('the nightly usage sync through the local hub', () => {
       phase: 'done',
       asOf: new Date(AS_OF).toISOString(),
       failures: [],
-      counts: { invalid: 0, failed: 0 },
+      // Export rows only: the Accounts read from Salesforce are not users.
+      counts: { read: NIGHT.users, invalid: 0, failed: 0 },
     });
   });
 });

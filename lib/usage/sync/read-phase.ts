@@ -45,7 +45,9 @@ export async function readAccounts(
   await forEachConcurrently(buckets, PARALLEL_WRITES, (accounts, bucket) =>
     staging.write(staging.accountsKey(bucket), accounts),
   );
-  await deps.runs.finishChunk(chunk.runId, { chunkId: chunk.chunkId, counts: { ...emptyCounts(), read } });
+  // `read` counts export rows, the run's users: the Accounts are not among them.
+  await deps.runs.finishChunk(chunk.runId, { chunkId: chunk.chunkId, counts: emptyCounts() });
+  logger.info('Usage run Accounts read', { runId: chunk.runId, accounts: read });
   await afterReadChunk(chunk.runId, deps);
 }
 
