@@ -2,27 +2,34 @@ import { SqsQueueGateway } from '../lib/clients/queue-gateway.js';
 import { MixpanelClient } from '../lib/clients/mixpanel/client.js';
 import { loadMixpanelConfig } from '../lib/clients/mixpanel/config.js';
 import { MixpanelIntent, sendMixpanelIntents } from '../lib/clients/mixpanel/intents.js';
+import { StoredVersionGate } from '../lib/clients/mixpanel/version-gate.js';
+import { DynamoStateStore, stateStoreSettings } from '../lib/clients/state-store.js';
 import { parseEnv, queueSettings, ssmParameterReader } from '../lib/config.js';
 import { BACKOFF } from '../lib/sqs/backoff.js';
 import { createBatchConsumer } from '../lib/sqs/consumer.js';
 
 // Built once per container: config (with secrets from SSM), clients.
-const queues = parseEnv(queueSettings);
+const settings = parseEnv({ ...queueSettings, ...stateStoreSettings });
 const mixpanel = new MixpanelClient(await loadMixpanelConfig(ssmParameterReader));
+// The last applied version of each source record: an older redelivery never overwrites newer values.
+const gate = new StoredVersionGate(
+  DynamoStateStore.create({ tableName: settings.STATE_TABLE, endpoint: settings.DYNAMODB_ENDPOINT }),
+);
 
 /** Consumer of the mixpanel queue: events, profile and group updates, 2,000 per Mixpanel call. */
 export const handler = createBatchConsumer({
   name: 'mixpanel',
   schema: MixpanelIntent,
-  queue: SqsQueueGateway.create({ endpoint: queues.SQS_ENDPOINT }),
-  queueUrl: queues.MIXPANEL_QUEUE_URL,
-  dlqUrl: queues.MIXPANEL_DLQ_URL,
-  maxReceiveCount: queues.MAX_RECEIVE_COUNT,
+  queue: SqsQueueGateway.create({ endpoint: settings.SQS_ENDPOINT }),
+  queueUrl: settings.MIXPANEL_QUEUE_URL,
+  dlqUrl: settings.MIXPANEL_DLQ_URL,
+  maxReceiveCount: settings.MAX_RECEIVE_COUNT,
   // Mixpanel asks for back-off from 2 s doubling to 60 s on 429 and 5xx.
   backoff: BACKOFF.mixpanel,
   handleBatch: (messages) =>
     sendMixpanelIntents(
       mixpanel,
       messages.map((message) => message.body),
+      { gate },
     ),
 });

@@ -2,7 +2,11 @@ import { z } from 'zod';
 import { SqsQueueGateway } from '../lib/clients/queue-gateway.js';
 import { SalesforceClient } from '../lib/clients/salesforce/client.js';
 import { loadSalesforceConfig } from '../lib/clients/salesforce/config.js';
+import { DynamoStateStore, stateStoreSettings } from '../lib/clients/state-store.js';
 import { parseEnv, queueSettings, ssmParameterReader } from '../lib/config.js';
+import { DEFAULT_ACCOUNT_USERS_TTL_SECONDS, usersOfAccounts } from '../lib/outbound/account-users.js';
+import { fanOut } from '../lib/outbound/fanout.js';
+import { OutboundFanOutIntent } from '../lib/outbound/intents.js';
 import { BACKOFF } from '../lib/sqs/backoff.js';
 import { createBatchConsumer } from '../lib/sqs/consumer.js';
 import { dispatchByType } from '../lib/sqs/dispatch.js';
@@ -12,13 +16,22 @@ import { loadCaseMapping } from '../lib/tickets/case-mapping.js';
 import { TicketSyncIntent } from '../lib/tickets/intents.js';
 import { syncTickets } from '../lib/tickets/sync.js';
 
-const settings = parseEnv({ ...queueSettings, UNMATCHED_REQUESTER_POLICY: z.enum(['skip', 'email']).default('skip') });
+const settings = parseEnv({
+  ...queueSettings,
+  ...stateStoreSettings,
+  UNMATCHED_REQUESTER_POLICY: z.enum(['skip', 'email']).default('skip'),
+  ACCOUNT_USERS_TTL_SECONDS: z.coerce.number().int().min(0).default(DEFAULT_ACCOUNT_USERS_TTL_SECONDS),
+});
 const salesforce = new SalesforceClient(await loadSalesforceConfig(ssmParameterReader));
 const queue = SqsQueueGateway.create({ endpoint: settings.SQS_ENDPOINT });
+const state = DynamoStateStore.create({ tableName: settings.STATE_TABLE, endpoint: settings.DYNAMODB_ENDPOINT });
 const mapping = loadCaseMapping();
-const SalesforceIntent = z.discriminatedUnion('type', [TicketSyncIntent, TermsRecordIntent]);
+const SalesforceIntent = z.discriminatedUnion('type', [TicketSyncIntent, TermsRecordIntent, OutboundFanOutIntent]);
 
-/** Consumer of the salesforce queue: Cases and terms evidence in collections of 200, then their Mixpanel intents. */
+/**
+ * Consumer of the salesforce queue: Cases and terms evidence in collections of 200, then their
+ * Mixpanel intents; outbound fan-outs to every user of an account.
+ */
 export const handler = createBatchConsumer({
   name: 'salesforce',
   schema: SalesforceIntent,
@@ -44,5 +57,12 @@ export const handler = createBatchConsumer({
         intents.map((intent) => intent.acceptance),
         { salesforce, queue, mixpanelQueueUrl: settings.MIXPANEL_QUEUE_URL },
       ),
+    'outbound.fanout': (intents) =>
+      fanOut(intents, {
+        usersOf: (accountIds) =>
+          usersOfAccounts(accountIds, { salesforce, state, ttlSeconds: settings.ACCOUNT_USERS_TTL_SECONDS }),
+        queue,
+        mixpanelQueueUrl: settings.MIXPANEL_QUEUE_URL,
+      }),
   }),
 });

@@ -1,4 +1,4 @@
-import { defaultSalesforceConfig } from './salesforce/config.js';
+import { defaultSalesforceConfig, type SalesforceEmulatorOptions } from './salesforce/config.js';
 import { startSalesforceEmulator, type SalesforceEmulator } from './salesforce/index.js';
 import { defaultMixpanelConfig, startMixpanelEmulator, type MixpanelEmulator } from './mixpanel/index.js';
 import { defaultZendeskConfig, startZendeskEmulator, type ZendeskEmulator } from './zendesk/index.js';
@@ -21,6 +21,8 @@ export interface SandboxOptions {
   seed?: number;
   /** Where the Zendesk emulator sends signed webhooks for tickets added with `notify: true`. */
   zendeskWebhook?: { url: string; secret: string; kind?: 'event' | 'trigger' };
+  /** Outbound messages the emulated org sends, and their redelivery timing. */
+  salesforceOutbound?: Pick<SalesforceEmulatorOptions, 'outboundMessages' | 'outboundDelivery'>;
 }
 
 export interface Sandbox {
@@ -43,6 +45,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       ...defaultSalesforceConfig,
       seed,
       port: options.ports?.salesforce ?? 0,
+      ...options.salesforceOutbound,
     });
     sandbox.salesforce = salesforce;
     Object.assign(sandbox.env, {

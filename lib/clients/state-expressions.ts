@@ -12,6 +12,11 @@ export interface StateCondition {
   equals?: Record<string, unknown>;
   /** Top-level attributes that must not be set. */
   absent?: readonly string[];
+  /**
+   * Top-level numbers that must be absent or at most these values: a write that only ever raises a
+   * high-water mark (a version, a timestamp), so that concurrent writers cannot lower it.
+   */
+  atMost?: Record<string, number>;
 }
 
 /** Changes to one item's top-level attributes; an item that does not exist is created. */
@@ -79,6 +84,10 @@ function conditionExpression(condition: StateCondition, partitionKey: string, pl
   for (const [name, value] of Object.entries(condition.equals ?? {}))
     terms.push(`${placeholders.name(name)} = ${placeholders.value(value)}`);
   for (const name of condition.absent ?? []) terms.push(`attribute_not_exists(${placeholders.name(name)})`);
+  for (const [name, value] of Object.entries(condition.atMost ?? {})) {
+    const attribute = placeholders.name(name);
+    terms.push(`(attribute_not_exists(${attribute}) OR ${attribute} <= ${placeholders.value(value)})`);
+  }
   return terms.join(' AND ');
 }
 

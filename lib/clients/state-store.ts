@@ -11,9 +11,7 @@ import { z } from 'zod';
 import { PermanentError, RetryableError } from '../errors.js';
 import { conditionExpressions, updateExpressions, type StateUpdate } from './state-expressions.js';
 
-/**
- * Where the state table is; `DYNAMODB_ENDPOINT` only for the local one (dynalite).
- */
+/** Where the state table is; `DYNAMODB_ENDPOINT` only for the local one (dynalite). */
 export const stateStoreSettings = {
   STATE_TABLE: z.string().min(3),
   DYNAMODB_ENDPOINT: z.url().optional(),

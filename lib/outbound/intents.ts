@@ -13,10 +13,15 @@ export const OutboundSource = z.object({
 });
 export type OutboundSource = z.infer<typeof OutboundSource>;
 
+/** The version a profile or group update carries: the record's key and modstamp, so an older one can be refused. */
+export function versionOf(source: OutboundSource): SourceVersion {
+  return { key: `${source.sObjectType}/${source.recordId}`, modstamp: source.modstamp };
+}
+
 /**
  * On the salesforce queue: put an event (and profile values) on the timeline of every user of an
- * account. The event is complete but for `distinct_id`; its `$insert_id` is the same for every
- * user, which Mixpanel allows (it dedupes per event, time, distinct_id and `$insert_id`).
+ * account. The event is complete but for `distinct_id`; each user's copy gets its own `$insert_id`
+ * derived from this one and the user (lib/outbound/fanout.ts).
  */
 export const OutboundFanOutIntent = z.object({
   type: z.literal('outbound.fanout'),

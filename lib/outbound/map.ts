@@ -2,7 +2,7 @@ import { insertId } from '../clients/mixpanel/insert-id.js';
 import { parseDateTime } from '../date-time.js';
 import { HttpError } from '../errors.js';
 import type { Notification } from './envelope.js';
-import type { OutboundFanOutIntent, OutboundIntents, OutboundSource } from './intents.js';
+import { versionOf, type OutboundFanOutIntent, type OutboundIntents, type OutboundSource } from './intents.js';
 import type { Condition, OutboundMapping, OutboundRule, ValueSource } from './mapping.js';
 
 /** Why a rule that applies to a notification produced nothing: no user to put it on. */
@@ -83,7 +83,7 @@ function intentsOf(rule: OutboundRule, notification: Notification, into: Outboun
     recordId,
     modstamp,
   };
-  const version = { key: `${notification.sObjectType}/${recordId}`, modstamp };
+  const version = versionOf(source);
   const event = rule.event && {
     event: rule.event.name,
     properties: {

@@ -246,6 +246,29 @@ describe('osls package (offline, no AWS credentials)', () => {
     }
   });
 
+  it('grants the state table to each function whose code opens the state store, and to no other', async () => {
+    const keepers: string[] = [];
+    for (const [functionId, fn] of ofType('AWS::Lambda::Function')) {
+      const bundle = await build({
+        entryPoints: [join(root, `${fn.Properties.Handler!.replace(/\.[^.]+$/, '')}.ts`)],
+        bundle: true,
+        write: false,
+        platform: 'node',
+        format: 'esm',
+        packages: 'external',
+        logLevel: 'silent',
+      });
+      // `stateStoreSettings` names the table's setting: a function that parses it opens the store.
+      const opens = bundle.outputFiles[0]!.text.includes('STATE_TABLE');
+      const granted = statementsOf(roleOf(functionId)).some((statement) =>
+        asList(statement.Action).some((action) => action.startsWith('dynamodb:')),
+      );
+      expect({ functionId, granted }).toEqual({ functionId, granted: opens });
+      if (opens) keepers.push(functionId);
+    }
+    expect(keepers).toEqual(expect.arrayContaining(['SalesforceWriterLambdaFunction', 'MixpanelSenderLambdaFunction']));
+  });
+
   it('lets each function get exactly the SSM parameters of the secrets its code reads, and no other', async () => {
     let readers = 0;
     for (const [functionId, fn] of ofType('AWS::Lambda::Function')) {

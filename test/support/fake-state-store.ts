@@ -83,7 +83,11 @@ export class FakeStateStore implements StateStore {
     const holds =
       (condition.exists === undefined || condition.exists === (item !== undefined)) &&
       Object.entries(condition.equals ?? {}).every(([name, value]) => isDeepStrictEqual(item?.[name], value)) &&
-      (condition.absent ?? []).every((name) => item?.[name] === undefined);
+      (condition.absent ?? []).every((name) => item?.[name] === undefined) &&
+      Object.entries(condition.atMost ?? {}).every(([name, value]) => {
+        const stored = item?.[name];
+        return stored === undefined || (typeof stored === 'number' && stored <= value);
+      });
     if (!holds) throw new ConditionFailed({ pk: key.pk, sk: key.sk });
   }
 

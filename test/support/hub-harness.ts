@@ -3,15 +3,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startHub, type RunningHub } from '../../local/hub.js';
-import { SANDBOX_TERMS_WEBHOOK_SECRET, startSandbox, type Sandbox } from '../../sandbox/launch.js';
+import { SANDBOX_TERMS_WEBHOOK_SECRET, startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox/launch.js';
 
 const root = resolve(import.meta.dirname, '../..');
 
 /** The whole hub on loopback over the three emulators, quiet, as `npm start` runs it; queues in a temporary folder. */
 export async function startHubWithSandbox(
   env: Record<string, string> = {},
+  sandboxOptions: SandboxOptions = {},
 ): Promise<{ hub: RunningHub; sandbox: Sandbox; stop(): Promise<void> }> {
-  const sandbox = await startSandbox();
+  const sandbox = await startSandbox(sandboxOptions);
   const queueDataDir = mkdtempSync(join(tmpdir(), 'hub-queues-'));
   const hub = await startHub({
     root,

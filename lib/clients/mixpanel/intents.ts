@@ -1,9 +1,12 @@
 import { z } from 'zod';
 import type { OutgoingMessage } from '../queue-gateway.js';
+import { RetryableError } from '../../errors.js';
+import { logger, metrics, MetricUnit } from '../../observability.js';
 import type { ItemResult } from '../../sqs/batch-collector.js';
 import type { MixpanelGateway } from './client.js';
 import { GroupPack, packOutcome, ProfilePack, unpack } from './packs.js';
 import { GroupUpdate, MixpanelEvent, ProfileUpdate, SourceVersion } from './types.js';
+import type { VersionGate } from './version-gate.js';
 
 /**
  * A message on the mixpanel queue: one event, one profile update or one group update, or a pack of
@@ -24,21 +27,26 @@ export function toMixpanelMessages(intents: readonly MixpanelIntent[]): Outgoing
 }
 
 type Kind = 'event' | 'profile' | 'group';
+type Intent = z.output<typeof MixpanelIntent>;
 
 /**
  * Sends a batch of mixed intents with one call per kind and chunk of 2,000 (events to `/import`,
  * profiles to `/engage`, groups to `/groups`), the updates of every pack pooled with the single
- * ones so partial packs share calls; one result per intent, in input order.
+ * ones so partial packs share calls; one result per intent, in input order. With a `gate`, a
+ * versioned update older than its record's last applied version is skipped (done, not sent).
  */
 export async function sendMixpanelIntents(
   gateway: MixpanelGateway,
-  intents: readonly z.output<typeof MixpanelIntent>[],
+  intents: readonly Intent[],
+  options: { gate?: VersionGate } = {},
 ): Promise<ItemResult[]> {
   const results: ItemResult[] = new Array<ItemResult>(intents.length).fill(undefined);
+  const admitted = await admit(intents, options.gate, results);
   const items = { event: [] as unknown[], profile: [] as unknown[], group: [] as unknown[] };
   // Which intent each pooled item came from, and each intent's slice of its kind's pool.
   const slices: Array<{ kind: Kind; from: number; to: number } | undefined> = [];
   intents.forEach((intent, position) => {
+    if (!admitted[position]) return;
     let kind: Kind;
     let added: unknown[];
     try {
@@ -64,7 +72,32 @@ export async function sendMixpanelIntents(
   return results;
 }
 
-function itemsOf(intent: z.output<typeof MixpanelIntent>): [Kind, unknown[]] {
+/**
+ * Which intents go out. Events are never held back: each has its own `$insert_id`. When the gate
+ * cannot answer, only the versioned updates wait (retryable), and everything else is sent.
+ */
+async function admit(intents: readonly Intent[], gate: VersionGate | undefined, results: ItemResult[]) {
+  const versions = intents.map((intent) => ('version' in intent ? intent.version : undefined));
+  if (!gate || versions.every((version) => version === undefined)) return intents.map(() => true);
+  let answers: boolean[];
+  try {
+    answers = await gate.admit(versions);
+  } catch (error) {
+    const failure = error instanceof Error ? error : new RetryableError(String(error));
+    versions.forEach((version, i) => (results[i] = version ? failure : undefined));
+    return versions.map((version) => version === undefined);
+  }
+  const refused = versions.filter((version, i) => version && !answers[i]);
+  if (refused.length > 0) {
+    metrics.addMetric('OutOfOrderUpdatesRefused', MetricUnit.Count, refused.length);
+    logger.info('Refused updates older than the last applied version of their record', {
+      refused: refused.map((version) => `${version?.key ?? ''}@${version?.modstamp ?? ''}`),
+    });
+  }
+  return answers;
+}
+
+function itemsOf(intent: Intent): [Kind, unknown[]] {
   switch (intent.type) {
     case 'mixpanel.event':
       return ['event', [intent.event]];
@@ -79,5 +112,5 @@ function itemsOf(intent: z.output<typeof MixpanelIntent>): [Kind, unknown[]] {
   }
 }
 
-const isPack = (intent: z.output<typeof MixpanelIntent> | undefined): boolean =>
+const isPack = (intent: Intent | undefined): boolean =>
   intent?.type === 'mixpanel.profiles' || intent?.type === 'mixpanel.groups';

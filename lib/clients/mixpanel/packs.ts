@@ -4,7 +4,7 @@ import { PermanentError, RetryableError } from '../../errors.js';
 import type { ItemResult } from '../../sqs/batch-collector.js';
 import type { OutgoingMessage } from '../queue-gateway.js';
 import { MIXPANEL_BATCH_RECORDS } from './client.js';
-import type { GroupUpdate, ProfileUpdate } from './types.js';
+import { SourceVersion, type GroupUpdate, type ProfileUpdate } from './types.js';
 
 /**
  * A pack's body stays well under SQS's 256 KiB per message, and small enough that Lambda's 6 MB
@@ -18,14 +18,23 @@ export const PACK_MAX_BYTES = 200 * 1024;
  * property names and compress about tenfold; `count` lets an operator see the size unpacked.
  */
 const packOf = <K extends string>(type: K) =>
-  z.object({ type: z.literal(type), count: z.number().int().positive(), data: z.string().min(1) });
+  z.object({
+    type: z.literal(type),
+    count: z.number().int().positive(),
+    data: z.string().min(1),
+    /** The one source record every update of the pack comes from (e.g. a fan-out to an account's users). */
+    version: SourceVersion.optional(),
+  });
 export const ProfilePack = packOf('mixpanel.profiles');
 export const GroupPack = packOf('mixpanel.groups');
 type Pack = z.infer<typeof ProfilePack> | z.infer<typeof GroupPack>;
 
-/** Profile updates as queue messages of up to 2,000 updates (one Mixpanel call) and 200 KB each. */
-export function packProfileUpdates(updates: readonly ProfileUpdate[]): OutgoingMessage[] {
-  return pack('mixpanel.profiles', updates);
+/**
+ * Profile updates as queue messages of up to 2,000 updates (one Mixpanel call) and 200 KB each;
+ * with the version of the record they all come from, so the sender can refuse an older one.
+ */
+export function packProfileUpdates(updates: readonly ProfileUpdate[], version?: SourceVersion): OutgoingMessage[] {
+  return pack('mixpanel.profiles', updates, version);
 }
 
 /** Group updates as queue messages, packed like profile updates. */
@@ -71,7 +80,7 @@ export function packOutcome(results: readonly ItemResult[]): ItemResult {
   return new PermanentError(message, { code: first instanceof PermanentError ? first.code : 'MIXPANEL_REJECTED' });
 }
 
-function pack(type: Pack['type'], updates: readonly unknown[]): OutgoingMessage[] {
+function pack(type: Pack['type'], updates: readonly unknown[], version?: SourceVersion): OutgoingMessage[] {
   const messages: OutgoingMessage[] = [];
   const add = (slice: readonly unknown[]): void => {
     const data = gzipSync(JSON.stringify(slice)).toString('base64');
@@ -82,7 +91,7 @@ function pack(type: Pack['type'], updates: readonly unknown[]): OutgoingMessage[
       add(slice.slice(half));
       return;
     }
-    const body: Pack = { type, count: slice.length, data };
+    const body: Pack = { type, count: slice.length, data, ...(version ? { version } : {}) };
     messages.push({ body: JSON.stringify(body), attributes: { intent: type, count: String(slice.length) } });
   };
   for (let start = 0; start < updates.length; start += MIXPANEL_BATCH_RECORDS)

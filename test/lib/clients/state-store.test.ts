@@ -100,6 +100,18 @@ describe.each([
     expect(await store.get({ pk, sk: 'b' })).toBeUndefined();
   });
 
+  it('raises a number only while it is absent or not above the new value (atMost)', async () => {
+    const pk = partition();
+
+    await store.update({ pk, sk: 'a' }, { set: { mark: 5 }, condition: { atMost: { mark: 5 } } });
+    await store.update({ pk, sk: 'a' }, { set: { mark: 5 }, condition: { atMost: { mark: 5 } } });
+    await store.update({ pk, sk: 'a' }, { set: { mark: 7 }, condition: { atMost: { mark: 7 } } });
+    const lower = store.update({ pk, sk: 'a' }, { set: { mark: 6 }, condition: { atMost: { mark: 6 } } });
+
+    await expect(lower).rejects.toBeInstanceOf(ConditionFailed);
+    expect(await store.get({ pk, sk: 'a' })).toEqual({ pk, sk: 'a', mark: 7 });
+  });
+
   it('gets many: one entry per key in order, duplicates included, undefined where there is none', async () => {
     const pk = partition();
     await store.putMany(keys(pk, 3).map((key, i) => ({ ...key, i })));
