@@ -376,6 +376,8 @@ describe('osls package (offline, no AWS credentials)', () => {
         STAGING_BUCKET: { Ref: 'StagingBucket' },
         STATE_TABLE: { Ref: 'StateTable' },
         USAGE_SOURCE: { 'Fn::Join': ['', ['s3://', { Ref: 'UsageExportBucket' }, '/usage/{date}/']] },
+        // Set, it names the app's HTTPS export, which is read instead of the bucket.
+        USAGE_EXPORT_URL: '',
         USAGE_SYNC_CONFIG: '',
       });
     }

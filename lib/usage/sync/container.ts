@@ -30,6 +30,8 @@ export const usageSyncSettings = {
   USAGE_SOURCE: z.string().refine((text) => UsageLocation.safeParse(text.replaceAll('{date}', '2000-01-01')).success, {
     message: 'must be s3://bucket/prefix/ or https://host/path',
   }),
+  /** The app's paged HTTPS export: when set, read instead of `USAGE_SOURCE`. */
+  USAGE_EXPORT_URL: z.url().optional(),
   USAGE_SYNC_CONFIG: z.string().optional(),
 };
 
@@ -46,7 +48,8 @@ export async function usageSyncDeps(
   const s3 = createS3Client(settings.S3_ENDPOINT ? { endpoint: settings.S3_ENDPOINT } : {});
   const store = DynamoStateStore.create({ tableName: settings.STATE_TABLE, endpoint: settings.DYNAMODB_ENDPOINT });
   const salesforceConfig = await loadSalesforceConfig(readParameter, env);
-  const https = UsageLocation.parse(settings.USAGE_SOURCE.replaceAll('{date}', '2000-01-01')).kind === 'https';
+  const source = settings.USAGE_EXPORT_URL ?? settings.USAGE_SOURCE;
+  const https = UsageLocation.parse(source.replaceAll('{date}', '2000-01-01')).kind === 'https';
   const { USAGE_EXPORT_TOKEN: exportToken } = https
     ? await resolveSecrets(['USAGE_EXPORT_TOKEN'], readParameter, env)
     : { USAGE_EXPORT_TOKEN: undefined };
@@ -54,7 +57,7 @@ export async function usageSyncDeps(
   const bulk = new SalesforceBulkClient(session);
   return {
     config,
-    source: settings.USAGE_SOURCE,
+    source,
     ...(exportToken ? { exportToken } : {}),
     runs: new UsageRuns(store),
     state: new UsageSyncState(store),
