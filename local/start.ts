@@ -8,7 +8,12 @@ import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createS3Client } from '../lib/clients/s3.js';
-import { SANDBOX_TERMS_WEBHOOK_SECRET, startSandbox, type SandboxName } from '../sandbox/launch.js';
+import {
+  SANDBOX_SALESFORCE_OUTBOUND_TOKEN,
+  SANDBOX_TERMS_WEBHOOK_SECRET,
+  startSandbox,
+  type SandboxName,
+} from '../sandbox/launch.js';
 import {
   deleteDynamoDbData,
   deleteQueueData,
@@ -19,10 +24,13 @@ import {
   refuseIfHeld,
   s3DataDir,
 } from './data-dir.js';
+import shippedMapping from '../config/outbound-mapping.json' with { type: 'json' };
 import { seedDemoData, seedUsageExport } from './demo-data.js';
 import { localSettings, portSetting } from './env-file.js';
 import { startHub, type RunningHub } from './hub.js';
 import { invocationLine } from './invocation-line.js';
+import { parseOutboundMapping } from '../lib/outbound/mapping.js';
+import { shippedOutboundMessages } from './shipped-outbound-messages.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { values: flags } = parseArgs({ options: { fresh: { type: 'boolean', default: false } } });
@@ -57,7 +65,17 @@ const isReal = (name: SandboxName): boolean => REAL_CREDENTIAL[name].some((key) 
 const emulated = (['salesforce', 'mixpanel', 'zendesk'] as const).filter((name) => !isReal(name));
 const port = (name: string, fallback: number): number => portSetting(settings, name, fallback);
 
+// The emulated org sends its outbound messages to this hub; a hub on a free port (0) gets none.
+const hubPort = port('HUB_PORT', 3000);
+const outboundUrl = `http://127.0.0.1:${hubPort}/webhooks/salesforce/${SANDBOX_SALESFORCE_OUTBOUND_TOKEN}`;
 const sandbox = await startSandbox({
+  ...(hubPort > 0 && !settings.OUTBOUND_MAPPING
+    ? {
+        salesforceOutbound: {
+          outboundMessages: shippedOutboundMessages(root, parseOutboundMapping(shippedMapping, 'config'), outboundUrl),
+        },
+      }
+    : {}),
   only: emulated,
   seed: Number(settings.SANDBOX_SEED ?? 1),
   ports: {
