@@ -58,19 +58,9 @@ export interface HubOptions {
   onInvoke?: (line: string) => void;
 }
 
-export interface RunningHub {
+export interface RunningHub extends LocalServices {
   url: string;
   definition: HubDefinition;
-  sqs: LocalSqs;
-  /** Local queues by logical id (e.g. `MixpanelQueue`). */
-  queues: Map<string, LocalQueue>;
-  /** Messages found on the queues at start, kept from an earlier run. */
-  kept: KeptMessages;
-  dynamoDb: LocalDynamoDb;
-  /** Local DynamoDB tables by logical id (e.g. `StateTable`). */
-  tables: Map<string, LocalTable>;
-  /** Local S3 buckets by logical id (e.g. `UsageExportBucket`), served on the SQS endpoint. */
-  buckets: Map<string, LocalBucket>;
   /**
    * Stops in the order that loses nothing: the HTTP API (no new messages), then polling; the
    * invocations in flight finish (their follow-up messages reach the queues, their state the
@@ -82,10 +72,14 @@ export interface RunningHub {
 /** The local AWS services the functions use, with serverless.yml's resources in them. */
 interface LocalServices {
   sqs: LocalSqs;
+  /** Local queues by logical id (e.g. `MixpanelQueue`). */
   queues: Map<string, LocalQueue>;
+  /** Messages found on the queues at start, kept from an earlier run. */
   kept: KeptMessages;
   dynamoDb: LocalDynamoDb;
+  /** Local DynamoDB tables by logical id (e.g. `StateTable`). */
   tables: Map<string, LocalTable>;
+  /** Local S3 buckets by logical id (e.g. `UsageExportBucket`), served on the SQS endpoint. */
   buckets: Map<string, LocalBucket>;
 }
 
