@@ -14,7 +14,6 @@ type Fetch = typeof fetch;
  * next page is the `Link: <…>; rel="next"` target (RFC 8288; relative targets resolve against the
  * page's URL). The timeout covers the whole page, body included. The token goes in the header only,
  * never into a message, and never to another origin: a `next` link elsewhere is refused.
- * @public Used by the usage planner, which is not wired in yet.
  */
 export async function fetchExportPage(
   url: string,

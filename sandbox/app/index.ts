@@ -29,7 +29,7 @@ export interface AppEmulator extends RunningEmulator {
 /**
  * Starts an emulated app on loopback serving its usage export as paged NDJSON, with the shared
  * latency, fault injection and `/__sandbox/` inspection (`state` shows the night's options).
- * @public Used by the local runtime and the usage end-to-end tests, which are not wired in yet.
+ * @public Serves the HTTPS export to the usage sync's tests (`npm start` seeds the S3 export instead).
  */
 export async function startAppEmulator(options: AppEmulatorOptions): Promise<AppEmulator> {
   const token = options.token ?? SANDBOX_APP_EXPORT_TOKEN;
