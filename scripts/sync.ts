@@ -7,7 +7,7 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { SingleBar } from 'cli-progress';
 import { parseArgs } from 'node:util';
 import { DynamoStateStore } from '../lib/clients/state-store.js';
-import { UsageRuns } from '../lib/usage/sync/runs.js';
+import { runChunkIds, UsageRuns } from '../lib/usage/sync/runs.js';
 import { describeRun, runProgress } from '../lib/usage/sync/report.js';
 import { localSettings, portSetting } from '../local/env-file.js';
 import { LOCAL_AWS_CREDENTIALS } from '../local/local-sqs.js';
@@ -134,7 +134,7 @@ async function follow(runId: string): Promise<number> {
   for (;;) {
     const current = await runs.get(runId);
     if (!current) throw new Error(`run ${runId} is not in the state store`);
-    const progress = runProgress(current, await runs.chunks(runId, chunkIds(current)));
+    const progress = runProgress(current, await runs.chunks(runId, runChunkIds(current)));
     bar.setTotal(progress.total);
     bar.update(progress.done, { phase: current.status === 'deferred' ? 'write (waiting for budget)' : current.phase });
     if (current.status !== 'running') {
@@ -155,16 +155,8 @@ async function status(): Promise<number> {
 async function print(runId: string): Promise<number> {
   const current = await runs.get(runId);
   if (!current) throw new Error(`no run ${runId}`);
-  const records = await runs.chunks(runId, chunkIds(current));
+  const records = await runs.chunks(runId, runChunkIds(current));
   const described = describeRun(current, records);
   process.stdout.write(values.json ? `${JSON.stringify(described.json, null, 2)}\n` : described.text);
   return current.status === 'failed' ? 1 : 0;
-}
-
-function chunkIds(current: { readChunks: string[]; syncChunks: string[]; phase: string }): string[] {
-  return [
-    ...current.readChunks,
-    ...current.syncChunks,
-    ...(current.phase === 'write' || current.phase === 'done' ? ['write'] : []),
-  ];
 }

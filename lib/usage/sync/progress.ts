@@ -1,7 +1,7 @@
 import { logger } from '../../observability.js';
 import { planSyncChunks, toChunkMessages, type UsageChunk } from './chunks.js';
 import type { UsageSyncDeps } from './deps.js';
-import { readChunkIds, totalCounts } from './runs.js';
+import { readChunkIds, totalCounts, WRITE_CHUNK_ID } from './runs.js';
 
 /** How long a deferred chunk waits before it looks at the budget again: SQS's longest message delay. */
 export const DEFER_SECONDS = 900;
@@ -38,7 +38,7 @@ export async function afterSyncChunk(runId: string, deps: UsageSyncDeps): Promis
   if (!run || run.phase !== 'sync') return;
   const records = await deps.runs.chunks(runId, run.syncChunks);
   if (records.some((record) => record === undefined)) return;
-  const write: UsageChunk = { type: 'usage.write', runId, chunkId: 'write' };
+  const write: UsageChunk = { type: 'usage.write', runId, chunkId: WRITE_CHUNK_ID };
   await deps.queue.send(deps.usageQueueUrl, toChunkMessages([write]));
   await deps.runs.advance(runId, 'sync', 'write');
 }

@@ -1,4 +1,4 @@
-import { totalCounts, type ChunkRecord, type UsageRun } from './runs.js';
+import { readChunkIds, totalCounts, type ChunkRecord, type UsageRun } from './runs.js';
 
 /**
  * How far a run is, in chunks: the read chunks, the sync chunks (one estimate per read chunk until
@@ -8,7 +8,8 @@ export function runProgress(
   run: UsageRun,
   records: ReadonlyArray<ChunkRecord | undefined>,
 ): { done: number; total: number } {
-  const planned = run.readChunks.length + (run.syncChunks.length || run.readChunks.length) + 1;
+  const read = readChunkIds(run).length;
+  const planned = read + (run.syncChunks.length || read) + 1;
   return { done: records.filter(Boolean).length, total: Math.max(planned, records.length) };
 }
 
@@ -26,7 +27,7 @@ export function describeRun(
     createdAt: run.createdAt,
     updatedAt: run.updatedAt,
     asOf: new Date(run.asOf).toISOString(),
-    chunks: { finished, read: run.readChunks.length, sync: run.syncChunks.length },
+    chunks: { finished, read: readChunkIds(run).length, sync: run.syncChunks.length },
     counts,
     ...(run.note ? { note: run.note } : {}),
     ...(run.deferredUntil && run.status === 'deferred' ? { deferredUntil: run.deferredUntil } : {}),
@@ -35,7 +36,7 @@ export function describeRun(
   const lines = [
     `Run ${run.runId}: ${run.status} (phase ${run.phase})`,
     `  as of       ${json.asOf}; started ${run.createdAt}, last change ${run.updatedAt}`,
-    `  chunks      ${finished} finished of ${run.readChunks.length} read + ${run.syncChunks.length} sync + 1 write`,
+    `  chunks      ${finished} finished of ${json.chunks.read} read + ${run.syncChunks.length} sync + 1 write`,
     `  users       ${counts.read} read from the export, ${counts.invalid} rows refused`,
     `  changed     ${counts.changed} updates (${counts.skipped} profiles unchanged, not sent)`,
     `  written     ${counts.written} (Mixpanel updates enqueued, Accounts written), ${counts.failed} Accounts refused`,

@@ -151,3 +151,12 @@ function toRun(item: StateItem): UsageRun {
 export function readChunkIds(run: UsageRun): string[] {
   return [...new Set([...run.readChunks, ...(run.addedReadChunks ?? [])])];
 }
+
+/** The id of a run's one write chunk. */
+export const WRITE_CHUNK_ID = 'write';
+
+/** Every chunk a run has planned so far, in phase order: its read chunks, its sync chunks, its write. */
+export function runChunkIds(run: UsageRun): string[] {
+  const write = run.phase === 'write' || run.phase === 'done' ? [WRITE_CHUNK_ID] : [];
+  return [...readChunkIds(run), ...run.syncChunks, ...write];
+}

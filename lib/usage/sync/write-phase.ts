@@ -4,7 +4,7 @@ import { operatorReason } from '../../sqs/reason.js';
 import type { UsageChunk } from './chunks.js';
 import type { UsageSyncDeps } from './deps.js';
 import { deferredForBudget } from './progress.js';
-import { emptyCounts, readChunkIds, totalCounts } from './runs.js';
+import { emptyCounts, runChunkIds, totalCounts } from './runs.js';
 import type { SalesforceAccountRow } from './salesforce-record.js';
 
 // The run keeps this many failed Accounts with their reasons; the count covers all of them.
@@ -40,7 +40,7 @@ export async function writeAccounts(
     chunkId: chunk.chunkId,
     counts: { ...emptyCounts(), written: rows.length - failures.length, failed: failures.length },
   });
-  const records = await deps.runs.chunks(chunk.runId, [...readChunkIds(run), ...run.syncChunks, chunk.chunkId]);
+  const records = await deps.runs.chunks(chunk.runId, runChunkIds(run));
   const totals = totalCounts(records);
   await deps.runs.advance(chunk.runId, 'write', 'done', {
     failures: failures.slice(0, KEPT_FAILURES),

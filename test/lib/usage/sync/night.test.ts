@@ -11,7 +11,8 @@ import { UsageChunk } from '../../../../lib/usage/sync/chunks.js';
 import type { UsageSyncDeps } from '../../../../lib/usage/sync/deps.js';
 import { handleUsageChunk } from '../../../../lib/usage/sync/handle-chunk.js';
 import { planUsageRun } from '../../../../lib/usage/sync/plan.js';
-import { UsageRuns, type UsageRun } from '../../../../lib/usage/sync/runs.js';
+import { describeRun } from '../../../../lib/usage/sync/report.js';
+import { runChunkIds, UsageRuns, type UsageRun } from '../../../../lib/usage/sync/runs.js';
 import { loadUsageSyncConfig } from '../../../../lib/usage/sync/settings.js';
 import { RunStaging } from '../../../../lib/usage/sync/staging.js';
 import { seedUsageAccounts, startAppEmulator, writeUsageExport } from '../../../../sandbox/app/index.js';
@@ -254,6 +255,11 @@ describe('a night of the usage sync', () => {
       expect(run).toMatchObject({ status: 'succeeded', phase: 'done' });
       // 400 rows, 10 a page, 20 pages a chunk: two chunks of pages, the second added by the first.
       expect([...attempts.keys()].filter((id) => id.startsWith('pages-'))).toEqual(['pages-0', 'pages-1']);
+      // The status counts the page chunk added while reading, and every chunk's figures.
+      const deps = depsWith(queue);
+      const described = describeRun(run, await deps.runs.chunks(run.runId, runChunkIds(run)));
+      expect(described.json).toMatchObject({ chunks: { finished: 5, read: 3, sync: 1 } });
+      expect(described.json.counts).toMatchObject({ read: NIGHT.users });
       expect(mixpanelUpdates(queue).profiles).toHaveLength(NIGHT.users);
       expect(account('acc_000002')).toMatchObject({ WAPU__c: 1, Seats_Used__c: 3 });
     } finally {
