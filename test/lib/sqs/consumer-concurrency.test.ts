@@ -1,10 +1,23 @@
 import { z } from 'zod';
 import { RetryableError } from '../../../lib/errors.js';
-import { createBatchConsumer } from '../../../lib/sqs/consumer.js';
+import { createBatchConsumer, type BatchConsumerOptions } from '../../../lib/sqs/consumer.js';
 import { FakeQueueGateway } from '../../support/fake-queue-gateway.js';
 import { sqsEvent, sqsRecord } from '../../support/sqs-events.js';
 
 const Intent = z.object({ id: z.string(), fail: z.boolean() });
+
+/** A consumer of `Intent` messages whose batch operation is `handleBatch`. */
+function consumerWith(handleBatch: BatchConsumerOptions<z.infer<typeof Intent>>['handleBatch']) {
+  return createBatchConsumer({
+    name: 'test',
+    schema: Intent,
+    queue: new FakeQueueGateway(),
+    queueUrl: 'q',
+    dlqUrl: 'd',
+    maxReceiveCount: 5,
+    handleBatch,
+  });
+}
 
 /** A promise with its resolve exposed, to interleave two invocations exactly. */
 function gate(): { opened: Promise<void>; open: () => void } {
@@ -15,21 +28,12 @@ function gate(): { opened: Promise<void>; open: () => void } {
 
 describe('createBatchConsumer under concurrent invocations of one handler', () => {
   it('reports every failed message of each invocation, however the invocations interleave', async () => {
-    const queue = new FakeQueueGateway();
     const firstMayFinish = gate();
     const secondStarted = gate();
-    const handler = createBatchConsumer({
-      name: 'test',
-      schema: Intent,
-      queue,
-      queueUrl: 'q',
-      dlqUrl: 'd',
-      maxReceiveCount: 5,
-      handleBatch: async (messages) => {
-        if (messages.some((message) => message.body.id.startsWith('first'))) await firstMayFinish.opened;
-        else secondStarted.open();
-        return messages.map((message) => (message.body.fail ? new RetryableError('503') : undefined));
-      },
+    const handler = consumerWith(async (messages) => {
+      if (messages.some((message) => message.body.id.startsWith('first'))) await firstMayFinish.opened;
+      else secondStarted.open();
+      return messages.map((message) => (message.body.fail ? new RetryableError('503') : undefined));
     });
 
     const first = handler(
@@ -48,18 +52,9 @@ describe('createBatchConsumer under concurrent invocations of one handler', () =
   });
 
   it('keeps failures apart across many overlapping invocations', async () => {
-    const queue = new FakeQueueGateway();
-    const handler = createBatchConsumer({
-      name: 'test',
-      schema: Intent,
-      queue,
-      queueUrl: 'q',
-      dlqUrl: 'd',
-      maxReceiveCount: 5,
-      handleBatch: async (messages) => {
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 20));
-        return messages.map((message) => (message.body.fail ? new RetryableError('429') : undefined));
-      },
+    const handler = consumerWith(async (messages) => {
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20));
+      return messages.map((message) => (message.body.fail ? new RetryableError('429') : undefined));
     });
 
     const invocations = Array.from({ length: 20 }, (_, n) =>
