@@ -1,5 +1,6 @@
 import { ChangeMessageVisibilityBatchCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { startFauxqs } from 'fauxqs';
+import { DatabaseSync } from 'node:sqlite';
 import { releaseDataDir, takeDataDir } from './data-dir.js';
 import type { QueueDefinition } from './serverless-definition.js';
 
@@ -17,6 +18,11 @@ export interface LocalSqs {
   client: SQSClient;
   /** Where the queues are kept (SQLite), or undefined when they live in memory only. */
   dataDir: string | undefined;
+  /**
+   * SQLite's `synchronous` setting of the queue database, read back from fauxqs's connection
+   * (1: NORMAL, 2: FULL), or undefined when the queues live in memory only.
+   */
+  synchronous: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -54,14 +60,17 @@ export async function startLocalSqs(options: LocalSqsOptions = {}): Promise<Loca
   const { dataDir } = options;
   if (dataDir) takeDataDir(dataDir);
   let server: LocalSqsServer;
+  const databases: DatabaseSync[] = [];
   try {
-    server = await startFauxqs({
-      port: options.port ?? 0,
-      logger: false,
-      defaultRegion: region,
-      dataDir,
-      ...(options.s3DataDir ? { s3StorageDir: options.s3DataDir } : {}),
-    });
+    server = await withCommitsWithoutFsync(databases, () =>
+      startFauxqs({
+        port: options.port ?? 0,
+        logger: false,
+        defaultRegion: region,
+        dataDir,
+        ...(options.s3DataDir ? { s3StorageDir: options.s3DataDir } : {}),
+      }),
+    );
   } catch (error) {
     if (dataDir) releaseDataDir(dataDir);
     throw error;
@@ -73,6 +82,7 @@ export async function startLocalSqs(options: LocalSqsOptions = {}): Promise<Loca
     endpoint,
     client,
     dataDir,
+    synchronous: databases.map((db) => Number(db.prepare('PRAGMA synchronous').get()?.synchronous))[0],
     stop: async () => {
       client.destroy();
       await server.stop();
@@ -153,4 +163,28 @@ export async function releaseKeptMessages(sqs: LocalSqs, queues: Iterable<LocalQ
     kept.released += handles.length;
   }
   return kept;
+}
+
+/**
+ * Runs `start` with every SQLite database it opens in WAL mode set to `synchronous = NORMAL`: a
+ * commit is written to the WAL (the operating system keeps it when the process dies, even by
+ * `kill -9`) without an fsync of its own. fauxqs leaves SQLite's FULL, which fsyncs every message's
+ * insert, receive and delete, some 2 ms each on a laptop disk, while its event loop waits.
+ * fauxqs opens its database before its first `await`, so the patch is undone before anything else
+ * can run. The connections it set are kept in `opened`.
+ */
+function withCommitsWithoutFsync<T>(opened: DatabaseSync[], start: () => Promise<T>): Promise<T> {
+  // eslint-disable-next-line @typescript-eslint/unbound-method
+  const exec = DatabaseSync.prototype.exec;
+  DatabaseSync.prototype.exec = function (this: DatabaseSync, sql: string): void {
+    exec.call(this, sql);
+    if (!/^\s*PRAGMA\s+journal_mode\s*=\s*WAL\s*$/i.test(sql)) return;
+    exec.call(this, 'PRAGMA synchronous = NORMAL');
+    opened.push(this);
+  };
+  try {
+    return start();
+  } finally {
+    DatabaseSync.prototype.exec = exec;
+  }
 }

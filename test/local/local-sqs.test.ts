@@ -75,6 +75,16 @@ describe('local SQS with a data folder', () => {
     });
   });
 
+  it('commits each message to the WAL without an fsync of its own (synchronous = NORMAL)', async () => {
+    const sqs = await start();
+
+    const inMemory = await startLocalSqs();
+    running.push(inMemory);
+
+    expect(sqs.synchronous).toBe(1);
+    expect(inMemory.synchronous).toBeUndefined();
+  });
+
   it('applies an attribute changed since the last run without losing messages', async () => {
     const first = await start();
     await sendBodies(first, (await createQueues(first, definitions(360))).get('Main')!.url, ['a']);
