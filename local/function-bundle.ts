@@ -52,8 +52,10 @@ async function compile(modulePath: string): Promise<Bundle> {
     platform: 'node',
     format: 'esm',
     target: 'node22',
+    // Stack traces name the TypeScript sources: here, where developers read them, the maps pay for
+    // themselves; Lambda bundles ship none (serverless.yml `custom.esbuild`). Nothing else of those
+    // settings applies: the packages they trim (the AWS SDK, zod, jsforce) are left to Node here.
     sourcemap: 'inline',
-    // Stack traces name the TypeScript sources.
     banner: { js: 'process.setSourceMapsEnabled(true);' },
     write: false,
     logLevel: 'silent',

@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, existsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
+import { readZipEntries } from '../../bench/zip.js';
 import { loadServerlessYaml } from '../../local/serverless-variables.js';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -64,6 +65,31 @@ const arnText = (resource: unknown): string => {
 };
 /** The secrets a bundle reads: by convention their names end in _SECRET or _TOKEN. */
 const SECRET_NAME = /["'`]([A-Z][A-Z0-9_]*_(?:SECRET|TOKEN))["'`]/g;
+/** The artifact `serverless package` writes for a function, e.g. `usageSync.zip` for `UsageSyncLambdaFunction`. */
+const artifactOf = (functionId: string): string => {
+  const name = functionId.replace(/LambdaFunction$/, '');
+  return `${name.charAt(0).toLowerCase()}${name.slice(1)}.zip`;
+};
+const MAX_ZIP_BYTES = 1024 * 1024;
+/** Code of the AWS SDK v3: its user agent, and the schema ids of the Smithy core it is built on. */
+const AWS_SDK_CODE = /aws-sdk-js|smithy\.api#/;
+/** esbuild writes non-ASCII characters as escapes (`\xFC`, `\u0431`): back to characters, to search for them. */
+const unescaped = (code: string): string =>
+  code.replace(/\\x([0-9a-fA-F]{2})|\\u([0-9a-fA-F]{4})|\\u\{([0-9a-fA-F]+)\}/g, (_, x, u, braced) =>
+    String.fromCodePoint(parseInt(x ?? u ?? braced, 16)),
+  );
+/** One message of each of zod's other locales: its first string literal of 8 characters or more that is not ASCII. */
+function zodOtherLocaleMarkers(): string[] {
+  const dir = join(root, 'node_modules/zod/v4/locales');
+  return readdirSync(dir)
+    .filter((file) => /^[a-zA-Z-]+\.js$/.test(file) && file !== 'en.js' && file !== 'index.js')
+    .map((file) =>
+      [...readFileSync(join(dir, file), 'utf8').matchAll(/"([^"\n]*[\u0080-\uffff][^"\n]*)"/g)]
+        .map((match) => match[1]!)
+        .find((literal) => literal.length >= 8),
+    )
+    .filter((marker) => marker !== undefined);
+}
 
 describe('osls package (offline, no AWS credentials)', () => {
   const out = mkdtempSync(join(tmpdir(), 'switchboard-package-'));
@@ -99,6 +125,39 @@ describe('osls package (offline, no AWS credentials)', () => {
       const artifact = name.replace(/LambdaFunction$/, '');
       expect(existsSync(join(out, `${artifact.charAt(0).toLowerCase()}${artifact.slice(1)}.zip`))).toBe(true);
     }
+  });
+
+  it('keeps every function zip within 1 MB', () => {
+    const zips = ofType('AWS::Lambda::Function').map(([functionId]) => ({
+      functionId,
+      bytes: statSync(join(out, artifactOf(functionId))).size,
+    }));
+    expect(zips.length).toBeGreaterThan(0);
+    expect(zips.filter((zip) => zip.bytes > MAX_ZIP_BYTES)).toEqual([]);
+  });
+
+  it("leaves the AWS SDK to Lambda's runtime and zod's non-English locales out of every bundle", () => {
+    const markers = zodOtherLocaleMarkers();
+    // Guards the check itself: zod ships some 60 locales.
+    expect(markers.length).toBeGreaterThan(40);
+    const importers: string[] = [];
+    for (const [functionId] of ofType('AWS::Lambda::Function')) {
+      const entries = readZipEntries(join(out, artifactOf(functionId)));
+      expect({ functionId, installed: [...entries.keys()].filter((name) => name.includes('node_modules/')) }).toEqual({
+        functionId,
+        installed: [],
+      });
+      for (const [name, data] of entries) {
+        if (!/\.m?js$/.test(name)) continue;
+        const code = unescaped(data.toString('utf8'));
+        expect({ functionId, name, sdk: AWS_SDK_CODE.exec(code)?.[0] }).toEqual({ functionId, name, sdk: undefined });
+        const locales = markers.filter((marker) => code.includes(marker));
+        expect({ functionId, name, locales }).toEqual({ functionId, name, locales: [] });
+        if (/from\s*"@aws-sdk\/client-sqs"/.test(code)) importers.push(functionId);
+      }
+    }
+    // The SDK is imported, not missing: every consumer sends to a queue.
+    expect(importers).toEqual(expect.arrayContaining(['SalesforceWriterLambdaFunction', 'UsageSyncLambdaFunction']));
   });
 
   it('gives each external API a queue with a dead-letter queue', () => {

@@ -1,5 +1,8 @@
-import jsforce from 'jsforce';
-import type { Connection, HttpRequest, HttpRequestOptions, HttpResponse, TokenResponse } from 'jsforce';
+// The two classes the session uses, not the package's index: that one also loads the Bulk, SOAP,
+// Metadata, Streaming and other APIs, which the hub never calls, and would triple a bundle's size.
+import { Connection } from 'jsforce/lib/connection.js';
+import { OAuth2 } from 'jsforce/lib/oauth2.js';
+import type { HttpRequest, HttpRequestOptions, HttpResponse, TokenResponse } from 'jsforce';
 import { PermanentError, RetryableError } from '../../errors.js';
 import type { SalesforceConfig } from './config.js';
 import type { ApiUsage } from './gateway.js';
@@ -36,7 +39,7 @@ function isApiError(error: unknown): error is Error & { errorCode: string } {
  * `401 INVALID_SESSION_ID`, every failure classified, and the latest `Sforce-Limit-Info` kept.
  */
 export class SalesforceSession {
-  private readonly oauth2: InstanceType<typeof jsforce.OAuth2>;
+  private readonly oauth2: OAuth2;
   private readonly timeoutMs: number;
   private pending: Promise<Connection> | undefined;
   private settled: Connection | undefined;
@@ -50,7 +53,7 @@ export class SalesforceSession {
     private readonly config: SalesforceConfig,
     options: { timeoutMs?: number } = {},
   ) {
-    this.oauth2 = new jsforce.OAuth2({
+    this.oauth2 = new OAuth2({
       loginUrl: config.loginUrl,
       clientId: config.clientId,
       clientSecret: config.clientSecret,
@@ -195,7 +198,7 @@ export class SalesforceSession {
       const reason = describeTokenFailure(error, answer.response);
       throw this.markOrgWide(new RetryableError(`Salesforce token request failed: ${reason}`, { cause: error }));
     }
-    return new jsforce.Connection({
+    return new Connection({
       instanceUrl: token.instance_url,
       accessToken: token.access_token,
       version: this.config.apiVersion,

@@ -1,0 +1,65 @@
+/**
+ * esbuild plugins of the Lambda bundles (serverless.yml `custom.esbuild.plugins`). Each one replaces
+ * a module that a dependency loads but the hub never runs with a smaller one, so that a cold start
+ * neither downloads nor parses it. test/infra/serverless-package.test.ts checks the bundles.
+ */
+import { dirname, join } from 'node:path';
+
+const inPackage = (name, path) => new RegExp(`[\\\\/]node_modules[\\\\/]${name}[\\\\/]`).test(path);
+
+/**
+ * zod sets its English messages itself (`config(en())`); its other locales, some 40 of them, are
+ * reachable only through `z.locales`, which the hub never calls. `z.locales` keeps `en` alone.
+ */
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, ({ importer }) =>
+      inPackage('zod', importer)
+        ? { path: join(dirname(importer), '../locales/index.js'), namespace: 'zod-english-only' }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'zod-english-only' }, ({ path }) => ({
+      contents: "export { default as en } from './en.js';",
+      resolveDir: dirname(path),
+      loader: 'js',
+    }));
+  },
+};
+
+/** A module a package requires, replaced by `contents` (CommonJS) when `importer` is that package's. */
+const STUBS = [
+  {
+    module: 'whatwg-url',
+    importer: 'node-fetch',
+    // node-fetch takes `URL` from Node's url module and falls back on whatwg-url's (and its 260 KB
+    // of Unicode tables) only when Node has none, which Node 22 always has.
+    contents:
+      "module.exports = { URL: require('node:url').URL, URLSearchParams: require('node:url').URLSearchParams };",
+  },
+  {
+    module: 'form-data',
+    importer: 'jsforce',
+    // jsforce builds multipart bodies only to upload binary fields, which the hub never does; its
+    // request helper tests bodies with `instanceof FormData`, which stays false for every other one.
+    contents:
+      'module.exports = class FormData { constructor() { throw new Error("form-data is left out of this bundle"); } };',
+  },
+];
+
+const unusedModules = {
+  name: 'unused-modules',
+  setup(build) {
+    for (const stub of STUBS) {
+      build.onResolve({ filter: new RegExp(`^${stub.module}$`) }, ({ importer }) =>
+        inPackage(stub.importer, importer) ? { path: stub.module, namespace: 'unused-modules' } : undefined,
+      );
+    }
+    build.onLoad({ filter: /.*/, namespace: 'unused-modules' }, ({ path }) => ({
+      contents: STUBS.find((stub) => stub.module === path).contents,
+      loader: 'js',
+    }));
+  },
+};
+
+export default [zodEnglishOnly, unusedModules];
