@@ -10,6 +10,7 @@ import {
 } from './budget-ledger.js';
 import type { SalesforceConfig } from './config.js';
 import type { ApiUsage } from './gateway.js';
+import { describeTokenFailure, withTimeout } from './token-request.js';
 
 /** A spent daily allocation frees up slowly (rolling 24 h): wait minutes, not seconds. */
 export const DAILY_LIMIT_RETRY_SECONDS = 900;
@@ -260,43 +261,4 @@ function usageOf(headers: Record<string, string>): ApiUsage | undefined {
 
 function isLimitExceeded(error: unknown): boolean {
   return isApiError(error) && error.errorCode === 'REQUEST_LIMIT_EXCEEDED';
-}
-
-/**
- * What went wrong, from what Salesforce answered: the status, then the OAuth `error` and
- * `error_description`, or the `errorCode` and `message` of a REST error body. Any other body (a
- * proxy's HTML page) is left out; so is the request, which carries the client secret.
- */
-function describeTokenFailure(error: unknown, answer: HttpResponse | undefined): string {
-  const message = error instanceof Error ? error.message : String(error);
-  if (error instanceof NoAnswerInTime) return message;
-  if (answer === undefined) return `no answer (${message})`;
-  if (answer.statusCode < 400) return message;
-  const body = parseJson(answer.body);
-  const fields = ((Array.isArray(body) ? body[0] : body) ?? {}) as Record<string, unknown>;
-  const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
-  const detail = [text(fields.error) ?? text(fields.errorCode), text(fields.error_description) ?? text(fields.message)];
-  return [`HTTP ${answer.statusCode}`, detail.filter(Boolean).join(': ')].filter(Boolean).join(' ');
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
-class NoAnswerInTime extends Error {}
-
-async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new NoAnswerInTime(`no answer within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, expired]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
