@@ -1,7 +1,9 @@
+import { ApiPause } from '../lib/clients/api-pause.js';
 import { SqsQueueGateway } from '../lib/clients/queue-gateway.js';
 import { MixpanelClient } from '../lib/clients/mixpanel/client.js';
 import { loadMixpanelConfig } from '../lib/clients/mixpanel/config.js';
 import { MixpanelIntent, sendMixpanelIntents } from '../lib/clients/mixpanel/intents.js';
+import { PausedMixpanelGateway } from '../lib/clients/mixpanel/paused.js';
 import { StoredVersionGate } from '../lib/clients/mixpanel/version-gate.js';
 import { DynamoStateStore, stateStoreSettings } from '../lib/clients/state-store.js';
 import { parseEnv, queueSettings, ssmParameterReader } from '../lib/config.js';
@@ -10,11 +12,14 @@ import { createBatchConsumer } from '../lib/sqs/consumer.js';
 
 // Built once per container: config (with secrets from SSM), clients.
 const settings = parseEnv({ ...queueSettings, ...stateStoreSettings });
-const mixpanel = new MixpanelClient(await loadMixpanelConfig(ssmParameterReader));
-// The last applied version of each source record: an older redelivery never overwrites newer values.
-const gate = new StoredVersionGate(
-  DynamoStateStore.create({ tableName: settings.STATE_TABLE, endpoint: settings.DYNAMODB_ENDPOINT }),
+const state = DynamoStateStore.create({ tableName: settings.STATE_TABLE, endpoint: settings.DYNAMODB_ENDPOINT });
+// A 429 seen by one sender container pauses Mixpanel for all of them.
+const mixpanel = new PausedMixpanelGateway(
+  new MixpanelClient(await loadMixpanelConfig(ssmParameterReader)),
+  new ApiPause(state, 'mixpanel'),
 );
+// The last applied version of each source record: an older redelivery never overwrites newer values.
+const gate = new StoredVersionGate(state);
 
 /** Consumer of the mixpanel queue: events, profile and group updates, 2,000 per Mixpanel call. */
 export const handler = createBatchConsumer({

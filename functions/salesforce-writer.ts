@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { SqsQueueGateway } from '../lib/clients/queue-gateway.js';
 import { SalesforceClient } from '../lib/clients/salesforce/client.js';
-import { loadSalesforceConfig } from '../lib/clients/salesforce/config.js';
+import { createBudgetLedger, loadSalesforceConfig } from '../lib/clients/salesforce/config.js';
 import { DynamoStateStore, stateStoreSettings } from '../lib/clients/state-store.js';
 import { parseEnv, queueSettings, ssmParameterReader } from '../lib/config.js';
 import { DEFAULT_ACCOUNT_USERS_TTL_SECONDS, usersOfAccounts } from '../lib/outbound/account-users.js';
@@ -22,9 +22,13 @@ const settings = parseEnv({
   UNMATCHED_REQUESTER_POLICY: z.enum(['skip', 'email']).default('skip'),
   ACCOUNT_USERS_TTL_SECONDS: z.coerce.number().int().min(0).default(DEFAULT_ACCOUNT_USERS_TTL_SECONDS),
 });
-const salesforce = new SalesforceClient(await loadSalesforceConfig(ssmParameterReader));
 const queue = SqsQueueGateway.create({ endpoint: settings.SQS_ENDPOINT });
 const state = DynamoStateStore.create({ tableName: settings.STATE_TABLE, endpoint: settings.DYNAMODB_ENDPOINT });
+const salesforceConfig = await loadSalesforceConfig(ssmParameterReader);
+// Tickets, terms and fan-outs may spend the whole shared budget, the sync's reserve included.
+const salesforce = new SalesforceClient(salesforceConfig, {
+  budget: { ledger: createBudgetLedger(state, salesforceConfig), priority: 'interactive' },
+});
 const mapping = loadCaseMapping();
 const SalesforceIntent = z.discriminatedUnion('type', [TicketSyncIntent, TermsRecordIntent, OutboundFanOutIntent]);
 

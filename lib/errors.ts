@@ -8,10 +8,13 @@ export class RetryableError extends Error {
   override readonly name = 'RetryableError';
   /** How long the vendor asked us to wait, when it said (e.g. `Retry-After`). */
   readonly retryAfterSeconds: number | undefined;
+  /** The vendor's rate limit answered (429): it holds for every caller of that API, not only this one. */
+  readonly rateLimited: boolean;
 
-  constructor(message: string, options: { retryAfterSeconds?: number; cause?: unknown } = {}) {
+  constructor(message: string, options: { retryAfterSeconds?: number; rateLimited?: boolean; cause?: unknown } = {}) {
     super(message, { cause: options.cause });
     this.retryAfterSeconds = options.retryAfterSeconds;
+    this.rateLimited = options.rateLimited ?? false;
   }
 }
 

@@ -23,6 +23,11 @@ export interface StateCondition {
 export interface StateUpdate {
   /** Attributes to set to these values (`undefined` values are left out). */
   set?: Record<string, unknown>;
+  /**
+   * Numbers set to another number attribute of the item plus an amount, in the same atomic write
+   * (e.g. an estimate re-based on a counter that concurrent writers raise); the other attribute must exist.
+   */
+  setFrom?: Record<string, { attribute: string; plus: number }>;
   /** Numbers to add (a negative one subtracts); an absent attribute counts as 0. */
   add?: Record<string, number>;
   /** Strings to add to string-set attributes; an absent attribute starts empty. */
@@ -48,6 +53,8 @@ export function updateExpressions(update: StateUpdate, partitionKey: string): Ex
   const set = Object.entries(update.set ?? {})
     .filter(([, value]) => value !== undefined)
     .map(([name, value]) => `${placeholders.name(name)} = ${placeholders.value(value)}`);
+  for (const [name, { attribute, plus }] of Object.entries(update.setFrom ?? {}))
+    set.push(`${placeholders.name(name)} = ${placeholders.name(attribute)} + ${placeholders.value(plus)}`);
   const add = [
     ...Object.entries(update.add ?? {}).map(([name, amount]) => [name, amount] as const),
     // An empty set is not a DynamoDB value, and adding nothing changes nothing.

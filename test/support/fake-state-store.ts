@@ -50,7 +50,15 @@ export class FakeStateStore implements StateStore {
     this.count('update');
     if (update.condition) this.check(key, update.condition);
     const item: StateItem = structuredClone(this.items.get(keyText(key))) ?? { pk: key.pk, sk: key.sk };
+    // Every part of an update reads the item as it was before it.
+    const before = structuredClone(item);
     for (const [name, value] of Object.entries(update.set ?? {})) if (value !== undefined) item[name] = value;
+    for (const [name, { attribute, plus }] of Object.entries(update.setFrom ?? {})) {
+      const base = before[attribute];
+      // DynamoDB refuses an update expression that reads an attribute the item lacks.
+      if (typeof base !== 'number') throw new Error(`The update reads ${attribute}, which the item lacks`);
+      item[name] = base + plus;
+    }
     for (const [name, amount] of Object.entries(update.add ?? {}))
       item[name] = (typeof item[name] === 'number' ? item[name] : 0) + amount;
     for (const [name, values] of Object.entries(update.addToSet ?? {})) {

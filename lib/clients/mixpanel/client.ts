@@ -189,10 +189,10 @@ function classify(response: Response, body: unknown): Error {
   const retryAfter = Number(response.headers.get('retry-after'));
   const message = `Mixpanel answered ${response.status}: ${describe(body)}`;
   if (response.status === 429 || response.status >= 500 || response.status === 401 || response.status === 403) {
-    return new RetryableError(
-      message,
-      Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterSeconds: retryAfter } : {},
-    );
+    return new RetryableError(message, {
+      ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterSeconds: retryAfter } : {}),
+      rateLimited: response.status === 429,
+    });
   }
   return new PermanentError(message, { code: `MIXPANEL_${response.status}` });
 }

@@ -1,6 +1,6 @@
 import { systemClock, type JobClock } from './bulk-jobs.js';
 import { bulkUpsert, type BulkIngestSettings } from './bulk-ingest.js';
-import type { ApiUsage, SalesforceGateway, UpsertOutcome } from './gateway.js';
+import type { SalesforceGateway, UpsertOutcome } from './gateway.js';
 import { readRecords, type ReadPage, type RecordReadSettings } from './record-reader.js';
 import type { SalesforceSession } from './session.js';
 
@@ -37,19 +37,6 @@ export class SalesforceBulkClient implements SalesforceBulkGateway {
 
   readRecords(object: string, settings: RecordReadSettings): AsyncIterable<ReadPage> {
     return readRecords(this.session, object, settings, this.options.clock ?? systemClock);
-  }
-
-  /**
-   * The org's API requests in its rolling 24 hours, read from the Limits resource (one call), for
-   * a volume job to decide whether it may spend any.
-   */
-  async dailyApiUsage(): Promise<ApiUsage> {
-    const limits = await this.session.request<{ DailyApiRequests?: { Max?: number; Remaining?: number } }>({
-      method: 'GET',
-      url: '/limits',
-    });
-    const max = limits.DailyApiRequests?.Max ?? 0;
-    return { used: max - (limits.DailyApiRequests?.Remaining ?? 0), max };
   }
 
   /** Every Account with the configured fields (see `readRecords`). */

@@ -2,7 +2,7 @@ import { PermanentError, RetryableError } from '../../errors.js';
 import type { SalesforceConfig } from './config.js';
 import type { ApiUsage, SalesforceGateway, UpsertOutcome } from './gateway.js';
 import { saveResultOutcome, type SaveResult } from './record-outcomes.js';
-import { SalesforceSession } from './session.js';
+import { SalesforceSession, type SessionBudget } from './session.js';
 import { assertApiName, inListQueryUrls } from './soql.js';
 import { asText } from '../../text.js';
 
@@ -49,10 +49,18 @@ export class SalesforceClient implements SalesforceGateway {
   private readonly uriPrefix: string;
   private readonly maxQueryUriBytes: number;
 
-  /** `session` shares one token and one API-usage reading with other adapters of the same org (e.g. Bulk API). */
+  /**
+   * `session` shares one token and one API-usage reading with other adapters of the same org (e.g. Bulk API);
+   * without one, `budget` makes every call reserve from the org's shared ledger.
+   */
   constructor(
     config: SalesforceConfig,
-    options: { timeoutMs?: number; maxQueryUriBytes?: number; session?: SalesforceSession } = {},
+    options: {
+      timeoutMs?: number;
+      maxQueryUriBytes?: number;
+      session?: SalesforceSession;
+      budget?: SessionBudget;
+    } = {},
   ) {
     this.session = options.session ?? new SalesforceSession(config, options);
     this.uriPrefix = `/services/data/v${config.apiVersion}`;

@@ -1,5 +1,17 @@
 import { z } from 'zod';
-import { parseEnv, resolveSecrets, type ParameterReader } from '../../config.js';
+import { ConfigError, parseEnv, resolveSecrets, type ParameterReader } from '../../config.js';
+import type { StateStore } from '../state-store.js';
+import {
+  BudgetLedger,
+  DEFAULT_PROBE_SECONDS,
+  DEFAULT_SPENT_WAIT_SECONDS,
+  type BudgetSettings,
+} from './budget-ledger.js';
+
+// Salesforce counts API requests over a rolling 24 hours.
+const ROLLING_WINDOW_SECONDS = 24 * 60 * 60;
+// SQS caps a visibility timeout at 12 hours.
+const MAX_VISIBILITY_SECONDS = 12 * 60 * 60;
 
 export interface SalesforceConfig {
   /** Where the OAuth token is requested: the org's My Domain URL (or the emulator's URL). */
@@ -10,8 +22,14 @@ export interface SalesforceConfig {
   clientSecret: string;
   /** The pinned REST API version, e.g. `62.0`. */
   apiVersion: string;
-  /** Share (percent) of the daily API allocation above which the nightly sync defers itself. */
+  /** Share (percent) of the daily API budget the nightly sync may use; the rest is kept for interactive flows. */
   budgetGuardPercent: number;
+  /** Calls per rolling 24 h the org's usage may reach when the hub shares the allocation (default: all of it). */
+  dailyBudget?: number | undefined;
+  /** A message that finds the budget spent waits this long per delivery (default 3,600 s). */
+  budgetWaitSeconds?: number;
+  /** One probe call per this interval while the budget is spent (default 900 s). */
+  budgetProbeSeconds?: number;
 }
 
 /**
@@ -31,9 +49,31 @@ export async function loadSalesforceConfig(
         .regex(/^\d+\.\d$/, 'expected a version such as 62.0')
         .default('62.0'),
       SALESFORCE_BUDGET_GUARD_PERCENT: z.coerce.number().gt(0).max(100).default(80),
+      SALESFORCE_DAILY_BUDGET: z.coerce.number().int().positive().optional(),
+      SALESFORCE_BUDGET_WAIT_SECONDS: z.coerce
+        .number()
+        .int()
+        .min(60)
+        .max(MAX_VISIBILITY_SECONDS)
+        .default(DEFAULT_SPENT_WAIT_SECONDS),
+      SALESFORCE_BUDGET_PROBE_SECONDS: z.coerce
+        .number()
+        .int()
+        .min(60)
+        .max(ROLLING_WINDOW_SECONDS)
+        .default(DEFAULT_PROBE_SECONDS),
+      MAX_RECEIVE_COUNT: z.coerce.number().int().min(1).default(25),
     },
     env,
   );
+  // A message that keeps finding the budget spent must outlive the rolling window before its last delivery.
+  const waited = settings.SALESFORCE_BUDGET_WAIT_SECONDS * settings.MAX_RECEIVE_COUNT;
+  if (waited < ROLLING_WINDOW_SECONDS)
+    throw new ConfigError(
+      `Invalid configuration: SALESFORCE_BUDGET_WAIT_SECONDS (${settings.SALESFORCE_BUDGET_WAIT_SECONDS}) × ` +
+        `MAX_RECEIVE_COUNT (${settings.MAX_RECEIVE_COUNT}) is ${waited} s, less than Salesforce's rolling 24 h ` +
+        `(${ROLLING_WINDOW_SECONDS} s): messages would be dead-lettered while the budget is spent`,
+    );
   const secrets = await resolveSecrets(['SALESFORCE_CLIENT_SECRET'], readParameter, env);
   return {
     loginUrl: settings.SALESFORCE_LOGIN_URL.replace(/\/+$/, ''),
@@ -41,5 +81,27 @@ export async function loadSalesforceConfig(
     clientSecret: secrets.SALESFORCE_CLIENT_SECRET,
     apiVersion: settings.SALESFORCE_API_VERSION,
     budgetGuardPercent: settings.SALESFORCE_BUDGET_GUARD_PERCENT,
+    dailyBudget: settings.SALESFORCE_DAILY_BUDGET,
+    budgetWaitSeconds: settings.SALESFORCE_BUDGET_WAIT_SECONDS,
+    budgetProbeSeconds: settings.SALESFORCE_BUDGET_PROBE_SECONDS,
   };
+}
+
+/** The budget settings of a configuration, with the defaults of what it leaves out. */
+export function budgetSettings(config: SalesforceConfig): BudgetSettings {
+  return {
+    syncSharePercent: config.budgetGuardPercent,
+    dailyBudget: config.dailyBudget,
+    spentWaitSeconds: config.budgetWaitSeconds ?? DEFAULT_SPENT_WAIT_SECONDS,
+    probeSeconds: config.budgetProbeSeconds ?? DEFAULT_PROBE_SECONDS,
+  };
+}
+
+/** The org's shared budget ledger in the state store, keyed by the org's login host (its My Domain). */
+export function createBudgetLedger(
+  store: StateStore,
+  config: SalesforceConfig,
+  options: { clock?: () => number } = {},
+): BudgetLedger {
+  return new BudgetLedger(store, budgetSettings(config), { org: new URL(config.loginUrl).host, ...options });
 }

@@ -4,13 +4,21 @@ import { Connection } from 'jsforce/lib/connection.js';
 import { OAuth2 } from 'jsforce/lib/oauth2.js';
 import type { HttpRequest, HttpRequestOptions, HttpResponse, TokenResponse } from 'jsforce';
 import { PermanentError, RetryableError } from '../../errors.js';
+import {
+  BudgetSpent,
+  CONCURRENCY_PAUSE_SECONDS,
+  type BudgetLedger,
+  type BudgetPriority,
+  type Reservation,
+} from './budget-ledger.js';
 import type { SalesforceConfig } from './config.js';
 import type { ApiUsage } from './gateway.js';
+import { describeTokenFailure, withTimeout } from './token-request.js';
 
 /** A spent daily allocation frees up slowly (rolling 24 h): wait minutes, not seconds. */
 export const DAILY_LIMIT_RETRY_SECONDS = 900;
 /** Too many long-running requests in flight: those finish within a minute or so. */
-export const CONCURRENCY_LIMIT_RETRY_SECONDS = 30;
+export const CONCURRENCY_LIMIT_RETRY_SECONDS = CONCURRENCY_PAUSE_SECONDS;
 const DEFAULT_TIMEOUT_MS = 30_000;
 
 type Attempt<T> =
@@ -28,6 +36,12 @@ interface ExchangeOptions {
   responseType?: string;
 }
 
+/** The org-wide budget every call of this session reserves from, and at which priority. */
+export interface SessionBudget {
+  ledger: BudgetLedger;
+  priority: BudgetPriority;
+}
+
 /** jsforce's `HttpApiError`: the first `{errorCode, message}` of a REST error body. */
 function isApiError(error: unknown): error is Error & { errorCode: string } {
   return error instanceof Error && typeof (error as { errorCode?: unknown }).errorCode === 'string';
@@ -37,6 +51,8 @@ function isApiError(error: unknown): error is Error & { errorCode: string } {
  * One Salesforce session per container: a client-credentials token obtained on first use and
  * cached, REST calls through jsforce without its sleeping retries, one re-auth and retry on
  * `401 INVALID_SESSION_ID`, every failure classified, and the latest `Sforce-Limit-Info` kept.
+ * With a `budget`, every REST or Bulk API call first reserves one call from the org's shared
+ * ledger (token requests do not count) and every answer's `Sforce-Limit-Info` is recorded there.
  */
 export class SalesforceSession {
   private readonly oauth2: OAuth2;
@@ -48,11 +64,13 @@ export class SalesforceSession {
   private tokenAnswer: { response?: HttpResponse } = {};
   /** Failures no later call of the same batch can escape (token refused, daily budget spent). */
   private readonly orgWide = new WeakSet<Error>();
+  private readonly budget: SessionBudget | undefined;
 
   constructor(
     private readonly config: SalesforceConfig,
-    options: { timeoutMs?: number } = {},
+    options: { timeoutMs?: number; budget?: SessionBudget } = {},
   ) {
+    this.budget = options.budget;
     this.oauth2 = new OAuth2({
       loginUrl: config.loginUrl,
       clientId: config.clientId,
@@ -108,6 +126,7 @@ export class SalesforceSession {
   }
 
   private async attempt<T>(conn: Connection, request: HttpRequest, options: ExchangeOptions): Promise<Attempt<T>> {
+    const reservation = await this.reserve();
     // jsforce's HttpApiError carries the errorCode but not the HTTP status; observe it on the transport.
     let status: number | undefined;
     let headers: Record<string, string> = {};
@@ -135,16 +154,40 @@ export class SalesforceSession {
       });
       return { ok: true, value, headers };
     } catch (error) {
-      return { ok: false, expired: status === 401, error: this.classify(error, status) };
+      const failure = this.classify(error, status, headers);
+      if (this.budget && failure instanceof RetryableError && isLimitExceeded(error))
+        await this.budget.ledger.pause(this.orgWide.has(failure) ? 'daily' : 'concurrency');
+      return { ok: false, expired: status === 401, error: failure };
     } finally {
-      // jsforce parses `Sforce-Limit-Info: api-usage=used/max` of every response, errors included.
-      const seen = conn.limitInfo.apiUsage;
-      if (seen) this.usage = { used: seen.used, max: seen.limit };
+      const seen = usageOf(headers);
+      if (seen) {
+        this.usage = seen;
+        if (this.budget && reservation) await this.budget.ledger.observe(reservation, seen);
+      }
+    }
+  }
+
+  /** One call from the shared budget; a refusal or an unreadable ledger stops the whole batch. */
+  private async reserve(): Promise<Reservation | undefined> {
+    if (!this.budget) return undefined;
+    try {
+      return await this.budget.ledger.reserve(this.budget.priority);
+    } catch (error) {
+      if (error instanceof BudgetSpent) throw this.markOrgWide(error);
+      throw this.markOrgWide(
+        new RetryableError(`The Salesforce budget ledger could not be read: ${(error as Error).message}`, {
+          cause: error,
+        }),
+      );
     }
   }
 
   /** Whole-call failures: limits, 401, 5xx and no answer are retryable; other 4xx are permanent. */
-  private classify(error: unknown, status: number | undefined): RetryableError | PermanentError {
+  private classify(
+    error: unknown,
+    status: number | undefined,
+    headers: Record<string, string>,
+  ): RetryableError | PermanentError {
     if (!isApiError(error) || status === undefined) {
       return new RetryableError(
         `Salesforce did not answer: ${error instanceof Error ? error.message : String(error)}`,
@@ -153,11 +196,13 @@ export class SalesforceSession {
     }
     const message = `Salesforce answered ${status} ${error.errorCode}: ${error.message}`;
     if (error.errorCode === 'REQUEST_LIMIT_EXCEEDED') {
-      const daily =
-        /TotalRequests/i.test(error.message) || (this.usage !== undefined && this.usage.used >= this.usage.max);
+      const seen = usageOf(headers) ?? this.usage;
+      const daily = /TotalRequests/i.test(error.message) || (seen !== undefined && seen.used >= seen.max);
       const retry = new RetryableError(message, {
         cause: error,
-        retryAfterSeconds: daily ? DAILY_LIMIT_RETRY_SECONDS : CONCURRENCY_LIMIT_RETRY_SECONDS,
+        retryAfterSeconds: daily
+          ? (this.budget?.ledger.spentWaitSeconds ?? DAILY_LIMIT_RETRY_SECONDS)
+          : CONCURRENCY_LIMIT_RETRY_SECONDS,
       });
       return daily ? this.markOrgWide(retry) : retry;
     }
@@ -211,41 +256,12 @@ export class SalesforceSession {
   }
 }
 
-/**
- * What went wrong, from what Salesforce answered: the status, then the OAuth `error` and
- * `error_description`, or the `errorCode` and `message` of a REST error body. Any other body (a
- * proxy's HTML page) is left out; so is the request, which carries the client secret.
- */
-function describeTokenFailure(error: unknown, answer: HttpResponse | undefined): string {
-  const message = error instanceof Error ? error.message : String(error);
-  if (error instanceof NoAnswerInTime) return message;
-  if (answer === undefined) return `no answer (${message})`;
-  if (answer.statusCode < 400) return message;
-  const body = parseJson(answer.body);
-  const fields = ((Array.isArray(body) ? body[0] : body) ?? {}) as Record<string, unknown>;
-  const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
-  const detail = [text(fields.error) ?? text(fields.errorCode), text(fields.error_description) ?? text(fields.message)];
-  return [`HTTP ${answer.statusCode}`, detail.filter(Boolean).join(': ')].filter(Boolean).join(' ');
+/** `Sforce-Limit-Info: api-usage=used/max` of one answer (errors included), when it carries one. */
+function usageOf(headers: Record<string, string>): ApiUsage | undefined {
+  const match = /api-usage=(\d+)\/(\d+)/.exec(headers['sforce-limit-info'] ?? '');
+  return match ? { used: Number(match[1]), max: Number(match[2]) } : undefined;
 }
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
-class NoAnswerInTime extends Error {}
-
-async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new NoAnswerInTime(`no answer within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, expired]);
-  } finally {
-    clearTimeout(timer);
-  }
+function isLimitExceeded(error: unknown): boolean {
+  return isApiError(error) && error.errorCode === 'REQUEST_LIMIT_EXCEEDED';
 }

@@ -23,7 +23,7 @@ export function classifyResponse(
   if (status === 429) {
     return new RetryableError(
       `${prefix}: rate limit reached${seconds === undefined ? '' : `, retry after ${seconds} s`}: ${detail}`,
-      wait,
+      { ...wait, rateLimited: true },
     );
   }
   if (status === 401 || status === 403) {

@@ -3,7 +3,7 @@ import { SqsQueueGateway } from '../../clients/queue-gateway.js';
 import { createS3Client } from '../../clients/s3.js';
 import { SalesforceBulkClient } from '../../clients/salesforce/bulk-client.js';
 import { SalesforceClient } from '../../clients/salesforce/client.js';
-import { loadSalesforceConfig } from '../../clients/salesforce/config.js';
+import { createBudgetLedger, loadSalesforceConfig } from '../../clients/salesforce/config.js';
 import { SalesforceSession } from '../../clients/salesforce/session.js';
 import { DynamoStateStore, stateStoreSettings } from '../../clients/state-store.js';
 import { parseEnv, resolveSecrets, type ParameterReader } from '../../config.js';
@@ -53,7 +53,9 @@ export async function usageSyncDeps(
   const { USAGE_EXPORT_TOKEN: exportToken } = https
     ? await resolveSecrets(['USAGE_EXPORT_TOKEN'], readParameter, env)
     : { USAGE_EXPORT_TOKEN: undefined };
-  const session = new SalesforceSession(salesforceConfig);
+  // The sync spends only its share of the org's shared budget; the rest is the interactive flows' reserve.
+  const ledger = createBudgetLedger(store, salesforceConfig);
+  const session = new SalesforceSession(salesforceConfig, { budget: { ledger, priority: 'sync' } });
   const bulk = new SalesforceBulkClient(session);
   return {
     config,
@@ -69,8 +71,7 @@ export async function usageSyncDeps(
     salesforce: {
       collections: new SalesforceClient(salesforceConfig, { session }),
       bulk,
-      dailyUsage: () => bulk.dailyApiUsage(),
-      budgetPercent: salesforceConfig.budgetGuardPercent,
+      budget: () => ledger.standing('sync'),
     },
     now: Date.now,
   };

@@ -1,7 +1,8 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { QueueGateway } from '../../clients/queue-gateway.js';
 import type { SalesforceBulkGateway } from '../../clients/salesforce/bulk-client.js';
-import type { ApiUsage, SalesforceGateway } from '../../clients/salesforce/gateway.js';
+import type { BudgetStanding } from '../../clients/salesforce/budget-ledger.js';
+import type { SalesforceGateway } from '../../clients/salesforce/gateway.js';
 import type { UsageSyncState } from '../sync-state.js';
 import type { UsageRuns } from './runs.js';
 import type { UsageSyncConfig } from './settings.js';
@@ -25,10 +26,11 @@ export interface UsageSyncDeps {
   salesforce: {
     collections: Pick<SalesforceGateway, 'upsert'>;
     bulk: Pick<SalesforceBulkGateway, 'readRecords' | 'upsertBulk'>;
-    /** The org's API usage in its rolling 24 hours, read now. */
-    dailyUsage(): Promise<ApiUsage>;
-    /** The run waits while that usage is at or above this share, so tickets and terms get through. */
-    budgetPercent: number;
+    /**
+     * Where the org's shared API budget stands for the sync (one state-store read, no Salesforce
+     * call): the run waits while the sync's share is spent, so tickets and terms get through.
+     */
+    budget(): Promise<BudgetStanding>;
   };
   now(): number;
 }

@@ -1,4 +1,5 @@
-import { logger } from '../../observability.js';
+import { logger, metrics, MetricUnit } from '../../observability.js';
+import { operatorReason } from '../../sqs/reason.js';
 import { planSyncChunks, toChunkMessages, type UsageChunk } from './chunks.js';
 import type { UsageSyncDeps } from './deps.js';
 import { readChunkIds, totalCounts, WRITE_CHUNK_ID } from './runs.js';
@@ -44,24 +45,33 @@ export async function afterSyncChunk(runId: string, deps: UsageSyncDeps): Promis
 }
 
 /**
- * Whether Salesforce's daily budget leaves room for the sync: at or above its share, the chunk
- * goes back on the queue with the longest delay SQS allows and the run says it waits, so
- * tickets and terms keep the rest of the budget. The deferred chunk resumes the run where it stopped.
+ * Whether the sync's share of the org's Salesforce budget is spent (the shared ledger, one
+ * state-store read): if so the chunk is deferred, so tickets and terms keep the rest. Once
+ * there is room again (or a probe is due), a deferred run says it is running again.
  */
 export async function deferredForBudget(chunk: UsageChunk, deps: UsageSyncDeps): Promise<boolean> {
-  const usage = await deps.salesforce.dailyUsage();
-  const percent = usage.max > 0 ? (usage.used / usage.max) * 100 : 100;
-  if (percent < deps.salesforce.budgetPercent) {
+  const standing = await deps.salesforce.budget();
+  if (standing.spendable) {
     const run = await deps.runs.get(chunk.runId);
     if (run?.status === 'deferred') await deps.runs.mark(chunk.runId, 'running', { note: '' });
     return false;
   }
-  const until = new Date(deps.now() + DEFER_SECONDS * 1000).toISOString();
-  const note =
-    `Salesforce API usage is ${usage.used} of ${usage.max} (${percent.toFixed(1)} %), at or above the sync's ` +
-    `${deps.salesforce.budgetPercent} % share; ${chunk.chunkId} waits until ${until}`;
-  await deps.queue.send(deps.usageQueueUrl, toChunkMessages([chunk], DEFER_SECONDS));
-  await deps.runs.mark(chunk.runId, 'deferred', { note, deferredUntil: until });
-  logger.warn('Usage run deferred', { runId: chunk.runId, chunkId: chunk.chunkId, used: usage.used, max: usage.max });
+  await deferChunk(chunk, deps, standing.reason ?? 'the Salesforce API budget is spent');
   return true;
+}
+
+/**
+ * Puts the chunk back on the queue with the longest delay SQS allows (a new message: the wait
+ * spends none of its deliveries) and says on the run why and until when it waits. The deferred
+ * chunk resumes the run where it stopped.
+ */
+export async function deferChunk(chunk: UsageChunk, deps: UsageSyncDeps, reason: string): Promise<void> {
+  const until = new Date(deps.now() + DEFER_SECONDS * 1000).toISOString();
+  await deps.queue.send(deps.usageQueueUrl, toChunkMessages([chunk], DEFER_SECONDS));
+  await deps.runs.mark(chunk.runId, 'deferred', {
+    note: `${reason}; ${chunk.chunkId} waits until ${until}`,
+    deferredUntil: until,
+  });
+  metrics.addMetric('UsageChunksDeferred', MetricUnit.Count, 1);
+  logger.warn('Usage run deferred', { runId: chunk.runId, chunkId: chunk.chunkId, reason: operatorReason(reason) });
 }

@@ -1,4 +1,5 @@
 import { upsertByVolume } from '../../clients/salesforce/bulk-client.js';
+import { BudgetSpent } from '../../clients/salesforce/budget-ledger.js';
 import { logger } from '../../observability.js';
 import { operatorReason } from '../../sqs/reason.js';
 import type { UsageChunk } from './chunks.js';
@@ -30,6 +31,9 @@ export async function writeAccounts(
     rows.length > 0
       ? await upsertByVolume(deps.salesforce.collections, deps.salesforce.bulk, 'Account', 'App_Account_Id__c', rows)
       : [];
+  // Not a refusal of these Accounts: the whole write waits for the budget (upserts repeat safely).
+  const spent = outcomes.find((outcome) => outcome instanceof BudgetSpent);
+  if (spent) throw spent;
   const failures = outcomes.flatMap((outcome, i) =>
     outcome instanceof Error
       ? [{ accountId: String(rows[i]?.App_Account_Id__c), reason: operatorReason(outcome.message) }]

@@ -112,6 +112,18 @@ describe.each([
     expect(await store.get({ pk, sk: 'a' })).toEqual({ pk, sk: 'a', mark: 7 });
   });
 
+  it('sets a number from another attribute plus an amount, as the item was before the update (setFrom)', async () => {
+    const pk = partition();
+    await store.update({ pk, sk: 'a' }, { add: { counter: 10 } });
+
+    const after = await store.update(
+      { pk, sk: 'a' },
+      { setFrom: { estimate: { attribute: 'counter', plus: -4 } }, add: { counter: 1 }, returnValues: 'ALL_NEW' },
+    );
+
+    expect(after).toEqual({ pk, sk: 'a', counter: 11, estimate: 6 });
+  });
+
   it('gets many: one entry per key in order, duplicates included, undefined where there is none', async () => {
     const pk = partition();
     await store.putMany(keys(pk, 3).map((key, i) => ({ ...key, i })));

@@ -17,7 +17,35 @@ describe('loadSalesforceConfig', () => {
       clientSecret: 's3cret',
       apiVersion: '62.0',
       budgetGuardPercent: 80,
+      dailyBudget: undefined,
+      budgetWaitSeconds: 3600,
+      budgetProbeSeconds: 900,
     });
+  });
+
+  it('reads the budget settings', async () => {
+    const config = await loadSalesforceConfig(noSsm, {
+      ...env,
+      SALESFORCE_DAILY_BUDGET: '50000',
+      SALESFORCE_BUDGET_WAIT_SECONDS: '7200',
+      SALESFORCE_BUDGET_PROBE_SECONDS: '600',
+    });
+
+    expect(config).toMatchObject({ dailyBudget: 50_000, budgetWaitSeconds: 7200, budgetProbeSeconds: 600 });
+  });
+
+  it('refuses a budget wait whose deliveries would not outlast the rolling 24 hours', async () => {
+    const short = loadSalesforceConfig(noSsm, { ...env, SALESFORCE_BUDGET_WAIT_SECONDS: '900' });
+    const fewer = loadSalesforceConfig(noSsm, { ...env, MAX_RECEIVE_COUNT: '10' });
+
+    await expect(short).rejects.toThrow(/SALESFORCE_BUDGET_WAIT_SECONDS \(900\) × MAX_RECEIVE_COUNT \(25\)/);
+    await expect(fewer).rejects.toThrow(/less than Salesforce's rolling 24 h/);
+  });
+
+  it('names a malformed daily budget', async () => {
+    await expect(loadSalesforceConfig(noSsm, { ...env, SALESFORCE_DAILY_BUDGET: 'lots' })).rejects.toThrow(
+      /SALESFORCE_DAILY_BUDGET/,
+    );
   });
 
   it('names a missing client id', async () => {

@@ -5,6 +5,7 @@ import { unpack } from '../../../../lib/clients/mixpanel/packs.js';
 import type { GroupUpdate, ProfileUpdate } from '../../../../lib/clients/mixpanel/types.js';
 import { SalesforceBulkClient } from '../../../../lib/clients/salesforce/bulk-client.js';
 import { SalesforceClient } from '../../../../lib/clients/salesforce/client.js';
+import { createBudgetLedger } from '../../../../lib/clients/salesforce/config.js';
 import { SalesforceSession } from '../../../../lib/clients/salesforce/session.js';
 import { UsageSyncState } from '../../../../lib/usage/sync-state.js';
 import { UsageChunk } from '../../../../lib/usage/sync/chunks.js';
@@ -52,7 +53,8 @@ const CSV = JSON.stringify({
 });
 
 function depsWith(queue: FakeQueueGateway, configText?: string, source = 's3://exports/usage/{date}/'): UsageSyncDeps {
-  const session = new SalesforceSession(configFor(sf));
+  const ledger = createBudgetLedger(store, configFor(sf), { clock: () => AS_OF });
+  const session = new SalesforceSession(configFor(sf), { budget: { ledger, priority: 'sync' } });
   const bulk = new SalesforceBulkClient(session);
   return {
     config: loadUsageSyncConfig(configText),
@@ -68,11 +70,22 @@ function depsWith(queue: FakeQueueGateway, configText?: string, source = 's3://e
     salesforce: {
       collections: new SalesforceClient(configFor(sf), { session }),
       bulk,
-      dailyUsage: () => bulk.dailyApiUsage(),
-      budgetPercent: 80,
+      budget: () => ledger.standing('sync'),
     },
     now: () => AS_OF,
   };
+}
+
+/** One Salesforce call of the interactive flows, on the same ledger as the night's. */
+async function interactiveCall(): Promise<void> {
+  const config = configFor(sf);
+  const ledger = createBudgetLedger(store, config, { clock: () => AS_OF });
+  await new SalesforceClient(config, { budget: { ledger, priority: 'interactive' } }).queryWhereIn(
+    'Account',
+    ['Id'],
+    'App_Account_Id__c',
+    ['acc_000001'],
+  );
 }
 
 /**
@@ -202,6 +215,8 @@ describe('a night of the usage sync', () => {
     const queue = new FakeQueueGateway();
     const { max } = sf.apiUsage();
     sf.setApiUsage(Math.ceil(max * 0.9));
+    // A ticket written meanwhile: its answer tells the shared ledger where the org stands.
+    await interactiveCall();
 
     const waiting = await night(queue);
     expect(waiting).toMatchObject({ status: 'deferred', phase: 'read' });
@@ -211,6 +226,7 @@ describe('a night of the usage sync', () => {
     ]);
 
     sf.setApiUsage(0);
+    await interactiveCall();
     const deps = depsWith(queue);
     await drain(queue, deps, true);
     expect(await deps.runs.get(waiting.runId)).toMatchObject({ status: 'succeeded', phase: 'done' });
