@@ -57,7 +57,8 @@ export async function ingressScenario({ options, progress }: BenchContext): Prom
       let answered = 0;
       const result = await autocannon({
         url: target.url,
-        connections,
+        // autocannon refuses more connections than requests.
+        connections: Math.min(connections, target.requests),
         amount: target.requests,
         requests: [
           {
@@ -75,7 +76,7 @@ export async function ingressScenario({ options, progress }: BenchContext): Prom
       runs.push({
         name: target.name,
         requests: result.requests.total,
-        connections,
+        connections: Math.min(connections, target.requests),
         p50Ms: result.latency.p50,
         p99Ms: result.latency.p99,
         requestsPerSecond: result.requests.total / result.duration,
