@@ -102,9 +102,12 @@ export async function budgetScenario({ options, progress }: BenchContext): Promi
     timelines: [timeline],
     goals: [
       {
-        goal: 'budget: 0 rate-limit answers at ≥ 90 % of the daily budget used',
-        measured: `${limited} rate-limit answers at ${usedPercent.toFixed(1)} %`,
-        met: limited === 0 && usedPercent >= 90,
+        goal: 'budget: 0 rate-limit answers at ≥ 90 % of the daily budget used, with more work than it allows',
+        measured:
+          `${limited} rate-limit answers at ${usedPercent.toFixed(1)} %; ` +
+          (drained ? 'all the work fitted in the budget' : 'the work exceeded the budget'),
+        // Only a run whose work did not fit shows how the hub behaves at the limit.
+        met: limited === 0 && usedPercent >= 90 && !drained,
       },
     ],
   };

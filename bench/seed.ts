@@ -113,10 +113,11 @@ export async function seedScenario({ options, progress }: BenchContext): Promise
 
 function report(runs: SeedRun[], timelines: Timeline[], seed: ScenarioContextSeed): ScenarioReport {
   const [backlog, http] = runs;
+  // The goals are for 100,000 events: a smaller run reports its time but cannot meet them.
   const goal = (run: SeedRun | undefined, limit: number, what: string) => ({
-    goal: `seed ${what}: drained in ≤ ${limit} s`,
-    measured: run ? `${run.seconds.toFixed(1)} s` : 'not run',
-    met: run !== undefined && run.seconds <= limit,
+    goal: `seed ${what}: 100,000 events drained in ≤ ${limit} s`,
+    measured: run ? `${run.events} events in ${run.seconds.toFixed(1)} s` : 'not run',
+    met: run !== undefined && run.events >= 100_000 && run.seconds <= limit,
   });
   return {
     name: 'seed',
