@@ -1,21 +1,12 @@
 import type { RunningHub } from '../local/hub.js';
-import { SANDBOX_SALESFORCE_OUTBOUND_TOKEN } from '../sandbox/launch.js';
-
-/** Latency of `POST /webhooks/salesforce/{token}` as Salesforce sees it, up to the Ack. */
-export interface IngressLatency {
-  name: string;
-  requests: number;
-  notificationsPerRequest: number;
-  p50Ms: number;
-  p99Ms: number;
-  maxMs: number;
-}
+import { SANDBOX_SALESFORCE_OUTBOUND_TOKEN, type Sandbox } from '../sandbox/launch.js';
+import { counts, emulators, pool, resetCounters, untilDrained, type ScenarioResult } from './tickets.js';
 
 const SF = 'urn:sobject.enterprise.soap.sforce.com';
 const escape = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 
 /** An outbound message of `count` Opportunities, Closed Won or Case refunds alternating, as Salesforce writes it. */
-function envelope(orgId: string, request: number, count: number): string {
+export function envelope(orgId: string, request: number, count: number): string {
   const notifications = Array.from({ length: count }, (_, i) => {
     const n = String(request * count + i).padStart(9, '0');
     const record =
@@ -40,45 +31,48 @@ function envelope(orgId: string, request: number, count: number): string {
   );
 }
 
-const percentile = (sorted: readonly number[], p: number): number =>
-  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+/** The outbound-message route of the hub, with the sandbox's token. */
+export const outboundUrl = (hub: RunningHub): string =>
+  `${hub.url}/webhooks/salesforce/${SANDBOX_SALESFORCE_OUTBOUND_TOKEN}`;
 
 /**
- * Posts `requests` outbound messages of `perRequest` notifications one after another, as one
- * Salesforce action delivers them, to the local hub (HTTP API, function, durable local SQS), and
- * reports the time to the Ack. Every answer must be the Ack.
+ * From drained queues, posts `notifications` outbound notifications in messages of `perRequest`, as
+ * one Salesforce action delivers them, and counts the calls each API receives until every queue
+ * is empty again. Every answer must be the Ack.
  */
-export async function measureOutboundIngress(
+export async function relayOutboundThroughHub(
   hub: RunningHub,
-  orgId: string,
-  requests = 200,
+  sandbox: Sandbox,
+  notifications: number,
+  onProgress: (done: number) => void = () => undefined,
   perRequest = 100,
-): Promise<IngressLatency> {
-  const url = `${hub.url}/webhooks/salesforce/${SANDBOX_SALESFORCE_OUTBOUND_TOKEN}`;
-  const bodies = Array.from({ length: requests + 10 }, (_, i) => envelope(orgId, i, perRequest));
-  const times: number[] = [];
-  for (const [i, body] of bodies.entries()) {
-    const started = performance.now();
-    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8' }, body });
+): Promise<ScenarioResult> {
+  const { salesforce } = emulators(sandbox);
+  const requests = Array.from({ length: Math.ceil(notifications / perRequest) }, (_, i) => i);
+  await untilDrained(hub);
+  resetCounters(sandbox);
+  const started = performance.now();
+  let posted = 0;
+  await pool(requests, 4, async (i) => {
+    const count = Math.min(perRequest, notifications - i * perRequest);
+    const response = await fetch(outboundUrl(hub), {
+      method: 'POST',
+      headers: { 'content-type': 'text/xml; charset=utf-8' },
+      body: envelope(salesforce.orgId, i, count),
+    });
     const text = await response.text();
-    // The first ten warm the function and the queues up, as the first requests of a deployment would.
-    if (i >= 10) times.push(performance.now() - started);
     if (response.status !== 200 || !text.includes('<Ack>true</Ack>'))
       throw new Error(`Outbound ingress answered ${response.status}: ${text.slice(0, 300)}`);
-  }
-  times.sort((a, b) => a - b);
+    posted += count;
+    onProgress(posted);
+  });
+  await untilDrained(hub);
   return {
-    name: 'hub: Salesforce outbound ingress',
-    requests,
-    notificationsPerRequest: perRequest,
-    p50Ms: percentile(times, 50),
-    p99Ms: percentile(times, 99),
-    maxMs: times.at(-1) ?? NaN,
+    name: 'hub: Salesforce outbound messages',
+    records: notifications,
+    // The drain check waits a quiet second at the end, which is not relay time.
+    seconds: (performance.now() - started) / 1000 - 1,
+    calls: counts(sandbox),
+    salesforceByEndpoint: salesforce.calls().byEndpoint,
   };
 }
-
-/** One line of the bench report. */
-export const latencyLine = (latency: IngressLatency): string =>
-  `${latency.name}: ${latency.requests} requests of ${latency.notificationsPerRequest} notifications, ` +
-  `time to Ack p50 ${latency.p50Ms.toFixed(1)} ms, p99 ${latency.p99Ms.toFixed(1)} ms, ` +
-  `max ${latency.maxMs.toFixed(1)} ms`;

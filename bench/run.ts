@@ -1,127 +1,91 @@
 /**
- * `npm run bench`: API calls and throughput of the hub against the sandbox emulators, next to a
- * naive one-call-per-record relay on the same emulators, in the same run. Offline; ~2 minutes.
- * `BENCH_RECORDS` (default 10000) sets the size of the hub scenarios; `BENCH_LATENCY_MS`
- * (default 20) the time each emulated API call takes, so fewer calls show as more throughput.
- * `BENCH_USAGE_USERS` (default 1000000, 0 skips it) sizes the nightly usage sync, one account per 20
- * users. `npm run bench -- --only relay|usage` runs one part.
+ * `npm run bench`: the request economy of the hub against the sandbox emulators, beside a naive
+ * one-call-per-record relay on the same emulators in the same run. Scenarios (README, "Request
+ * economy"): relay, seed, ingress, budget, usage; `--only seed,budget` runs some. Sizes come from
+ * `BENCH_*` settings or the same flags (`BENCH_SEED_EVENTS=500` or `--seed-events 500`). Progress
+ * goes to stderr, a markdown table per scenario to stdout, and JSON plus an SVG chart of
+ * throughput and budget over time to `.bench/` (or `--out DIR`).
  */
-import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { startHub } from '../local/hub.js';
-import { SANDBOX_TERMS_WEBHOOK_SECRET, startSandbox } from '../sandbox/launch.js';
-import { latencyLine, measureOutboundIngress, type IngressLatency } from './outbound.js';
-import { relayTermsThroughHub } from './terms.js';
-import { benchUsageNights } from './usage-night.js';
-import { emulators, relayNaively, relayThroughHub, type ScenarioResult } from './tickets.js';
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus } from 'node:os';
+import { join, resolve } from 'node:path';
+import { timelineChart } from './chart.js';
+import { benchOptions, SCENARIO_NAMES, type ScenarioName } from './options.js';
+import { markdownTable, type ScenarioReport } from './report.js';
 
-const records = Number(process.env.BENCH_RECORDS ?? 10_000);
-const naiveRecords = Math.min(1000, records);
-const latencyMs = Number(process.env.BENCH_LATENCY_MS ?? 20);
-const root = resolve(fileURLToPath(import.meta.url), '../..');
+const root = resolve(import.meta.dirname, '..');
+const flags = process.argv.slice(2);
+const options = benchOptions(flags, process.env, root);
+const startedAt = new Date().toISOString();
+const stamp = startedAt.replace(/[:.]/g, '-');
+mkdirSync(options.outDir, { recursive: true });
 
-const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
-if (only !== undefined && only !== 'relay' && only !== 'usage')
-  throw new Error(`--only takes relay or usage, not ${only}`);
-
-if (only !== 'usage') await relayScenarios();
-
-/** Tickets and terms through the hub in this process, beside a naive relay. */
-async function relayScenarios(): Promise<void> {
-  const sandbox = await startSandbox();
-  const hub = await startHub({
-    root,
-    env: {
-      ...sandbox.env,
-      TERMS_WEBHOOK_SECRET: SANDBOX_TERMS_WEBHOOK_SECRET,
-      POWERTOOLS_METRICS_DISABLED: 'true',
-      POWERTOOLS_LOG_LEVEL: 'ERROR',
-    },
-  });
-  const { salesforce, mixpanel, zendesk } = emulators(sandbox);
-  const contacts = salesforce.seedAccountsWithContacts({ accounts: 400, contactsPerAccount: 5 }).contacts;
-  for (const emulator of [salesforce, mixpanel, zendesk]) emulator.setLatency(latencyMs);
-
-  const results: ScenarioResult[] = [];
-  let outbound: IngressLatency | undefined;
-  try {
-    // Measured first, on idle emulators: the time to the Ack does not depend on the consumers.
-    outbound = await measureOutboundIngress(hub, salesforce.orgId);
-    results.push(
-      await relayThroughHub('hub: tickets, requester with external id', hub, sandbox, contacts, {
-        records,
-        firstTicketId: 1,
-        withExternalId: true,
-      }),
-    );
-    results.push(
-      await relayThroughHub('hub: tickets, requester by email only', hub, sandbox, contacts, {
-        records,
-        firstTicketId: 100_001,
-        withExternalId: false,
-      }),
-    );
-    results.push(await relayTermsThroughHub(hub, sandbox, contacts, Math.min(records, 5000)));
-    results.push(
-      await relayNaively('naive: one call per record (email)', sandbox, sandbox.env, contacts, {
-        records: naiveRecords,
-        firstTicketId: 200_001,
-      }),
-    );
-  } finally {
-    await hub.stop();
-    await sandbox.stop();
-  }
-
-  const per1000 = (calls: number, n: number): string => ((calls * 1000) / n).toFixed(1);
-  const rows = results.map((r) => {
-    const salesforce = `${r.calls.salesforce} | ${per1000(r.calls.salesforce, r.records)}`;
-    const mixpanel = `${r.calls.mixpanel} | ${per1000(r.calls.mixpanel, r.records)}`;
-    const seconds = r.seconds.toFixed(1);
-    const rate = (r.records / r.seconds).toFixed(0);
-    return `| ${r.name} | ${r.records} | ${salesforce} | ${mixpanel} | ${r.calls.zendesk} | ${seconds} | ${rate} |`;
-  });
-  process.stdout.write(
+/** Runs one scenario in a child process (its progress on this stderr) and reads its report. */
+async function runScenario(name: ScenarioName): Promise<ScenarioReport> {
+  const reportFile = join(options.outDir, `.${stamp}-${name}.json`);
+  const child = spawn(
+    process.execPath,
     [
-      '',
-      '| scenario | records | Salesforce calls | per 1,000 | Mixpanel calls | per 1,000 | ' +
-        'Zendesk calls | seconds | records/s |',
-      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-      ...rows,
-      '',
-      ...results.map((r) => `${r.name}: Salesforce calls by endpoint ${JSON.stringify(r.salesforceByEndpoint)}`),
-      '',
-      ...(outbound ? [latencyLine(outbound), ''] : []),
-      `Every emulated API call takes ${latencyMs} ms. ` +
-        'Hub times include the batching windows (5 s per queue) of serverless.yml, as in Lambda.',
-      '',
-    ].join('\n'),
+      '--disable-warning=ExperimentalWarning',
+      '--import',
+      'tsx',
+      join(root, 'bench/scenario-process.ts'),
+      name,
+      reportFile,
+      ...flags,
+    ],
+    { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] },
   );
+  const code = await new Promise<number | null>((done) => child.once('exit', done));
+  if (code !== 0) throw new Error(`The ${name} scenario exited with ${code}`);
+  const report = JSON.parse(readFileSync(reportFile, 'utf8')) as ScenarioReport;
+  rmSync(reportFile);
+  return report;
 }
 
-// The nightly usage sync runs the hub as a child process so that its peak memory is its own.
-const usageUsers = Number(process.env.BENCH_USAGE_USERS ?? 1_000_000);
-if (usageUsers > 0 && only !== 'relay') {
-  const usage = await benchUsageNights({
-    users: usageUsers,
-    accounts: Math.max(4, Math.round(usageUsers / 20)),
-    changedShare: 0.05,
-    progress: (line) => process.stderr.write(`bench: ${line}\n`),
-  });
-  process.stdout.write(
-    [
-      '| usage night | users | status | seconds | Salesforce calls | Mixpanel calls | profile updates sent | ' +
-        'group updates sent |',
-      '| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |',
-      ...usage.nights.map(
-        (night) =>
-          `| ${night.name} | ${night.users} | ${night.status} | ${night.seconds.toFixed(1)} | ` +
-          `${night.salesforceCalls} | ${night.mixpanelCalls} | ${night.profileUpdatesSent} ` +
-          `(${((100 * night.profileUpdatesSent) / night.users).toFixed(1)} %) | ${night.groupUpdatesSent} |`,
-      ),
-      '',
-      `Peak RSS of the local hub (npm start, every function in it): ${usage.hubPeakRssMb} MB.`,
-      '',
-    ].join('\n'),
-  );
+const reports: ScenarioReport[] = [];
+for (const name of SCENARIO_NAMES.filter((candidate) => options.only.has(candidate))) {
+  if (name === 'usage' && options.usageUsers === 0) continue;
+  const report = await runScenario(name);
+  reports.push(report);
+  // Each table as soon as its scenario ends, so a long run shows its figures early.
+  process.stdout.write(`\n### ${name}\n\n${report.table.join('\n')}\n`);
 }
+
+const goals = reports.flatMap((report) => report.goals);
+if (goals.length > 0)
+  process.stdout.write(
+    `\n### goals\n\n${markdownTable(
+      ['goal', 'measured', 'met'],
+      goals.map((goal) => [goal.goal, goal.measured, goal.met ? 'yes' : 'no']),
+    ).join('\n')}\n`,
+  );
+
+const environment = {
+  cores: availableParallelism(),
+  cpu: cpus()[0]?.model ?? 'unknown',
+  node: process.version,
+  platform: `${process.platform} ${process.arch}`,
+  latencyMs: options.latencyMs,
+  sizes: {
+    records: options.records,
+    naiveRecords: options.naiveRecords,
+    seed: options.seed,
+    ingress: options.ingress,
+    budget: options.budget,
+    usageUsers: options.usageUsers,
+  },
+};
+const jsonPath = join(options.outDir, `bench-${stamp}.json`);
+const svgPath = join(options.outDir, `bench-${stamp}.svg`);
+const timelines = reports.flatMap((report) => report.timelines);
+writeFileSync(
+  jsonPath,
+  `${JSON.stringify({ startedAt, finishedAt: new Date().toISOString(), environment, reports, goals }, null, 2)}\n`,
+);
+writeFileSync(
+  svgPath,
+  timelineChart(timelines, `Switchboard bench ${startedAt}: ${environment.cores} cores, Node ${process.version}`),
+);
+process.stdout.write(`\nJSON: ${jsonPath}\nSVG: ${svgPath}\n`);

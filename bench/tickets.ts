@@ -22,6 +22,8 @@ export interface CallCount {
   salesforce: number;
   mixpanel: number;
   zendesk: number;
+  /** Rate-limit answers: Salesforce's 403 REQUEST_LIMIT_EXCEEDED, Mixpanel's and Zendesk's 429s. */
+  rateLimited: { salesforce: number; mixpanel: number; zendesk: number };
 }
 
 export interface ScenarioResult {
@@ -60,7 +62,7 @@ export function contactFor(contacts: readonly Contact[], n: number): Contact {
 }
 
 /** The recommended trigger body for ticket `id`, its requester known by external id or by email only. */
-function triggerBody(id: number, contact: Contact, withExternalId: boolean): string {
+export function triggerBody(id: number, contact: Contact, withExternalId: boolean): string {
   return JSON.stringify({
     ticket: {
       id: String(id),
@@ -82,17 +84,19 @@ function triggerBody(id: number, contact: Contact, withExternalId: boolean): str
   });
 }
 
-async function send(url: string, body: string): Promise<void> {
+/** The headers Zendesk signs a webhook `body` with, now. */
+export function zendeskHeaders(body: string): Record<string, string> {
   const timestamp = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-zendesk-webhook-signature': hmacSignature(SANDBOX_ZENDESK_WEBHOOK_SECRET, timestamp, body),
-      'x-zendesk-webhook-signature-timestamp': timestamp,
-    },
-    body,
-  });
+  return {
+    'content-type': 'application/json',
+    'x-zendesk-webhook-signature': hmacSignature(SANDBOX_ZENDESK_WEBHOOK_SECRET, timestamp, body),
+    'x-zendesk-webhook-signature-timestamp': timestamp,
+  };
+}
+
+/** Posts a signed ticket webhook; anything but 202 is an error. */
+export async function send(url: string, body: string): Promise<void> {
+  const response = await fetch(url, { method: 'POST', headers: zendeskHeaders(body), body });
   if (response.status !== 202) throw new Error(`Webhook answered ${response.status}: ${await response.text()}`);
 }
 
@@ -110,18 +114,42 @@ export async function pool<T>(
   );
 }
 
-export async function queuesEmpty(hub: RunningHub): Promise<boolean> {
-  for (const queue of ['SalesforceQueue', 'ZendeskQueue', 'MixpanelQueue']) {
+/** Messages on the hub's work queues (those with a dead-letter queue): visible, in flight or delayed. */
+export async function workQueueDepth(hub: RunningHub): Promise<number> {
+  let depth = 0;
+  for (const queue of hub.definition.queues.filter((candidate) => candidate.deadLetter)) {
     const { Attributes } = await hub.sqs.client.send(
       new GetQueueAttributesCommand({
-        QueueUrl: required(hub.queues.get(queue), `the local queue ${queue}`).url,
-        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+        QueueUrl: required(hub.queues.get(queue.logicalId), `the local queue ${queue.logicalId}`).url,
+        AttributeNames: [
+          'ApproximateNumberOfMessages',
+          'ApproximateNumberOfMessagesNotVisible',
+          'ApproximateNumberOfMessagesDelayed',
+        ],
       }),
     );
-    if (Number(Attributes?.ApproximateNumberOfMessages) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible) > 0)
-      return false;
+    depth +=
+      Number(Attributes?.ApproximateNumberOfMessages ?? 0) +
+      Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0) +
+      Number(Attributes?.ApproximateNumberOfMessagesDelayed ?? 0);
   }
-  return true;
+  return depth;
+}
+
+/**
+ * Waits until every work queue has been empty for a second, so that a scenario counts only its
+ * own calls and not the tail of the one before (fan-out work still draining).
+ */
+export async function untilDrained(hub: RunningHub, timeoutMs = 10 * 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let emptySince: number | undefined;
+  for (;;) {
+    const empty = (await workQueueDepth(hub)) === 0;
+    emptySince = empty ? (emptySince ?? Date.now()) : undefined;
+    if (emptySince !== undefined && Date.now() - emptySince >= 1000) return;
+    if (Date.now() > deadline) throw new Error(`The hub's queues did not drain within ${timeoutMs / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 export function resetCounters(sandbox: Sandbox): void {
@@ -137,6 +165,11 @@ export function counts(sandbox: Sandbox): CallCount {
     salesforce: salesforce.calls().total,
     mixpanel: mixpanel.calls().total,
     zendesk: zendesk.calls().total,
+    rateLimited: {
+      salesforce: salesforce.callsByStatus()[403] ?? 0,
+      mixpanel: mixpanel.callsByStatus()[429] ?? 0,
+      zendesk: zendesk.callsByStatus()[429] ?? 0,
+    },
   };
 }
 
@@ -149,19 +182,25 @@ export async function relayThroughHub(
   hub: RunningHub,
   sandbox: Sandbox,
   contacts: readonly Contact[],
-  options: { records: number; firstTicketId: number; withExternalId: boolean },
+  options: { records: number; firstTicketId: number; withExternalId: boolean; onProgress?: (done: number) => void },
 ): Promise<ScenarioResult> {
   const ids = Array.from({ length: options.records }, (_, i) => options.firstTicketId + i);
-  return measureRelay(name, hub, sandbox, options.records, () =>
-    pool(ids, 32, (id) =>
-      send(`${hub.url}/webhooks/zendesk`, triggerBody(id, contactFor(contacts, id), options.withExternalId)),
-    ),
+  return measureRelay(
+    name,
+    hub,
+    sandbox,
+    options.records,
+    () =>
+      pool(ids, 32, (id) =>
+        send(`${hub.url}/webhooks/zendesk`, triggerBody(id, contactFor(contacts, id), options.withExternalId)),
+      ),
+    options.onProgress,
   );
 }
 
 /**
- * Counts the calls each API receives from `post` until `events` more events are in Mixpanel and every queue is
- * empty.
+ * From drained queues, counts the calls each API receives from `post` until `events` more events are in Mixpanel
+ * and every queue is empty; `onProgress` hears the events relayed so far.
  */
 export async function measureRelay(
   name: string,
@@ -169,17 +208,26 @@ export async function measureRelay(
   sandbox: Sandbox,
   events: number,
   post: () => Promise<void>,
+  onProgress: (done: number) => void = () => undefined,
 ): Promise<ScenarioResult> {
   const { salesforce, mixpanel } = emulators(sandbox);
+  await untilDrained(hub);
   resetCounters(sandbox);
   const before = mixpanel.stats().importedRecords;
+  const relayed = (): number => mixpanel.stats().importedRecords - before;
   const started = performance.now();
-  await post();
-  const deadline = Date.now() + 10 * 60_000;
-  while (mixpanel.stats().importedRecords - before < events || !(await queuesEmpty(hub))) {
-    if (Date.now() > deadline) throw new Error(`${name}: not relayed within 10 minutes`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+  const ticker = setInterval(() => onProgress(relayed()), 250);
+  try {
+    await post();
+    const deadline = Date.now() + 10 * 60_000;
+    while (relayed() < events || (await workQueueDepth(hub)) > 0) {
+      if (Date.now() > deadline) throw new Error(`${name}: not relayed within 10 minutes`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  } finally {
+    clearInterval(ticker);
   }
+  onProgress(relayed());
   return {
     name,
     records: events,
@@ -198,7 +246,7 @@ export async function relayNaively(
   sandbox: Sandbox,
   env: Record<string, string>,
   contacts: readonly Contact[],
-  options: { records: number; firstTicketId: number },
+  options: { records: number; firstTicketId: number; onProgress?: (done: number) => void },
 ): Promise<ScenarioResult> {
   // The sandbox settings hold every secret, so no SSM parameter is ever read.
   const noParameters = () => Promise.resolve(undefined);
@@ -239,6 +287,7 @@ export async function relayNaively(
       .map((intent) => (intent.type === 'mixpanel.event' ? intent.event : undefined))
       .filter((event) => event !== undefined);
     await mixpanel.importEvents(events);
+    options.onProgress?.(i + 1);
   }
   return {
     name,

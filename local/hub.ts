@@ -54,6 +54,11 @@ export interface HubOptions {
    */
   env: Record<string, string>;
   onInvocation?: (invocation: Invocation) => void;
+  /**
+   * Starts with every SQS consumer stopped until `startConsumers()`, so that what is sent meanwhile
+   * waits on the queues as a backlog (as when a deployment's event source mappings are disabled).
+   */
+  consumersPaused?: boolean;
   /** Told about each invocation through the Lambda Invoke API. */
   onInvoke?: (line: string) => void;
 }
@@ -61,6 +66,8 @@ export interface HubOptions {
 export interface RunningHub extends LocalServices {
   url: string;
   definition: HubDefinition;
+  /** Starts the SQS consumers of a hub started with `consumersPaused` (nothing otherwise). */
+  startConsumers(): Promise<void>;
   /**
    * Stops in the order that loses nothing: the HTTP API (no new messages), then polling; the
    * invocations in flight finish (their follow-up messages reach the queues, their state the
@@ -174,7 +181,9 @@ async function startFunctions(
 
   // Each consumer's first slot starts in its worker while this thread loads the HTTP functions; a
   // function that cannot load stops the start.
-  const starting = Promise.allSettled(mappings.map((mapping) => mapping.start()));
+  const startMappings = (): Promise<PromiseSettledResult<void>[]> =>
+    Promise.allSettled(mappings.map((mapping) => mapping.start()));
+  let starting = options.consumersPaused ? Promise.resolve([]) : startMappings();
   let gateway: HttpGateway | undefined;
   const invokeApi = new LambdaInvokeApi({
     functions: definition.functions.map((fn) => ({
@@ -206,6 +215,11 @@ async function startFunctions(
       url,
       definition,
       ...services,
+      startConsumers: async () => {
+        starting = startMappings();
+        const failed = (await starting).find((result) => result.status === 'rejected');
+        if (failed) throw failed.reason;
+      },
       stop: async () => {
         await stopFunctions();
         await sqs.stop();

@@ -57,6 +57,8 @@ export interface RunningEmulator {
   port: number;
   random: Random;
   calls(): CallStats;
+  /** Served calls by HTTP status (e.g. the 429s or 403s a rate limit answered), since the last reset. */
+  callsByStatus(): Record<number, number>;
   callLog(): readonly CallRecord[];
   setFaults(faults: FaultOptions): void;
   setLatency(latency: LatencyOption | undefined): void;
@@ -93,9 +95,11 @@ export async function startEmulator(spec: EmulatorSpec, options: EmulatorOptions
   let latency = options.latency;
   let log: CallRecord[] = [];
   const counts = new Map<string, number>();
+  const statuses = new Map<number, number>();
 
   const record = (endpoint: string, req: IncomingMessage, path: string, status: number): void => {
     counts.set(endpoint, (counts.get(endpoint) ?? 0) + 1);
+    statuses.set(status, (statuses.get(status) ?? 0) + 1);
     log.push({ endpoint, method: req.method ?? 'GET', path, status, at: Date.now() });
     if (log.length > CALL_LOG_LIMIT) log = log.slice(-CALL_LOG_LIMIT / 2);
   };
@@ -171,6 +175,7 @@ export async function startEmulator(spec: EmulatorSpec, options: EmulatorOptions
     port,
     random,
     calls: stats,
+    callsByStatus: () => Object.fromEntries([...statuses.entries()].sort((a, b) => a[0] - b[0])),
     callLog: () => log,
     setFaults: (next) => {
       faults = next;
@@ -180,6 +185,7 @@ export async function startEmulator(spec: EmulatorSpec, options: EmulatorOptions
     },
     resetCalls: () => {
       counts.clear();
+      statuses.clear();
       log = [];
     },
     stop: () =>

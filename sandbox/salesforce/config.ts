@@ -72,6 +72,8 @@ export const SalesforceSettings = z.object({
   apiUsage: z.number().int().nonnegative().default(0),
   concurrentRequestLimit: z.number().int().positive().default(25),
   serviceTimeMs: latency.optional(),
+  /** API requests admitted per second, over which requests wait in arrival order (none: no cap). */
+  requestsPerSecond: z.number().positive().optional(),
   /** Records per SOQL page before `nextRecordsUrl` (Salesforce: 2,000). */
   queryPageSize: z.number().int().positive().default(2000),
   /** Status polls a closed Bulk API 2.0 job (ingest or query) answers `InProgress` before `JobComplete`. */

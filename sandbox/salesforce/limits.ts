@@ -14,6 +14,8 @@ export interface UsageSettings {
   concurrentRequestLimit: number;
   /** How long each API request occupies a slot (stands in for Salesforce's long-running transactions). */
   serviceTimeMs?: LatencyOption;
+  /** API requests admitted per second; those over it wait their turn in arrival order. None: no cap. */
+  requestsPerSecond?: number;
 }
 
 /** The org's API consumption: the daily request budget and the in-flight request limit. */
@@ -23,12 +25,39 @@ export class ApiUsage {
   inFlight = 0;
   concurrentRequestLimit: number;
   serviceTimeMs: LatencyOption | undefined;
+  /** Answers 403 REQUEST_LIMIT_EXCEEDED so far (daily budget or concurrency). */
+  refused = 0;
+  private requestsPerSecond: number | undefined;
+  /** When the next request over the cap may go in (ms since the epoch). */
+  private nextSlotAt = 0;
 
   constructor(settings: UsageSettings) {
     this.used = settings.apiUsage;
     this.max = settings.dailyApiRequests;
     this.concurrentRequestLimit = settings.concurrentRequestLimit;
     this.serviceTimeMs = settings.serviceTimeMs;
+    this.requestsPerSecond = settings.requestsPerSecond;
+  }
+
+  get rateCap(): number | undefined {
+    return this.requestsPerSecond;
+  }
+
+  set rateCap(perSecond: number | undefined) {
+    this.requestsPerSecond = perSecond;
+    this.nextSlotAt = 0;
+  }
+
+  /**
+   * Waits for this request's turn under the requests-per-second cap. Turns are handed out evenly
+   * spaced in arrival order, so requests over the cap queue (FIFO) rather than being refused.
+   */
+  async admit(): Promise<void> {
+    if (this.requestsPerSecond === undefined) return;
+    const now = Date.now();
+    const slot = Math.max(now, this.nextSlotAt);
+    this.nextSlotAt = slot + 1000 / this.requestsPerSecond;
+    if (slot > now) await sleep(slot - now);
   }
 
   /** `Sforce-Limit-Info` as every REST answer carries it. */
@@ -60,8 +89,9 @@ export function limitsBody(
 
 /**
  * Wraps an API route with what every authenticated REST call goes through: a live bearer token
- * (401 INVALID_SESSION_ID), the daily budget and the concurrency limit (403 REQUEST_LIMIT_EXCEEDED),
- * then counts the call and holds its slot for the configured service time.
+ * (401 INVALID_SESSION_ID), the requests-per-second cap (a wait in line), the daily budget and the
+ * concurrency limit (403 REQUEST_LIMIT_EXCEEDED), then counts the call and holds its slot for the
+ * configured service time.
  */
 export function guarded(
   handler: RouteHandler,
@@ -72,9 +102,12 @@ export function guarded(
     const version = req.params.version;
     if (version !== undefined && !/^v\d+\.\d$/.test(version)) return restError(404, 'NOT_FOUND', messages.notFound);
     if (!auth.check(req.headers.authorization)) return restError(401, 'INVALID_SESSION_ID', messages.sessionInvalid);
-    if (usage.used >= usage.max) return restError(403, 'REQUEST_LIMIT_EXCEEDED', messages.totalRequests);
-    if (usage.inFlight >= usage.concurrentRequestLimit)
-      return restError(403, 'REQUEST_LIMIT_EXCEEDED', messages.concurrentLongTxn);
+    await usage.admit();
+    if (usage.used >= usage.max || usage.inFlight >= usage.concurrentRequestLimit) {
+      usage.refused += 1;
+      const message = usage.used >= usage.max ? messages.totalRequests : messages.concurrentLongTxn;
+      return restError(403, 'REQUEST_LIMIT_EXCEEDED', message);
+    }
     usage.used += 1;
     usage.inFlight += 1;
     try {

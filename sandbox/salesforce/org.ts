@@ -102,5 +102,6 @@ export class SalesforceOrg {
     this.outbound.clear();
     this.auth.revokeIssued();
     this.usage.used = this.settings.apiUsage;
+    this.usage.refused = 0;
   }
 }

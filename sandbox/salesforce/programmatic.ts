@@ -30,10 +30,13 @@ export interface SalesforceAccessors {
   getRecord(id: string): RecordView | undefined;
   /** Edits a record as a person in the org would; throws with the Salesforce error. */
   update(object: string, id: string, fields: Record<string, unknown>): void;
-  apiUsage(): { used: number; max: number; inFlight: number };
+  /** `refused`: the 403 REQUEST_LIMIT_EXCEEDED answers so far. */
+  apiUsage(): { used: number; max: number; inFlight: number; refused: number };
   setApiUsage(used: number): void;
   setDailyApiLimit(max: number): void;
   setConcurrencyLimit(limit: number, serviceTimeMs?: LatencyOption): void;
+  /** Caps the API requests admitted per second (undefined lifts the cap); those over it wait in line. */
+  setRequestRate(perSecond: number | undefined): void;
   setUnableToLockRowRate(rate: number): void;
   /** The outbound messages the org has sent or still owes, with every delivery attempt. */
   outboundDeliveries(): OutboundDeliveryView[];
@@ -100,7 +103,12 @@ export function accessors(org: SalesforceOrg): SalesforceAccessors {
       if (!record || record.type !== def.name) throw new Error(`No ${def.name} with id ${id}`);
       unwrap(org.dml.update(def, record, fields));
     },
-    apiUsage: () => ({ used: org.usage.used, max: org.usage.max, inFlight: org.usage.inFlight }),
+    apiUsage: () => ({
+      used: org.usage.used,
+      max: org.usage.max,
+      inFlight: org.usage.inFlight,
+      refused: org.usage.refused,
+    }),
     setApiUsage: (used) => {
       org.usage.used = used;
     },
@@ -110,6 +118,9 @@ export function accessors(org: SalesforceOrg): SalesforceAccessors {
     setConcurrencyLimit: (limit, serviceTimeMs) => {
       org.usage.concurrentRequestLimit = limit;
       if (serviceTimeMs !== undefined) org.usage.serviceTimeMs = serviceTimeMs;
+    },
+    setRequestRate: (perSecond) => {
+      org.usage.rateCap = perSecond;
     },
     setUnableToLockRowRate: (rate) => {
       org.unableToLockRowRate = rate;

@@ -2,7 +2,7 @@ import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { startHub, type RunningHub } from '../../local/hub.js';
+import { startHub, type HubOptions, type RunningHub } from '../../local/hub.js';
 import { SANDBOX_TERMS_WEBHOOK_SECRET, startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox/launch.js';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -11,10 +11,12 @@ const root = resolve(import.meta.dirname, '../..');
 export async function startHubWithSandbox(
   env: Record<string, string> = {},
   sandboxOptions: SandboxOptions = {},
+  hubOptions: Pick<HubOptions, 'consumersPaused'> = {},
 ): Promise<{ hub: RunningHub; sandbox: Sandbox; stop(): Promise<void> }> {
   const sandbox = await startSandbox(sandboxOptions);
   const queueDataDir = mkdtempSync(join(tmpdir(), 'hub-queues-'));
   const hub = await startHub({
+    ...hubOptions,
     root,
     queueDataDir,
     env: {

@@ -37,6 +37,17 @@ describe('startEmulator', () => {
     expect(missing.status).toBe(404);
     expect(await missing.json()).toEqual({ status: 404, message: 'No such endpoint: GET /nope' });
     expect(wrong.status).toBe(405);
+    expect(emulator.callsByStatus()).toEqual({ 404: 1, 405: 1 });
+  });
+
+  it('forgets the answers by status with the call counters', async () => {
+    emulator = await startEmulator(echoSpec());
+    await fetch(`${emulator.url}/items/a`);
+
+    emulator.resetCalls();
+    await fetch(`${emulator.url}/nope`);
+
+    expect(emulator.callsByStatus()).toEqual({ 404: 1 });
   });
 
   it('serves read-only inspection that is not counted as a call', async () => {

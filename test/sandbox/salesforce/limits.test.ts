@@ -36,7 +36,8 @@ describe('Salesforce emulator API limits', () => {
 
     expect(res.status).toBe(403);
     expect(res.body).toEqual([{ message: 'TotalRequests Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' }]);
-    expect(sf.apiUsage()).toMatchObject({ used: 5, max: 5 });
+    expect(sf.apiUsage()).toMatchObject({ used: 5, max: 5, refused: 1 });
+    expect(sf.callsByStatus()).toEqual({ 403: 1 });
   });
 
   it('does not count token requests against the budget', async () => {
@@ -62,6 +63,48 @@ describe('Salesforce emulator API limits', () => {
     expect([first, second].find((r) => r?.status === 403)?.body).toEqual([
       { message: 'ConcurrentPerOrgLongTxn Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' },
     ]);
+  });
+
+  it('holds requests over the requests-per-second cap in arrival order instead of refusing them', async () => {
+    sf.setDailyApiLimit(100);
+    sf.setRequestRate(10);
+    const started = performance.now();
+    const finished: number[] = [];
+
+    // One request every 10 ms: ten times the cap.
+    const answers = await Promise.all(
+      [0, 1, 2, 3, 4].map(async (n) => {
+        await new Promise((resolve) => setTimeout(resolve, n * 10));
+        const res = await api(sf, 'GET', `/query?q=SELECT+Id+FROM+Account+LIMIT+${n + 1}`);
+        finished.push(n);
+        return res.status;
+      }),
+    );
+
+    expect(answers).toEqual([200, 200, 200, 200, 200]);
+    expect(finished).toEqual([0, 1, 2, 3, 4]);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(390);
+    expect(sf.apiUsage()).toMatchObject({ used: 6, refused: 0 });
+  });
+
+  it('takes the requests-per-second cap from its settings and lifts it when set to undefined', async () => {
+    const capped = await startTestOrg({ requestsPerSecond: 5 });
+    try {
+      const time = async (): Promise<number> => {
+        const started = performance.now();
+        await Promise.all([0, 1, 2].map(() => api(capped, 'GET', '/limits')));
+        return performance.now() - started;
+      };
+
+      const underCap = await time();
+      capped.setRequestRate(undefined);
+      const uncapped = await time();
+
+      expect(underCap).toBeGreaterThanOrEqual(390);
+      expect(uncapped).toBeLessThan(200);
+    } finally {
+      await capped.stop();
+    }
   });
 
   it('answers injected faults in the Salesforce error shape', async () => {
