@@ -85,7 +85,7 @@ describe('terms acceptance → Salesforce evidence → Mixpanel timeline', () =>
     await eventually(() => mixpanel().profile('u_000001'));
     expect(mixpanel().profile('u_000001')?.properties).toMatchObject({
       terms_version: '2026-01',
-      first_terms_accepted_at: '2026-11-20T09:15:00.000Z',
+      terms_accepted_at: '2026-11-20T09:15:00.000Z',
     });
   });
 
