@@ -13,6 +13,8 @@ export interface RequesterContact {
 /** Resolves lower-cased requester emails to Contacts; an email without one is absent from the map. */
 export interface ContactLookup {
   byEmail(emails: readonly string[]): Promise<Map<string, RequesterContact>>;
+  /** Drops what is known of these emails (e.g. a Contact that a Case could not be linked to). */
+  forget(emails: readonly string[]): Promise<void>;
 }
 
 /** How long a found app user's Contact is trusted without asking Salesforce again, by default (6 h). */
@@ -87,6 +89,17 @@ export class ContactDirectory implements ContactLookup {
     const found = new Map<string, RequesterContact>();
     for (const [email, entry] of entries) if (entry.contact) found.set(email, entry.contact);
     return found;
+  }
+
+  async forget(emails: readonly string[]): Promise<void> {
+    const lower = [...new Set(emails.map((email) => email.toLowerCase()))];
+    if (lower.length === 0 || this.deps.ttlSeconds === 0) return;
+    for (const email of lower) this.memory.delete(hashOf(email));
+    try {
+      await this.deps.state.deleteMany(lower.map(keyOf));
+    } catch (error) {
+      unavailable('delete', lower.length, error);
+    }
   }
 
   private recall(email: string, nowSeconds: number): boolean {
@@ -183,7 +196,7 @@ function entryOf(item: StateItem | undefined): Entry | undefined {
   return { contact, expiresAt: item.expiresAt };
 }
 
-function unavailable(operation: 'read' | 'write', emails: number, error: unknown): void {
+function unavailable(operation: 'read' | 'write' | 'delete', emails: number, error: unknown): void {
   logger.warn('Contact cache unavailable: Salesforce answers instead', {
     operation,
     emails,

@@ -67,6 +67,14 @@ export async function syncTickets(changes: readonly TicketChange[], deps: Ticket
   );
 
   await settleStaleCases(groups, outcomes, deps.salesforce);
+  // A Case refused while linked to a cached Contact (e.g. one deleted since): its retry asks again.
+  await deps.contacts.forget(
+    groups.flatMap((group, i) =>
+      outcomes[i] instanceof Error && !group.externalId && group.email && contacts.has(group.email)
+        ? [group.email]
+        : [],
+    ),
+  );
 
   const intents = new Map<string, MixpanelIntent>();
   const unmatched: string[] = [];

@@ -125,6 +125,27 @@ describe('syncTickets', () => {
     expect(sentEvents().map((event) => event?.properties.distinct_id)).toEqual(['u_ann', 'u_ann']);
   });
 
+  it('forgets the cached Contact of a Case Salesforce refused, so that its retry asks again', async () => {
+    const { salesforce, deps } = setup();
+    salesforce.contacts = [{ Id: '003A', AccountId: '001A', Email: 'ann@example.com', App_User_Id__c: 'u_ann' }];
+    const emailOnly = (id: number) =>
+      ticket(id, { requester: { zendeskId: '9', email: 'ann@example.com', externalId: null } });
+    await syncTickets([emailOnly(1)], deps);
+    salesforce.contacts = [{ Id: '003B', AccountId: '001A', Email: 'ann@example.com', App_User_Id__c: 'u_ann' }];
+    const upsert = salesforce.upsert.bind(salesforce);
+    salesforce.upsert = async (object, field, records) =>
+      records.some((record) => record.ContactId === '003A')
+        ? records.map(() => new PermanentError('entity is deleted', { code: 'ENTITY_IS_DELETED' }))
+        : upsert(object, field, records);
+
+    const [refused] = await syncTickets([emailOnly(2)], deps);
+    await syncTickets([emailOnly(2)], deps);
+
+    expect(refused).toBeInstanceOf(PermanentError);
+    expect(salesforce.queries).toHaveLength(2);
+    expect(salesforce.upserts.at(-1)?.records[0]).toMatchObject({ ContactId: '003B' });
+  });
+
   it('does not look up an email no Contact can hold, and writes its Case unlinked', async () => {
     const { salesforce, deps } = setup();
     const emailOnly = (id: number, email: string) =>
