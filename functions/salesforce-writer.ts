@@ -13,6 +13,7 @@ import { dispatchByType } from '../lib/sqs/dispatch.js';
 import { TermsRecordIntent } from '../lib/terms/intents.js';
 import { recordAcceptances } from '../lib/terms/record.js';
 import { loadCaseMapping } from '../lib/tickets/case-mapping.js';
+import { ContactDirectory, DEFAULT_CONTACT_CACHE_TTL_SECONDS } from '../lib/tickets/contacts.js';
 import { TicketSyncIntent } from '../lib/tickets/intents.js';
 import { syncTickets } from '../lib/tickets/sync.js';
 
@@ -21,6 +22,7 @@ const settings = parseEnv({
   ...stateStoreSettings,
   UNMATCHED_REQUESTER_POLICY: z.enum(['skip', 'email']).default('skip'),
   ACCOUNT_USERS_TTL_SECONDS: z.coerce.number().int().min(0).default(DEFAULT_ACCOUNT_USERS_TTL_SECONDS),
+  CONTACT_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).default(DEFAULT_CONTACT_CACHE_TTL_SECONDS),
 });
 const queue = SqsQueueGateway.create({ endpoint: settings.SQS_ENDPOINT });
 const state = DynamoStateStore.create({ tableName: settings.STATE_TABLE, endpoint: settings.DYNAMODB_ENDPOINT });
@@ -30,6 +32,8 @@ const salesforce = new SalesforceClient(salesforceConfig, {
   budget: { ledger: createBudgetLedger(state, salesforceConfig), priority: 'interactive' },
 });
 const mapping = loadCaseMapping();
+// Built once per container: its memory of email → Contact outlives the invocation.
+const contacts = new ContactDirectory({ salesforce, state, ttlSeconds: settings.CONTACT_CACHE_TTL_SECONDS });
 const SalesforceIntent = z.discriminatedUnion('type', [TicketSyncIntent, TermsRecordIntent, OutboundFanOutIntent]);
 
 /**
@@ -53,6 +57,7 @@ export const handler = createBatchConsumer({
           queue,
           mixpanelQueueUrl: settings.MIXPANEL_QUEUE_URL,
           mapping,
+          contacts,
           unmatchedPolicy: settings.UNMATCHED_REQUESTER_POLICY,
         },
       ),

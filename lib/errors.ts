@@ -23,10 +23,19 @@ export class PermanentError extends Error {
   override readonly name = 'PermanentError';
   /** A short machine-readable reason kept with a dead-lettered message (e.g. `INVALID_FIELD`). */
   readonly code: string;
+  /**
+   * What to dead-letter in place of the message, when part of it succeeded: the part that failed
+   * (e.g. the refused events of a pack whose others were imported), so a redrive sends only that.
+   */
+  readonly remainder: { body: string; attributes: Record<string, string> } | undefined;
 
-  constructor(message: string, options: { code?: string; cause?: unknown } = {}) {
+  constructor(
+    message: string,
+    options: { code?: string; cause?: unknown; remainder?: { body: string; attributes: Record<string, string> } } = {},
+  ) {
     super(message, { cause: options.cause });
     this.code = options.code ?? 'PERMANENT_ERROR';
+    this.remainder = options.remainder;
   }
 }
 

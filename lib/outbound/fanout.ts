@@ -1,11 +1,12 @@
 import { insertId } from '../clients/mixpanel/insert-id.js';
-import { packProfileUpdates } from '../clients/mixpanel/packs.js';
+import { packEvents, packProfileUpdates } from '../clients/mixpanel/packs.js';
+import type { MixpanelEvent } from '../clients/mixpanel/types.js';
 import type { OutgoingMessage, QueueGateway } from '../clients/queue-gateway.js';
 import { forEachConcurrently } from '../concurrency.js';
 import { RetryableError } from '../errors.js';
 import { logger, metrics, MetricUnit } from '../observability.js';
 import type { ItemResult } from '../sqs/batch-collector.js';
-import { toMixpanelMessages, versionOf, type OutboundFanOutIntent } from './intents.js';
+import { versionOf, type OutboundFanOutIntent, type OutboundSource } from './intents.js';
 
 export interface FanOutDeps {
   /** Every account id given → its app user ids (see `usersOfAccounts`). */
@@ -14,20 +15,25 @@ export interface FanOutDeps {
   mixpanelQueueUrl: string;
 }
 
-// Fan-outs enqueued at once; each send already runs several SendMessageBatch calls in parallel.
+// Sends in flight at once; each send already runs several SendMessageBatch calls in parallel.
 const SENDS_IN_FLIGHT = 4;
 
 /**
  * Puts each fan-out's event and profile values on the timeline of every user of its account: the
  * users of the whole batch are resolved together (cached, else one query per 200 accounts), then
- * each fan-out's Mixpanel intents are enqueued. One result per intent, in order; a failed enqueue
- * fails its own intent, whose retry sends the same intents again (same `$insert_id`s, same version).
+ * the events of every fan-out of the batch are enqueued in shared packs of up to 2,000, and each
+ * fan-out's profile `$set`s in packs of its own (they carry its record's version). One result per
+ * intent, in order; a failed enqueue fails the fan-outs whose events or updates it held, whose
+ * retries send the same intents again (same `$insert_id`s, same version).
  */
 export async function fanOut(intents: readonly OutboundFanOutIntent[], deps: FanOutDeps): Promise<ItemResult[]> {
   const users = await deps.usersOf(intents.map((intent) => intent.accountId));
   const results: ItemResult[] = intents.map(() => undefined);
-  let reached = 0;
-  await forEachConcurrently(intents, SENDS_IN_FLIGHT, async (intent, i) => {
+  const events: MixpanelEvent[] = [];
+  // The fan-out (by position) each event comes from.
+  const owners: number[] = [];
+  const sends: Array<{ owners: number[]; messages: OutgoingMessage[] }> = [];
+  intents.forEach((intent, i) => {
     const userIds = users.get(intent.accountId) ?? [];
     if (userIds.length === 0) {
       const { notificationId, ruleId, recordId } = intent.source;
@@ -39,48 +45,62 @@ export async function fanOut(intents: readonly OutboundFanOutIntent[], deps: Fan
       });
       return;
     }
-    try {
-      await deps.queue.send(deps.mixpanelQueueUrl, fanOutMessages(intent, userIds));
-      reached += userIds.length;
-    } catch (error) {
-      results[i] = error instanceof Error ? error : new RetryableError(String(error));
+    for (const event of userEvents(intent, userIds)) {
+      events.push(event);
+      owners.push(i);
+    }
+    const values = intent.profileSet;
+    if (values) {
+      const updates = userIds.map((distinctId) => ({ distinctId, operation: '$set' as const, values }));
+      sends.push({
+        owners: [i],
+        messages: packProfileUpdates(updates, versionOf(intent.source), sourceAttributes(intent.source)),
+      });
     }
   });
+  let first = 0;
+  const eventSends = packEvents(events, { source: 'outbound' }).map((pack) => {
+    // Packs keep the events' order: the next `count` owners are this pack's.
+    const own = [...new Set(owners.slice(first, (first += Number(pack.attributes?.count))))];
+    const only = own.length === 1 ? intents[own[0] ?? -1] : undefined;
+    if (only) pack.attributes = { ...pack.attributes, ...sourceAttributes(only.source) };
+    return { owners: own, messages: [pack] };
+  });
+  await forEachConcurrently([...eventSends, ...sends], SENDS_IN_FLIGHT, async (send) => {
+    try {
+      await deps.queue.send(deps.mixpanelQueueUrl, send.messages);
+    } catch (error) {
+      for (const i of send.owners) results[i] = error instanceof Error ? error : new RetryableError(String(error));
+    }
+  });
+  const reached = intents.reduce(
+    (sum, intent, i) => sum + (results[i] ? 0 : (users.get(intent.accountId)?.length ?? 0)),
+    0,
+  );
   if (reached > 0) metrics.addMetric('FanOutUsers', MetricUnit.Count, reached);
   return results;
 }
 
 /**
- * A fan-out's messages for the mixpanel queue: the event once per user, each copy with its own
- * `$insert_id` (a hash of the notification's and the user's, so a redelivery repeats it), and
- * the profile `$set`s packed 2,000 to a message with the record's version.
+ * A fan-out's event once per user, each copy with its own `$insert_id` (a hash of the
+ * notification's and the user's, so a redelivery repeats it).
  */
-function fanOutMessages(intent: OutboundFanOutIntent, userIds: readonly string[]): OutgoingMessage[] {
-  const { event, profileSet, source } = intent;
-  const events = event
-    ? toMixpanelMessages(
-        userIds.map((distinctId) => ({
-          source,
-          intent: {
-            type: 'mixpanel.event' as const,
-            event: {
-              event: event.event,
-              properties: {
-                ...event.properties,
-                time: Number(event.properties.time),
-                distinct_id: distinctId,
-                $insert_id: insertId('fanout', String(event.properties.$insert_id), distinctId),
-              },
-            },
-          },
-        })),
-      )
-    : [];
-  const profiles = profileSet
-    ? packProfileUpdates(
-        userIds.map((distinctId) => ({ distinctId, operation: '$set' as const, values: profileSet })),
-        versionOf(source),
-      )
-    : [];
-  return [...events, ...profiles];
+function userEvents(intent: OutboundFanOutIntent, userIds: readonly string[]): MixpanelEvent[] {
+  const { event } = intent;
+  if (!event) return [];
+  return userIds.map((distinctId) => ({
+    event: event.event,
+    properties: {
+      ...event.properties,
+      time: Number(event.properties.time),
+      distinct_id: distinctId,
+      $insert_id: insertId('fanout', String(event.properties.$insert_id), distinctId),
+    },
+  }));
 }
+
+/** What a dead-lettered pack of one notification says about where it came from. */
+const sourceAttributes = (source: OutboundSource): Record<string, string> => ({
+  notification_id: source.notificationId,
+  salesforce_record_id: source.recordId,
+});

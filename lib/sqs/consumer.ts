@@ -64,11 +64,16 @@ export function createBatchConsumer<T>(options: BatchConsumerOptions<T>) {
 
     const deadLetter = async (record: SQSRecord, code: string, error: Error): Promise<'dead-lettered'> => {
       const reason = operatorReason(error.message);
+      // A message that partly succeeded leaves only its failed part on the dead-letter queue.
+      const remainder = error instanceof PermanentError ? error.remainder : undefined;
       await options.queue.deadLetter(
         options.dlqUrl,
         {
-          body: record.body,
-          attributes: { ...keptAttributes(record), delivery_count: String(receiveCountOf(record)) },
+          body: remainder?.body ?? record.body,
+          attributes: {
+            ...keptAttributes(record, remainder?.attributes),
+            delivery_count: String(receiveCountOf(record)),
+          },
         },
         { code, message: reason },
       );
@@ -146,11 +151,15 @@ function receiveCountOf(record: SQSRecord): number {
   return Number(record.attributes.ApproximateReceiveCount ?? '1');
 }
 
-/** The message's own string attributes (intent, ids), kept on its dead-lettered copy. */
-function keptAttributes(record: SQSRecord): Record<string, string> {
-  const kept = Object.entries(record.messageAttributes ?? {}).flatMap(([name, value]) =>
+/**
+ * The message's own string attributes (intent, ids), kept on its dead-lettered copy; a remainder's
+ * attributes (e.g. its own count) take the place of the message's.
+ */
+function keptAttributes(record: SQSRecord, replaced: Record<string, string> = {}): Record<string, string> {
+  const own = Object.entries(record.messageAttributes ?? {}).flatMap(([name, value]) =>
     typeof value.stringValue === 'string' ? [[name, value.stringValue] as const] : [],
   );
+  const kept = Object.entries({ ...Object.fromEntries(own), ...replaced });
   return Object.fromEntries(kept.slice(0, MAX_ATTRIBUTES - REASON_ATTRIBUTES));
 }
 

@@ -3,7 +3,10 @@ import type { MixpanelIntent } from '../clients/mixpanel/intents.js';
 import type { TermsAcceptance } from './acceptance.js';
 
 /**
- * The timeline event and profile updates of a recorded acceptance. The IP is kept as
+ * The timeline event and the profile update of a recorded acceptance: two Mixpanel records, so a
+ * thousand acceptances fit one `/import` and one `/engage` call. `/engage` takes one operation per
+ * update, so the profile gets one `$set` of the current terms and when they were accepted; the
+ * first acceptance is the first `Terms Accepted` event of the user. The IP is kept as
  * `accepted_ip`: Mixpanel geolocates and drops a property named `ip`.
  */
 export function termsIntents(acceptance: TermsAcceptance, recordId: string): MixpanelIntent[] {
@@ -33,15 +36,7 @@ export function termsIntents(acceptance: TermsAcceptance, recordId: string): Mix
       update: {
         distinctId: acceptance.user_id,
         operation: '$set',
-        values: { terms_version: acceptance.terms_version },
-      },
-    },
-    {
-      type: 'mixpanel.profile',
-      update: {
-        distinctId: acceptance.user_id,
-        operation: '$set_once',
-        values: { first_terms_accepted_at: acceptance.accepted_at },
+        values: { terms_version: acceptance.terms_version, terms_accepted_at: acceptance.accepted_at },
       },
     },
   ];

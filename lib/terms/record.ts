@@ -1,4 +1,4 @@
-import { toMixpanelMessages } from '../clients/mixpanel/intents.js';
+import { packMixpanelIntents } from '../clients/mixpanel/intents.js';
 import type { QueueGateway } from '../clients/queue-gateway.js';
 import type { SalesforceGateway, UpsertOutcome } from '../clients/salesforce/gateway.js';
 import { outcomesByPosition, rewriteWithoutMissingParents } from '../clients/salesforce/record-outcomes.js';
@@ -24,7 +24,7 @@ interface Pending {
 
 /**
  * Records acceptances as insert-only evidence — one collections create per 200, never an update —
- * then enqueues their Mixpanel event and profile updates with the record id. An acceptance
+ * then enqueues their Mixpanel event and profile update with the record id, packed. An acceptance
  * already recorded with the same evidence is a no-op (a retry); one recorded with different
  * evidence is refused and dead-lettered, and the stored record is left as it is.
  */
@@ -59,7 +59,9 @@ export async function recordAcceptances(
     const outcome = outcomes[i];
     return outcome && !(outcome instanceof Error) ? termsIntents(item.acceptance, outcome.id) : [];
   });
-  if (recorded.length > 0) await deps.queue.send(deps.mixpanelQueueUrl, toMixpanelMessages(recorded));
+  // Packed: a batch's events and profile updates travel as a few messages, not one each.
+  if (recorded.length > 0)
+    await deps.queue.send(deps.mixpanelQueueUrl, packMixpanelIntents(recorded, { source: 'app' }));
 
   outcomesByPosition(
     results,

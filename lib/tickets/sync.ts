@@ -1,4 +1,4 @@
-import { toMixpanelMessages, type MixpanelIntent } from '../clients/mixpanel/intents.js';
+import { packMixpanelIntents, type MixpanelIntent } from '../clients/mixpanel/intents.js';
 import type { QueueGateway } from '../clients/queue-gateway.js';
 import type { SalesforceGateway, UpsertOutcome } from '../clients/salesforce/gateway.js';
 import {
@@ -9,6 +9,7 @@ import {
 import { logger, metrics, MetricUnit } from '../observability.js';
 import type { ItemResult } from '../sqs/batch-collector.js';
 import { toCaseFields, type CaseMapping } from './case-mapping.js';
+import type { ContactLookup, RequesterContact } from './contacts.js';
 import { ticketEvents } from './events.js';
 import type { TicketChange } from './ticket-change.js';
 
@@ -19,15 +20,10 @@ export interface TicketSyncDeps {
   queue: QueueGateway;
   mixpanelQueueUrl: string;
   mapping: CaseMapping;
+  /** Email → Contact for requesters without an external id (cached: see `ContactDirectory`). */
+  contacts: ContactLookup;
   /** A requester with no app user id: no Mixpanel event (`skip`), or the email as distinct id. */
   unmatchedPolicy: UnmatchedPolicy;
-}
-
-interface Contact extends Record<string, unknown> {
-  Id: string;
-  AccountId: string | null;
-  Email: string | null;
-  App_User_Id__c: string | null;
 }
 
 interface TicketGroup {
@@ -38,27 +34,24 @@ interface TicketGroup {
   email: string | null;
 }
 
-/**
- * Contact.Email is an Email field, at most 80 characters: a longer requester email matches no
- * Contact and is not looked up (its ticket is unmatched).
- */
-const CONTACT_EMAIL_LENGTH = 80;
-
 /** The Case field that holds the ticket's `updated_at`: the version the Zendesk_Stale_Update rule compares. */
 const VERSION_FIELD = 'Zendesk_Updated_At__c';
 
 /**
  * Upserts the Cases of a batch of ticket changes — one collection call per 200 tickets, plus one
- * Contact query per 200 requesters known only by email — then enqueues their Mixpanel events
- * carrying the Case id. Several changes of one ticket share one Case upsert of the latest of them
- * (Salesforce refuses a repeated external id in one call) and each keeps its own events. A change
- * older than the Case's state is refused by the Case's validation rule and counts as done: the
- * Case keeps the newer state, the change's events still go out (their `$insert_id` makes a replay
- * a no-op), and the Case ids of such changes come from one query per 200.
+ * Contact query per 200 requesters known only by email whom the Contact cache does not hold —
+ * then enqueues their Mixpanel events, packed, carrying the Case id. Several changes of one ticket
+ * share one Case upsert of the latest of them (Salesforce refuses a repeated external id in one
+ * call) and each keeps its own events. A change older than the Case's state is refused by the
+ * Case's validation rule and counts as done: the Case keeps the newer state, the change's events
+ * still go out (their `$insert_id` makes a replay a no-op), and the Case ids of such changes come
+ * from one query per 200.
  */
 export async function syncTickets(changes: readonly TicketChange[], deps: TicketSyncDeps): Promise<ItemResult[]> {
   const groups = groupByTicket(changes);
-  const contacts = await contactsByEmail(groups, deps.salesforce);
+  const contacts = await deps.contacts.byEmail(
+    groups.flatMap((group) => (!group.externalId && group.email ? [group.email] : [])),
+  );
 
   const outcomes: Array<UpsertOutcome | undefined> = await deps.salesforce.upsert(
     'Case',
@@ -74,6 +67,14 @@ export async function syncTickets(changes: readonly TicketChange[], deps: Ticket
   );
 
   await settleStaleCases(groups, outcomes, deps.salesforce);
+  // A Case refused while linked to a cached Contact (e.g. one deleted since): its retry asks again.
+  await deps.contacts.forget(
+    groups.flatMap((group, i) =>
+      outcomes[i] instanceof Error && !group.externalId && group.email && contacts.has(group.email)
+        ? [group.email]
+        : [],
+    ),
+  );
 
   const intents = new Map<string, MixpanelIntent>();
   const unmatched: string[] = [];
@@ -93,7 +94,9 @@ export async function syncTickets(changes: readonly TicketChange[], deps: Ticket
   for (const ticketId of unmatched)
     logger.info('Requester matches no app user', { ticketId, policy: deps.unmatchedPolicy });
   if (unmatched.length > 0) metrics.addMetric('UnmatchedRequesters', MetricUnit.Count, unmatched.length);
-  if (intents.size > 0) await deps.queue.send(deps.mixpanelQueueUrl, toMixpanelMessages([...intents.values()]));
+  // Packed: the batch's events travel as a few messages of up to 2,000, not one message each.
+  if (intents.size > 0)
+    await deps.queue.send(deps.mixpanelQueueUrl, packMixpanelIntents([...intents.values()], { source: 'zendesk' }));
 
   const results: ItemResult[] = new Array<ItemResult>(changes.length).fill(undefined);
   outcomesByPosition(
@@ -156,37 +159,9 @@ function groupByTicket(changes: readonly TicketChange[]): TicketGroup[] {
   });
 }
 
-async function contactsByEmail(
-  groups: readonly TicketGroup[],
-  salesforce: SalesforceGateway,
-): Promise<Map<string, Contact>> {
-  const emails = [
-    ...new Set(
-      groups.flatMap((group) =>
-        !group.externalId && group.email && group.email.length <= CONTACT_EMAIL_LENGTH ? [group.email] : [],
-      ),
-    ),
-  ];
-  if (emails.length === 0) return new Map();
-  const found = await salesforce.queryWhereIn<Contact>(
-    'Contact',
-    ['Id', 'AccountId', 'Email', 'App_User_Id__c'],
-    'Email',
-    emails,
-  );
-  const byEmail = new Map<string, Contact>();
-  for (const contact of found) {
-    const email = contact.Email?.toLowerCase();
-    // Several Contacts may share an email; prefer the one that is an app user.
-    if (email && (!byEmail.has(email) || (!byEmail.get(email)?.App_User_Id__c && contact.App_User_Id__c)))
-      byEmail.set(email, contact);
-  }
-  return byEmail;
-}
-
 function caseRecord(
   group: TicketGroup,
-  contacts: Map<string, Contact>,
+  contacts: Map<string, RequesterContact>,
   mapping: CaseMapping,
   withLinks: boolean,
 ): Record<string, unknown> {

@@ -9,7 +9,7 @@ import { SANDBOX_TERMS_WEBHOOK_SECRET } from '../../sandbox/launch.js';
 import { eventually, queueDepth, startHubWithSandbox } from '../support/hub-harness.js';
 import { acceptanceBody, termsSignature } from '../support/terms.js';
 
-// Each relay crosses two 5 s batching windows (salesforce, then mixpanel queue), as in Lambda.
+// Each relay crosses two 10 s batching windows (salesforce, then mixpanel queue), as in Lambda.
 jest.setTimeout(60_000);
 
 let harness: Awaited<ReturnType<typeof startHubWithSandbox>>;
@@ -85,7 +85,7 @@ describe('terms acceptance → Salesforce evidence → Mixpanel timeline', () =>
     await eventually(() => mixpanel().profile('u_000001'));
     expect(mixpanel().profile('u_000001')?.properties).toMatchObject({
       terms_version: '2026-01',
-      first_terms_accepted_at: '2026-11-20T09:15:00.000Z',
+      terms_accepted_at: '2026-11-20T09:15:00.000Z',
     });
   });
 

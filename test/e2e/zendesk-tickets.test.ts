@@ -9,7 +9,7 @@ import {
 } from '../../sandbox/zendesk/index.js';
 import { eventually, queueDepth, startHubWithSandbox } from '../support/hub-harness.js';
 
-// Each relay crosses two 5 s batching windows (salesforce, then mixpanel queue), as in Lambda.
+// Each relay crosses two 10 s batching windows (salesforce, then mixpanel queue), as in Lambda.
 jest.setTimeout(60_000);
 
 let harness: Awaited<ReturnType<typeof startHubWithSandbox>>;

@@ -7,7 +7,7 @@ import { renderTriggerBody, sendWebhook } from '../../sandbox/zendesk/index.js';
 import { eventually } from '../support/hub-harness.js';
 import { startHubProcess, type HubProcess } from '../support/hub-process.js';
 
-// Each scenario starts the hub twice and waits out two 5 s batching windows; they run side by side.
+// Each scenario starts the hub twice and waits out two 10 s batching windows; they run side by side.
 jest.setTimeout(90_000);
 
 interface Ticket {
@@ -69,7 +69,7 @@ describe('the local hub keeps what it accepted across stops', () => {
       const first = await run.startHub();
 
       const statuses = await run.post(first);
-      // Still inside the Salesforce consumer's 5 s batching window: nothing processed yet.
+      // Still inside the Salesforce consumer's 10 s batching window: nothing processed yet.
       const casesBeforeKill = run.sandbox.salesforce!.records('Case').length;
       await first.stop('SIGKILL');
       const second = await run.startHub();

@@ -4,18 +4,28 @@ import { RetryableError } from '../../errors.js';
 import { logger, metrics, MetricUnit } from '../../observability.js';
 import type { ItemResult } from '../../sqs/batch-collector.js';
 import type { MixpanelGateway } from './client.js';
-import { GroupPack, packOutcome, ProfilePack, unpack } from './packs.js';
+import {
+  EventPack,
+  GroupPack,
+  packEvents,
+  packGroupUpdates,
+  packOutcome,
+  packProfileUpdates,
+  ProfilePack,
+  unpack,
+} from './packs.js';
 import { GroupUpdate, MixpanelEvent, ProfileUpdate, SourceVersion } from './types.js';
 import type { VersionGate } from './version-gate.js';
 
 /**
  * A message on the mixpanel queue: one event, one profile update or one group update, or a pack of
- * many profile or group updates (a nightly sync's volume).
+ * many events, profile or group updates (a writer batch's follow-ups, a nightly sync's volume).
  */
 export const MixpanelIntent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('mixpanel.event'), event: MixpanelEvent }),
   z.object({ type: z.literal('mixpanel.profile'), update: ProfileUpdate, version: SourceVersion.optional() }),
   z.object({ type: z.literal('mixpanel.group'), update: GroupUpdate, version: SourceVersion.optional() }),
+  EventPack,
   ProfilePack,
   GroupPack,
 ]);
@@ -24,6 +34,33 @@ export type MixpanelIntent = z.input<typeof MixpanelIntent>;
 /** Serialises intents for the mixpanel queue, tagged so a dead-lettered message says what it was. */
 export function toMixpanelMessages(intents: readonly MixpanelIntent[]): OutgoingMessage[] {
   return intents.map((intent) => ({ body: JSON.stringify(intent), attributes: { intent: intent.type } }));
+}
+
+/**
+ * Intents as few queue messages: the events in packs, the profile and group updates without a
+ * version in packs (an update with a version keeps its own message, so the sender can order it),
+ * packs of 2,000 and 200 KB at most; `attributes` go on every pack (e.g. where the events come from).
+ */
+export function packMixpanelIntents(
+  intents: readonly MixpanelIntent[],
+  attributes: Record<string, string> = {},
+): OutgoingMessage[] {
+  const events: MixpanelEvent[] = [];
+  const profiles: ProfileUpdate[] = [];
+  const groups: GroupUpdate[] = [];
+  const single: MixpanelIntent[] = [];
+  for (const intent of intents) {
+    if (intent.type === 'mixpanel.event') events.push(intent.event);
+    else if (intent.type === 'mixpanel.profile' && !intent.version) profiles.push(intent.update);
+    else if (intent.type === 'mixpanel.group' && !intent.version) groups.push(intent.update);
+    else single.push(intent);
+  }
+  return [
+    ...packEvents(events, attributes),
+    ...packProfileUpdates(profiles, undefined, attributes),
+    ...packGroupUpdates(groups, attributes),
+    ...toMixpanelMessages(single),
+  ];
 }
 
 type Kind = 'event' | 'profile' | 'group';
@@ -67,7 +104,11 @@ export async function sendMixpanelIntents(
   slices.forEach((slice, position) => {
     if (!slice) return;
     const own = outcomes[slice.kind].slice(slice.from, slice.to);
-    results[position] = isPack(intents[position]) ? packOutcome(own) : own[0];
+    const intent = intents[position];
+    results[position] =
+      intent && isPack(intent)
+        ? packOutcome(own, { pack: intent, items: items[slice.kind].slice(slice.from, slice.to) })
+        : own[0];
   });
   return results;
 }
@@ -105,6 +146,8 @@ function itemsOf(intent: Intent): [Kind, unknown[]] {
       return ['profile', [intent.update]];
     case 'mixpanel.group':
       return ['group', [intent.update]];
+    case 'mixpanel.events':
+      return ['event', unpack(intent)];
     case 'mixpanel.profiles':
       return ['profile', unpack(intent)];
     case 'mixpanel.groups':
@@ -112,5 +155,6 @@ function itemsOf(intent: Intent): [Kind, unknown[]] {
   }
 }
 
-const isPack = (intent: Intent | undefined): boolean =>
-  intent?.type === 'mixpanel.profiles' || intent?.type === 'mixpanel.groups';
+type PackIntent = Extract<Intent, { type: 'mixpanel.events' | 'mixpanel.profiles' | 'mixpanel.groups' }>;
+const isPack = (intent: Intent): intent is PackIntent =>
+  intent.type === 'mixpanel.events' || intent.type === 'mixpanel.profiles' || intent.type === 'mixpanel.groups';

@@ -6,6 +6,7 @@ import { RetryableError } from '../../../lib/errors.js';
 import { fanOut } from '../../../lib/outbound/fanout.js';
 import type { OutboundFanOutIntent } from '../../../lib/outbound/intents.js';
 import { FakeQueueGateway } from '../../support/fake-queue-gateway.js';
+import { unpackedIntents } from '../../support/mixpanel-messages.js';
 
 const MIXPANEL_QUEUE = 'https://sqs.us-east-1.amazonaws.com/000000000000/mixpanel';
 
@@ -52,7 +53,9 @@ describe('fanOut', () => {
     expect(results).toEqual([undefined, undefined]);
     expect(lookups).toEqual([['001A', '001B']]);
     const intents = intentsSent(queue);
-    const events = intents.flatMap((intent) => (intent.type === 'mixpanel.event' ? [intent.event] : []));
+    const events = unpackedIntents(queue.sent.flatMap((batch) => batch.messages)).flatMap((intent) =>
+      intent.type === 'mixpanel.event' ? [intent.event] : [],
+    );
     expect(events.map((event) => [event.event, event.properties.distinct_id, event.properties.amount])).toEqual([
       ['Deal Won', 'u_1', 48000],
       ['Deal Won', 'u_2', 48000],
@@ -71,10 +74,17 @@ describe('fanOut', () => {
       { distinctId: 'u_1', operation: '$set', values: { last_deal_won_at: '2026-03-31' } },
       { distinctId: 'u_2', operation: '$set', values: { last_deal_won_at: '2026-03-31' } },
     ]);
+    expect(intents.map((intent) => intent.type)).toEqual(['mixpanel.events', 'mixpanel.profiles']);
     expect(queue.sent[0]?.messages[0]?.attributes).toEqual({
-      intent: 'mixpanel.event',
+      source: 'outbound',
+      intent: 'mixpanel.events',
+      count: '3',
+    });
+    expect(queue.sent[1]?.messages[0]?.attributes).toEqual({
       notification_id: '04l000000000001AAF',
       salesforce_record_id: '0060000000000001AA',
+      intent: 'mixpanel.profiles',
+      count: '2',
     });
   });
 
@@ -92,7 +102,7 @@ describe('fanOut', () => {
     const queue = new FakeQueueGateway();
     const send = queue.send.bind(queue);
     queue.send = (url: string, messages: readonly OutgoingMessage[]) =>
-      messages.some((message) => message.body.includes('"u_bad"'))
+      messages.some((message) => message.attributes?.notification_id === '04l000000000003AAF')
         ? Promise.reject(new RetryableError('SendMessageBatch failed'))
         : send(url, messages);
 
@@ -105,10 +115,45 @@ describe('fanOut', () => {
     expect(results[0]).toBeUndefined();
     expect(results[1]).toBeUndefined();
     expect(results[2]).toBeInstanceOf(RetryableError);
-    expect(intentsSent(queue).map((intent) => intent.type)).toEqual(['mixpanel.event', 'mixpanel.profiles']);
+    expect(intentsSent(queue).map((intent) => intent.type)).toEqual(['mixpanel.events', 'mixpanel.profiles']);
   });
 
-  it('packs the profile values of an account of 4,500 users into 3 messages, and its events one per user', async () => {
+  it('fails every fan-out whose events were in a pack that could not be enqueued', async () => {
+    const queue = new FakeQueueGateway();
+    const send = queue.send.bind(queue);
+    queue.send = (url: string, messages: readonly OutgoingMessage[]) =>
+      messages.some((message) => message.attributes?.intent === 'mixpanel.events')
+        ? Promise.reject(new RetryableError('SendMessageBatch failed'))
+        : send(url, messages);
+
+    const results = await fanOut([dealWon(1, '001A'), dealWon(2, '001B', false), dealWon(3, '001C')], {
+      usersOf: usersOf({ '001A': ['u_1'], '001B': ['u_2'] }),
+      queue,
+      mixpanelQueueUrl: MIXPANEL_QUEUE,
+    });
+
+    expect(results.map((result) => result?.constructor)).toEqual([RetryableError, RetryableError, undefined]);
+  });
+
+  it('packs the events of every fan-out of a batch together, one message per 2,000 events', async () => {
+    const queue = new FakeQueueGateway();
+    const accounts = Object.fromEntries(
+      Array.from({ length: 300 }, (_, a) => [`001${a}`, Array.from({ length: 10 }, (_, u) => `u_${a}_${u}`)]),
+    );
+
+    await fanOut(
+      Object.keys(accounts).map((accountId, n) => dealWon(n, accountId, false)),
+      { usersOf: usersOf(accounts), queue, mixpanelQueueUrl: MIXPANEL_QUEUE },
+    );
+
+    const packs = intentsSent(queue);
+    expect(packs.map((pack) => [pack.type, 'count' in pack ? pack.count : 1])).toEqual([
+      ['mixpanel.events', 2000],
+      ['mixpanel.events', 1000],
+    ]);
+  });
+
+  it('packs the profile values of an account of 4,500 users into 3 messages, and its events too', async () => {
     const queue = new FakeQueueGateway();
     const userIds = Array.from({ length: 4500 }, (_, i) => `u_${i}`);
 
@@ -119,7 +164,9 @@ describe('fanOut', () => {
     });
 
     const intents = intentsSent(queue);
-    expect(intents.filter((intent) => intent.type === 'mixpanel.event')).toHaveLength(4500);
+    expect(intents.filter((intent) => intent.type === 'mixpanel.events').map((pack) => pack.count)).toEqual([
+      2000, 2000, 500,
+    ]);
     expect(intents.filter((intent) => intent.type === 'mixpanel.profiles').map((pack) => pack.count)).toEqual([
       2000, 2000, 500,
     ]);

@@ -138,6 +138,29 @@ describe('createBatchConsumer', () => {
     });
   });
 
+  it('dead-letters only the failed part of a message that partly succeeded, with its own attributes', async () => {
+    const remainder = { body: '{"id":"rest"}', attributes: { intent: 'mixpanel.events', count: '1' } };
+    const { handler, queue } = consumer(() => new PermanentError('1 of 3 refused', { code: 'REFUSED', remainder }));
+    const record = sqsRecord(
+      { id: 'a' },
+      { receiveCount: 1, attributes: { intent: 'mixpanel.events', count: '3', source: 'zendesk' } },
+    );
+
+    const response = await handler(sqsEvent([record]));
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect(queue.deadLettered).toEqual([
+      {
+        dlqUrl: 'http://q/dlq',
+        message: {
+          body: '{"id":"rest"}',
+          attributes: { intent: 'mixpanel.events', count: '1', source: 'zendesk', delivery_count: '1' },
+        },
+        reason: { code: 'REFUSED', message: '1 of 3 refused' },
+      },
+    ]);
+  });
+
   it('dead-letters with a reason capped at about 1 KB and without the values Salesforce echoes', async () => {
     const echo = `Subject: data value too large: ${'Export fails for jane@example.com '.repeat(4000)}(max length=255)`;
     const { handler, queue } = consumer(

@@ -1,9 +1,9 @@
-import { MixpanelIntent } from '../../../lib/clients/mixpanel/intents.js';
 import { PermanentError } from '../../../lib/errors.js';
 import { TermsAcceptance } from '../../../lib/terms/acceptance.js';
 import { recordAcceptances } from '../../../lib/terms/record.js';
 import { FakeQueueGateway } from '../../support/fake-queue-gateway.js';
 import { FakeSalesforce } from '../../support/fake-salesforce.js';
+import { unpackedIntents } from '../../support/mixpanel-messages.js';
 import { acceptanceBody } from '../../support/terms.js';
 
 const acceptance = (n: number, overrides: Record<string, unknown> = {}) =>
@@ -14,14 +14,13 @@ function setup() {
   salesforce.knownAppUsers = new Set(['u_000001', 'u_000002']);
   salesforce.knownAppAccounts = new Set(['acc_000001']);
   const queue = new FakeQueueGateway();
-  const sent = () =>
-    queue.sent.flatMap((batch) => batch.messages.map((message) => MixpanelIntent.parse(JSON.parse(message.body))));
+  const sent = () => unpackedIntents(queue.sent.flatMap((batch) => batch.messages));
   return { salesforce, queue, sent, deps: { salesforce, queue, mixpanelQueueUrl: 'http://q/mixpanel' } };
 }
 
 describe('recordAcceptances', () => {
-  it('creates one linked record per acceptance in one call, then its event and profile updates', async () => {
-    const { salesforce, sent, deps } = setup();
+  it('creates one linked record per acceptance in one call, then its event and one profile $set, packed', async () => {
+    const { salesforce, queue, sent, deps } = setup();
 
     const results = await recordAcceptances([acceptance(1), acceptance(2)], deps);
 
@@ -34,14 +33,24 @@ describe('recordAcceptances', () => {
       Contact__r: { App_User_Id__c: 'u_000001' },
       Account__r: { App_Account_Id__c: 'acc_000001' },
     });
+    expect(queue.sent.flatMap((batch) => batch.messages.map((message) => message.attributes))).toEqual([
+      { source: 'app', intent: 'mixpanel.events', count: '2' },
+      { source: 'app', intent: 'mixpanel.profiles', count: '2' },
+    ]);
     expect(sent().map((intent) => intent.type)).toEqual([
       'mixpanel.event',
-      'mixpanel.profile',
-      'mixpanel.profile',
       'mixpanel.event',
       'mixpanel.profile',
       'mixpanel.profile',
     ]);
+    expect(sent()[2]).toEqual({
+      type: 'mixpanel.profile',
+      update: {
+        distinctId: 'u_000001',
+        operation: '$set',
+        values: { terms_version: '2026-01', terms_accepted_at: acceptance(1).accepted_at },
+      },
+    });
   });
 
   it('treats a re-sent acceptance with the same evidence as already recorded, without a second record', async () => {

@@ -1,14 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { XMLParser } from 'fast-xml-parser';
-import { MixpanelIntent } from '../../../lib/clients/mixpanel/intents.js';
 import { SalesforceClient } from '../../../lib/clients/salesforce/client.js';
 import { STALE_UPDATE_MARKER } from '../../../lib/clients/salesforce/record-outcomes.js';
 import { DEFAULT_CASE_MAPPING } from '../../../lib/tickets/case-mapping.js';
+import { ContactDirectory } from '../../../lib/tickets/contacts.js';
 import { syncTickets, type TicketSyncDeps } from '../../../lib/tickets/sync.js';
 import type { TicketChange } from '../../../lib/tickets/ticket-change.js';
 import type { SalesforceEmulator, SeededAccounts } from '../../../sandbox/salesforce/index.js';
 import { FakeQueueGateway } from '../../support/fake-queue-gateway.js';
+import { FakeStateStore } from '../../support/fake-state-store.js';
+import { unpackedIntents } from '../../support/mixpanel-messages.js';
 import { configFor, startOrg } from '../clients/salesforce/factories.js';
 
 const STALE_RULE = fileURLToPath(
@@ -47,11 +49,13 @@ describe('syncTickets against the Salesforce emulator and its metadata', () => {
     sf = await startOrg();
     contacts = sf.seedAccountsWithContacts({ accounts: 1, contactsPerAccount: 2 }).contacts;
     queue = new FakeQueueGateway();
+    const salesforce = new SalesforceClient(configFor(sf));
     deps = {
-      salesforce: new SalesforceClient(configFor(sf)),
+      salesforce,
       queue,
       mixpanelQueueUrl: 'http://q/mixpanel',
       mapping: DEFAULT_CASE_MAPPING,
+      contacts: new ContactDirectory({ salesforce, state: new FakeStateStore(), ttlSeconds: 3600 }),
       unmatchedPolicy: 'skip',
     };
   });
@@ -71,10 +75,9 @@ describe('syncTickets against the Salesforce emulator and its metadata', () => {
 
     expect(results).toEqual([[undefined], [undefined], [undefined, undefined]]);
     expect(caseOf(1)).toMatchObject({ Status: 'Closed', Zendesk_Updated_At__c: '2026-01-01T11:00:00.000+0000' });
-    const replayed = queue.sent
-      .at(-1)
-      ?.messages.map((message) => MixpanelIntent.parse(JSON.parse(message.body)))
-      .map((intent) => (intent.type === 'mixpanel.event' ? intent.event.properties : undefined));
+    const replayed = unpackedIntents(queue.sent.at(-1)?.messages ?? []).map((intent) =>
+      intent.type === 'mixpanel.event' ? intent.event.properties : undefined,
+    );
     expect(replayed).toEqual([
       expect.objectContaining({ ticket_id: '1', status: 'open', salesforce_case_id: caseOf(1)?.Id }),
       expect.objectContaining({ ticket_id: '2', status: 'open', salesforce_case_id: caseOf(2)?.Id }),

@@ -1,12 +1,14 @@
 import { jest } from '@jest/globals';
-import { MixpanelIntent } from '../../../lib/clients/mixpanel/intents.js';
 import { PermanentError, RetryableError } from '../../../lib/errors.js';
 import { logger, metrics } from '../../../lib/observability.js';
 import { DEFAULT_CASE_MAPPING } from '../../../lib/tickets/case-mapping.js';
+import { ContactDirectory } from '../../../lib/tickets/contacts.js';
 import { syncTickets, type TicketSyncDeps } from '../../../lib/tickets/sync.js';
 import type { TicketChange } from '../../../lib/tickets/ticket-change.js';
 import { FakeQueueGateway } from '../../support/fake-queue-gateway.js';
 import { FakeSalesforce } from '../../support/fake-salesforce.js';
+import { FakeStateStore } from '../../support/fake-state-store.js';
+import { unpackedIntents } from '../../support/mixpanel-messages.js';
 
 function ticket(id: number, overrides: Partial<TicketChange> = {}): TicketChange {
   return {
@@ -36,12 +38,13 @@ function setup(policy: TicketSyncDeps['unmatchedPolicy'] = 'skip') {
     queue,
     mixpanelQueueUrl: 'http://q/mixpanel',
     mapping: DEFAULT_CASE_MAPPING,
+    contacts: new ContactDirectory({ salesforce, state: new FakeStateStore(), ttlSeconds: 3600 }),
     unmatchedPolicy: policy,
   };
   const sentEvents = () =>
-    queue.sent
-      .flatMap((batch) => batch.messages.map((message) => MixpanelIntent.parse(JSON.parse(message.body))))
-      .map((intent) => (intent.type === 'mixpanel.event' ? intent.event : undefined));
+    unpackedIntents(queue.sent.flatMap((batch) => batch.messages)).map((intent) =>
+      intent.type === 'mixpanel.event' ? intent.event : undefined,
+    );
   return { salesforce, queue, deps, sentEvents };
 }
 
@@ -106,6 +109,41 @@ describe('syncTickets', () => {
     expect(salesforce.upserts[0]?.records[0]).toMatchObject({ ContactId: '003A', AccountId: '001A' });
     expect(salesforce.upserts[0]?.records[1]).not.toHaveProperty('ContactId');
     expect(sentEvents().map((event) => event?.properties.distinct_id)).toEqual(['u_ann']);
+  });
+
+  it('links a second batch from the same email-only requesters without a Contact query', async () => {
+    const { salesforce, deps, sentEvents } = setup();
+    salesforce.contacts = [{ Id: '003A', AccountId: '001A', Email: 'ann@example.com', App_User_Id__c: 'u_ann' }];
+    const emailOnly = (id: number) =>
+      ticket(id, { requester: { zendeskId: '9', email: 'Ann@Example.com', externalId: null } });
+    await syncTickets([emailOnly(1)], deps);
+
+    await syncTickets([emailOnly(2)], deps);
+
+    expect(salesforce.queries).toHaveLength(1);
+    expect(salesforce.upserts[1]?.records[0]).toMatchObject({ ContactId: '003A', AccountId: '001A' });
+    expect(sentEvents().map((event) => event?.properties.distinct_id)).toEqual(['u_ann', 'u_ann']);
+  });
+
+  it('forgets the cached Contact of a Case Salesforce refused, so that its retry asks again', async () => {
+    const { salesforce, deps } = setup();
+    salesforce.contacts = [{ Id: '003A', AccountId: '001A', Email: 'ann@example.com', App_User_Id__c: 'u_ann' }];
+    const emailOnly = (id: number) =>
+      ticket(id, { requester: { zendeskId: '9', email: 'ann@example.com', externalId: null } });
+    await syncTickets([emailOnly(1)], deps);
+    salesforce.contacts = [{ Id: '003B', AccountId: '001A', Email: 'ann@example.com', App_User_Id__c: 'u_ann' }];
+    const upsert = salesforce.upsert.bind(salesforce);
+    salesforce.upsert = async (object, field, records) =>
+      records.some((record) => record.ContactId === '003A')
+        ? records.map(() => new PermanentError('entity is deleted', { code: 'ENTITY_IS_DELETED' }))
+        : upsert(object, field, records);
+
+    const [refused] = await syncTickets([emailOnly(2)], deps);
+    await syncTickets([emailOnly(2)], deps);
+
+    expect(refused).toBeInstanceOf(PermanentError);
+    expect(salesforce.queries).toHaveLength(2);
+    expect(salesforce.upserts.at(-1)?.records[0]).toMatchObject({ ContactId: '003B' });
   });
 
   it('does not look up an email no Contact can hold, and writes its Case unlinked', async () => {

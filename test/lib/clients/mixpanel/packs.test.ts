@@ -5,9 +5,11 @@ import { MixpanelIntent, sendMixpanelIntents } from '../../../../lib/clients/mix
 import type { MixpanelGateway } from '../../../../lib/clients/mixpanel/client.js';
 import {
   PACK_MAX_BYTES,
+  packEvents,
   packGroupUpdates,
   packOutcome,
   packProfileUpdates,
+  unpack,
 } from '../../../../lib/clients/mixpanel/packs.js';
 import type { GroupUpdate, MixpanelEvent, ProfileUpdate } from '../../../../lib/clients/mixpanel/types.js';
 import { PermanentError, RetryableError } from '../../../../lib/errors.js';
@@ -22,13 +24,25 @@ const profile = (i: number, extra = ''): ProfileUpdate => ({
 
 const parse = (body: string) => MixpanelIntent.parse(JSON.parse(body));
 
+const event = (i: number): MixpanelEvent => ({
+  event: 'Support Ticket Created',
+  properties: { time: 1_767_261_600_000 + i, distinct_id: `u_${i % 50}`, $insert_id: `ins-${i}`, ticket_id: String(i) },
+});
+
 /** Records every call; refuses the distinct ids it is told to, permanently or for now. */
 class RecordingMixpanel implements MixpanelGateway {
   readonly calls: Array<{ kind: string; size: number }> = [];
   constructor(private readonly refuse: Map<string, Error> = new Map()) {}
+  readonly imported: string[] = [];
   importEvents(events: readonly MixpanelEvent[]): Promise<ItemResult[]> {
     this.calls.push({ kind: 'events', size: events.length });
-    return Promise.resolve(events.map(() => undefined));
+    return Promise.resolve(
+      events.map((event) => {
+        const refusal = this.refuse.get(event.properties.$insert_id);
+        if (!refusal) this.imported.push(event.properties.$insert_id);
+        return refusal;
+      }),
+    );
   }
   updateProfiles(updates: readonly ProfileUpdate[]): Promise<ItemResult[]> {
     this.calls.push({ kind: 'profiles', size: updates.length });
@@ -115,5 +129,78 @@ describe('packed profile and group updates', () => {
 
   it('says nothing failed when nothing did', () => {
     expect(packOutcome([undefined, undefined])).toBeUndefined();
+  });
+});
+
+describe('packed events', () => {
+  it('packs a batch of events into messages of 2,000 that say what they hold, pooled into full calls', async () => {
+    const messages = [
+      ...packEvents(
+        Array.from({ length: 2500 }, (_, i) => event(i)),
+        { source: 'zendesk' },
+      ),
+      ...packEvents(
+        Array.from({ length: 1500 }, (_, i) => event(10_000 + i)),
+        { source: 'app' },
+      ),
+    ];
+    const mixpanel = new RecordingMixpanel();
+
+    const results = await sendMixpanelIntents(
+      mixpanel,
+      messages.map((message) => parse(message.body)),
+    );
+
+    expect(messages.map((message) => message.attributes)).toEqual([
+      { source: 'zendesk', intent: 'mixpanel.events', count: '2000' },
+      { source: 'zendesk', intent: 'mixpanel.events', count: '500' },
+      { source: 'app', intent: 'mixpanel.events', count: '1500' },
+    ]);
+    expect(results).toEqual([undefined, undefined, undefined]);
+    expect(mixpanel.calls).toEqual([{ kind: 'events', size: 4000 }]);
+    expect(new Set(mixpanel.imported).size).toBe(4000);
+  });
+
+  it('dead-letters only the refused events of a pack whose others were imported, and sends none again', async () => {
+    const refusal = new PermanentError('Mixpanel rejected the event: time: too old', {
+      code: 'MIXPANEL_INVALID_EVENT',
+    });
+    const mixpanel = new RecordingMixpanel(new Map([['ins-7', refusal]]));
+    const [message] = packEvents(
+      Array.from({ length: 10 }, (_, i) => event(i)),
+      { source: 'zendesk' },
+    );
+
+    const [result] = await sendMixpanelIntents(mixpanel, [parse(message!.body)]);
+
+    expect(result).toBeInstanceOf(PermanentError);
+    expect(result?.message).toBe(
+      '1 of 10 events failed, e.g. Mixpanel rejected the event: time: too old; the other 9 were sent',
+    );
+    const remainder = (result as PermanentError).remainder;
+    expect(remainder?.attributes).toEqual({ intent: 'mixpanel.events', count: '1' });
+    const rest = parse(remainder!.body);
+    expect(rest.type === 'mixpanel.events' && unpack(rest)).toEqual([event(7)]);
+    expect(mixpanel.imported).toHaveLength(9);
+  });
+
+  it('retries a pack whose call failed for now; dead-letters as it is one whose every event was refused', async () => {
+    const mixpanel = new RecordingMixpanel(
+      new Map<string, Error>([
+        ['ins-1', new RetryableError('Mixpanel answered 429')],
+        ...[20, 21].map(
+          (i) => [`ins-${i}`, new PermanentError('refused', { code: 'MIXPANEL_INVALID_EVENT' })] as const,
+        ),
+      ]),
+    );
+    const packs = [...packEvents([event(0), event(1)]), ...packEvents([event(20), event(21)])].map((message) =>
+      parse(message.body),
+    );
+
+    const [retried, refused] = await sendMixpanelIntents(mixpanel, packs);
+
+    expect(retried).toBeInstanceOf(RetryableError);
+    expect(refused).toBeInstanceOf(PermanentError);
+    expect((refused as PermanentError).remainder).toBeUndefined();
   });
 });
