@@ -113,7 +113,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   });
   let dynamoDb: LocalDynamoDb | undefined;
   try {
-    const queues = await createQueues(sqs, withVisibility(definition.queues, options.queueVisibilitySeconds));
+    const queues = await createQueues(sqs, withVisibility(definition, options.queueVisibilitySeconds));
     const kept = await releaseKeptMessages(sqs, queues.values());
     const buckets = createBuckets(sqs, definition.buckets);
     dynamoDb = await startLocalDynamoDb({ port: options.dynamoDbPort ?? 0, region, dataDir: options.dynamoDbDataDir });
@@ -255,10 +255,22 @@ async function httpRoutes(root: string, functions: readonly FunctionDefinition[]
   return routes;
 }
 
-/** The work queues (those with a dead-letter queue) with another visibility timeout, if one is set. */
-function withVisibility(queues: readonly QueueDefinition[], seconds: number | undefined): QueueDefinition[] {
-  if (seconds === undefined) return [...queues];
-  return queues.map((queue) =>
+/**
+ * The work queues (those with a dead-letter queue) with another visibility timeout, if one is set.
+ * A batch stays in flight while its batching window fills: a timeout no longer than the window
+ * would hand the same messages to a second poller and make the first one's deletes fail.
+ */
+function withVisibility(definition: HubDefinition, seconds: number | undefined): QueueDefinition[] {
+  if (seconds === undefined) return [...definition.queues];
+  const window = Math.max(
+    0,
+    ...definition.functions.flatMap((fn) => fn.sqs.map((source) => source.maximumBatchingWindowSeconds)),
+  );
+  if (seconds <= window)
+    throw new Error(
+      `A queue visibility timeout of ${seconds} s must be longer than the longest batching window (${window} s)`,
+    );
+  return definition.queues.map((queue) =>
     queue.deadLetter ? { ...queue, attributes: { ...queue.attributes, VisibilityTimeout: String(seconds) } } : queue,
   );
 }

@@ -1,7 +1,8 @@
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { SqsQueueGateway } from '../../lib/clients/queue-gateway.js';
 import { toMixpanelMessages } from '../../lib/clients/mixpanel/intents.js';
-import type { RunningHub } from '../../local/hub.js';
+import { resolve } from 'node:path';
+import { startHub, type RunningHub } from '../../local/hub.js';
 import type { Sandbox } from '../../sandbox/launch.js';
 import { eventually as until, startHubWithSandbox } from '../support/hub-harness.js';
 
@@ -68,5 +69,13 @@ describe('the local hub', () => {
     expect(JSON.parse(message.Body ?? '')).toEqual(bad);
     expect(message.MessageAttributes?.reason_code?.StringValue).toBe('MIXPANEL_INVALID_EVENT');
     expect(message.MessageAttributes?.reason?.StringValue).toContain('distinct_id');
+  });
+});
+
+describe('a hub started with another queue visibility timeout', () => {
+  it('refuses one no longer than a batching window, which would hand a batch to two pollers', async () => {
+    await expect(
+      startHub({ root: resolve(import.meta.dirname, '../..'), queueVisibilitySeconds: 10, env: {} }),
+    ).rejects.toThrow('A queue visibility timeout of 10 s must be longer than the longest batching window (10 s)');
   });
 });

@@ -17,7 +17,7 @@ describe('npm run soak, small', () => {
       mixpanel429Seconds: 2,
       tokenRevokeSeconds: 8,
       crashEvery: 0,
-      visibilitySeconds: 10,
+      visibilitySeconds: 25,
       killAt: 0.5,
       deadlineMinutes: 4,
     });
