@@ -35,7 +35,12 @@ async function runScenario(name: ScenarioName): Promise<ScenarioReport> {
       reportFile,
       ...flags,
     ],
-    { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] },
+    {
+      cwd: root,
+      stdio: ['ignore', 'inherit', 'inherit'],
+      // The scenario imports the hub's modules before it starts the hub: their logger reads this first.
+      env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'ERROR', POWERTOOLS_METRICS_DISABLED: 'true' },
+    },
   );
   const code = await new Promise<number | null>((done) => child.once('exit', done));
   if (code !== 0) throw new Error(`The ${name} scenario exited with ${code}`);
