@@ -8,6 +8,11 @@ export interface BenchOptions {
   only: ReadonlySet<ScenarioName>;
   /** Where the JSON and the SVG go. */
   outDir: string;
+  /**
+   * Scenarios at once rather than one after another (`BENCH_PARALLEL=true`): for a smoke run,
+   * whose scenarios mostly wait on batching windows; their figures then share the cores.
+   */
+  parallel: boolean;
   /** Ticket webhooks per relay scenario, and acceptances. */
   records: number;
   /** Records of the naive relay beside them. */
@@ -57,6 +62,7 @@ export function benchOptions(argv: readonly string[], env: NodeJS.ProcessEnv, ro
   return {
     only: new Set(only as ScenarioName[]),
     outDir: resolve(root, values.BENCH_OUT ?? '.bench'),
+    parallel: values.BENCH_PARALLEL === 'true',
     records,
     naiveRecords: number('BENCH_NAIVE_RECORDS', Math.min(1000, records)),
     latencyMs: number('BENCH_LATENCY_MS', 20),

@@ -49,13 +49,20 @@ async function runScenario(name: ScenarioName): Promise<ScenarioReport> {
   return report;
 }
 
-const reports: ScenarioReport[] = [];
-for (const name of SCENARIO_NAMES.filter((candidate) => options.only.has(candidate))) {
-  if (name === 'usage' && options.usageUsers === 0) continue;
-  const report = await runScenario(name);
-  reports.push(report);
-  // Each table as soon as its scenario ends, so a long run shows its figures early.
+const names = SCENARIO_NAMES.filter(
+  (name) => options.only.has(name) && !(name === 'usage' && options.usageUsers === 0),
+);
+const printed = (name: ScenarioName, report: ScenarioReport): ScenarioReport => {
   process.stdout.write(`\n### ${name}\n\n${report.table.join('\n')}\n`);
+  return report;
+};
+const reports: ScenarioReport[] = [];
+if (options.parallel) {
+  const all = await Promise.all(names.map((name) => runScenario(name)));
+  all.forEach((report, i) => reports.push(printed(names[i] as ScenarioName, report)));
+} else {
+  // Each table as soon as its scenario ends, so a long run shows its figures early.
+  for (const name of names) reports.push(printed(name, await runScenario(name)));
 }
 
 const goals = reports.flatMap((report) => report.goals);

@@ -30,7 +30,7 @@ describe('npm run bench, tiny', () => {
         'bench/run.ts',
         ...['--records', '20', '--naive-records', '10', '--seed-events', '40', '--seed-sample', '5'],
         ...['--ingress-requests', '20', '--budget-records', '200', '--budget-seconds', '20'],
-        ...['--usage-users', '100', '--out', out],
+        ...['--usage-users', '100', '--parallel', 'true', '--out', out],
       ],
       { cwd: root, env: { ...process.env, BENCH_ONLY: '' }, maxBuffer: 16 * 1024 * 1024 },
     );
