@@ -36,7 +36,8 @@ export interface BatchConsumerOptions<T> {
 
 // SQS allows 10 message attributes; the dead-letter reason takes these four.
 const MAX_ATTRIBUTES = 10;
-const REASON_ATTRIBUTES = 4;
+const REASON_ATTRIBUTE_NAMES = new Set(['reason_code', 'reason', 'dead_lettered_at', 'delivery_count']);
+const REASON_ATTRIBUTES = REASON_ATTRIBUTE_NAMES.size;
 
 /**
  * Wraps a batch operation as an SQS Lambda handler that keeps Lambda's partial-batch contract:
@@ -156,8 +157,11 @@ function receiveCountOf(record: SQSRecord): number {
  * attributes (e.g. its own count) take the place of the message's.
  */
 function keptAttributes(record: SQSRecord, replaced: Record<string, string> = {}): Record<string, string> {
+  // A redriven message still carries the reason of its last dead-lettering: the new one replaces it.
   const own = Object.entries(record.messageAttributes ?? {}).flatMap(([name, value]) =>
-    typeof value.stringValue === 'string' ? [[name, value.stringValue] as const] : [],
+    typeof value.stringValue === 'string' && !REASON_ATTRIBUTE_NAMES.has(name)
+      ? [[name, value.stringValue] as const]
+      : [],
   );
   const kept = Object.entries({ ...Object.fromEntries(own), ...replaced });
   return Object.fromEntries(kept.slice(0, MAX_ATTRIBUTES - REASON_ATTRIBUTES));

@@ -138,6 +138,18 @@ describe('createBatchConsumer', () => {
     });
   });
 
+  it('keeps a redriven message own attributes when it is dead-lettered again, not its previous reason', async () => {
+    const { handler, queue } = consumer(() => new PermanentError('refused again', { code: 'REFUSED' }));
+    // A redrive moves the dead-lettered copy back with the reason attributes of its first failure.
+    const previous = { reason_code: 'OLD', reason: 'refused', dead_lettered_at: '2026-12-01T00:00:00Z' };
+    const own = { intent: 'mixpanel.events', count: '3', source: 'zendesk', ticket_id: '7', account_id: 'a' };
+    const record = sqsRecord({ id: 'a' }, { attributes: { ...previous, delivery_count: '25', ...own } });
+
+    await handler(sqsEvent([record]));
+
+    expect(queue.deadLettered[0]?.message.attributes).toEqual({ ...own, delivery_count: '1' });
+  });
+
   it('dead-letters only the failed part of a message that partly succeeded, with its own attributes', async () => {
     const remainder = { body: '{"id":"rest"}', attributes: { intent: 'mixpanel.events', count: '1' } };
     const { handler, queue } = consumer(() => new PermanentError('1 of 3 refused', { code: 'REFUSED', remainder }));
