@@ -1,6 +1,7 @@
 import type { RunningHub } from '../local/hub.js';
 import { SANDBOX_SALESFORCE_OUTBOUND_TOKEN, type Sandbox } from '../sandbox/launch.js';
-import { counts, emulators, pool, resetCounters, untilDrained, type ScenarioResult } from './tickets.js';
+import { forEachConcurrently } from '../lib/concurrency.js';
+import { counts, emulators, resetCounters, untilDrained, type ScenarioResult } from './tickets.js';
 
 const SF = 'urn:sobject.enterprise.soap.sforce.com';
 const escape = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;');
@@ -53,7 +54,7 @@ export async function relayOutboundThroughHub(
   resetCounters(sandbox);
   const started = performance.now();
   let posted = 0;
-  await pool(requests, 4, async (i) => {
+  await forEachConcurrently(requests, 4, async (i) => {
     const count = Math.min(perRequest, notifications - i * perRequest);
     const response = await fetch(outboundUrl(hub), {
       method: 'POST',

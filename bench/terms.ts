@@ -2,7 +2,8 @@ import type { RunningHub } from '../local/hub.js';
 import { SANDBOX_TERMS_WEBHOOK_SECRET, type Sandbox } from '../sandbox/launch.js';
 import { hmacSignature } from '../lib/http/signature.js';
 import type { Contact } from './tickets.js';
-import { contactFor, measureRelay, pool, type ScenarioResult } from './tickets.js';
+import { forEachConcurrently } from '../lib/concurrency.js';
+import { contactFor, measureRelay, type ScenarioResult } from './tickets.js';
 
 /** The body of acceptance `n`, as the app sends it. */
 export function acceptanceBody(n: number, contact: Contact): string {
@@ -44,7 +45,7 @@ export async function relayTermsThroughHub(
     sandbox,
     records,
     () =>
-      pool(bodies, 32, async (body) => {
+      forEachConcurrently(bodies, 32, async (body) => {
         const response = await fetch(`${hub.url}/webhooks/terms`, {
           method: 'POST',
           headers: termsHeaders(body),

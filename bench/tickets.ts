@@ -3,6 +3,7 @@ import { MixpanelClient } from '../lib/clients/mixpanel/client.js';
 import { loadMixpanelConfig } from '../lib/clients/mixpanel/config.js';
 import { SalesforceClient } from '../lib/clients/salesforce/client.js';
 import { loadSalesforceConfig } from '../lib/clients/salesforce/config.js';
+import { forEachConcurrently } from '../lib/concurrency.js';
 import { hmacSignature } from '../lib/http/signature.js';
 import { DEFAULT_CASE_MAPPING, toCaseFields } from '../lib/tickets/case-mapping.js';
 import { ticketEvents } from '../lib/tickets/events.js';
@@ -100,20 +101,6 @@ export async function send(url: string, body: string): Promise<void> {
   if (response.status !== 202) throw new Error(`Webhook answered ${response.status}: ${await response.text()}`);
 }
 
-/** Runs `work` over `items` with at most `concurrency` in flight. */
-export async function pool<T>(
-  items: readonly T[],
-  concurrency: number,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
-  const queue = items.values();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      for (const item of queue) await work(item);
-    }),
-  );
-}
-
 /** Messages on the hub's work queues (those with a dead-letter queue): visible, in flight or delayed. */
 export async function workQueueDepth(hub: RunningHub): Promise<number> {
   let depth = 0;
@@ -191,7 +178,7 @@ export async function relayThroughHub(
     sandbox,
     options.records,
     () =>
-      pool(ids, 32, (id) =>
+      forEachConcurrently(ids, 32, (id) =>
         send(`${hub.url}/webhooks/zendesk`, triggerBody(id, contactFor(contacts, id), options.withExternalId)),
       ),
     options.onProgress,
