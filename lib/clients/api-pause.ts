@@ -1,9 +1,8 @@
 import { RetryableError } from '../errors.js';
 import { logger, metrics, MetricUnit } from '../observability.js';
+import { BACKOFF, exponentialSeconds } from '../sqs/backoff.js';
 import { ConditionFailed, type StateItem, type StateKey, type StateStore } from './state-store.js';
 
-/** Without a `Retry-After`, a 429 pauses for 2 s doubling per consecutive 429 to 60 s (Mixpanel's schedule). */
-export const PAUSE_BACKOFF = { baseSeconds: 2, maxSeconds: 60 } as const;
 /** How long a container trusts its last read of the pause: about one batch. */
 const DEFAULT_CACHE_MS = 1000;
 // An item nothing refreshes goes away a day after its pause ends.
@@ -61,8 +60,8 @@ export class ApiPause {
     try {
       const struck = await this.store.update(this.key, { add: { strikes: 1 }, returnValues: 'ALL_NEW' });
       const strikes = Number(struck.strikes ?? 1);
-      const seconds =
-        retryAfterSeconds ?? Math.min(PAUSE_BACKOFF.maxSeconds, PAUSE_BACKOFF.baseSeconds * 2 ** (strikes - 1));
+      // Without a `Retry-After`: Mixpanel's schedule, 2 s doubling per consecutive 429 to 60 s.
+      const seconds = retryAfterSeconds ?? exponentialSeconds(strikes, BACKOFF.mixpanel);
       const until = now + seconds * 1000;
       this.remember(
         await this.store

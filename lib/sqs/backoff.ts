@@ -20,6 +20,14 @@ export const BACKOFF = {
 
 export const DEFAULT_BACKOFF: BackoffOptions = BACKOFF.salesforce;
 
+/** base × 2^(n-1) seconds for the n-th consecutive failure, capped at `maxSeconds`; no jitter. */
+export function exponentialSeconds(
+  failures: number,
+  options: Pick<BackoffOptions, 'baseSeconds' | 'maxSeconds'>,
+): number {
+  return Math.min(options.maxSeconds, options.baseSeconds * 2 ** Math.max(0, failures - 1));
+}
+
 /**
  * The delay before the delivery after the `receiveCount`-th failed one, in whole seconds (what
  * SQS visibility takes): base × 2^(n-1), capped, plus jitter drawn in whole seconds so that the
@@ -31,8 +39,7 @@ export function retryDelaySeconds(
   options: BackoffOptions = DEFAULT_BACKOFF,
   random: () => number = Math.random,
 ): number {
-  const exponential = Math.min(options.maxSeconds, options.baseSeconds * 2 ** Math.max(0, receiveCount - 1));
-  const floor = Math.max(exponential, retryAfterSeconds ?? 0);
+  const floor = Math.max(exponentialSeconds(receiveCount, options), retryAfterSeconds ?? 0);
   const { min, max } = options.jitterSeconds;
   const jitter = min + Math.floor(random() * (max - min + 1));
   return Math.ceil(floor) + jitter;
