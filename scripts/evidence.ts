@@ -1,5 +1,5 @@
 /**
- * `npm run evidence -- --email x@y.com | --user-id u_1 [--format text|html] [--out file.html]`
+ * `switchboard evidence --email x@y.com | --user-id u_1 [--format text|html] [--out file.html]`
  *
  * The dispute report: every Terms_Acceptance__c of one person with its evidence hash recomputed
  * and its Mixpanel `Terms Accepted` event checked. Settings come from the environment (or `.env`);
@@ -16,8 +16,9 @@ import { ssmParameterReader } from '../lib/config.js';
 import { findAcceptances, renderHtml, renderText, type EvidenceSubject } from '../lib/terms/evidence/index.js';
 import { defaultMixpanelConfig } from '../sandbox/mixpanel/config.js';
 import { defaultSalesforceConfig } from '../sandbox/salesforce/config.js';
+import { EXIT, isUnreachable } from './cli/exit-codes.js';
 
-const USAGE = `Usage: npm run evidence -- (--email <address> | --user-id <id>) [--format text|html] [--out <file>]
+const USAGE = `Usage: switchboard evidence (--email <address> | --user-id <id>) [--format text|html] [--out <file>]
 
 Proves who accepted which terms version, when and from which IP: reads every Terms_Acceptance__c
 of one person from Salesforce, recomputes each record's evidence hash, and finds its
@@ -37,7 +38,7 @@ MIXPANEL_SERVICE_ACCOUNT_SECRET (or _SSM). An API without its secret is read fro
 sandbox (Salesforce 127.0.0.1:4101, Mixpanel 127.0.0.1:4102).
 
 Exit status: 0 every acceptance verifies; 1 an acceptance is flagged, none is found, or the
-check could not run; 2 usage error.
+check failed; 2 usage error; 3 Salesforce or Mixpanel could not be reached.
 `;
 
 function usageError(message: string): never {
@@ -133,11 +134,11 @@ try {
   process.exitCode = report.verified ? 0 : 1;
 } catch (error) {
   const message = error instanceof Error ? error.message : String(error);
-  const unreachable = /ECONNREFUSED|did not answer|fetch failed|token request failed/i.test(message);
+  const unreachable = isUnreachable(error) || /token request failed/i.test(message);
   const hint =
     unreachable && (sandboxSalesforce || sandboxMixpanel)
       ? "\n(an API without a configured secret is read from npm start's sandbox: is `npm start` running?)"
       : '';
   process.stderr.write(`evidence: ${message}${hint}\n`);
-  process.exitCode = 1;
+  process.exitCode = unreachable ? EXIT.unreachable : EXIT.problem;
 }

@@ -1,5 +1,5 @@
 /**
- * `npm run sync -- run|status …`: starts a night of the usage sync and follows it, or shows a run.
+ * `switchboard sync run|status …`: starts a night of the usage sync and follows it, or shows a run.
  * Against the local hub by default; `--stage <name>` against a deployment (AWS credentials from
  * the usual chain). See docs/usage-sync.md.
  */
@@ -9,11 +9,11 @@ import { parseArgs } from 'node:util';
 import { DynamoStateStore } from '../lib/clients/state-store.js';
 import { runChunkIds, UsageRuns } from '../lib/usage/sync/runs.js';
 import { describeRun, runProgress } from '../lib/usage/sync/report.js';
-import { localSettings, portSetting } from '../local/env-file.js';
-import { LOCAL_AWS_CREDENTIALS } from '../local/local-sqs.js';
+import { EXIT, isUnreachable } from './cli/exit-codes.js';
+import { resolveTarget, resourceName, unreachableHint } from './cli/target.js';
 
-const USAGE = `Usage: npm run sync -- run [--as-of <ISO time>] [--force] [--no-wait] [--stage <name>] [--json]
-       npm run sync -- status [--run <id>] [--stage <name>] [--json]
+const USAGE = `Usage: switchboard sync run [--as-of <ISO time>] [--force] [--no-wait] [--stage <name>] [--json]
+       switchboard sync status [--run <id>] [--stage <name>] [--json]
 
   run        starts a night of the usage sync (the usage planner) and follows it to the end
              with a progress bar; --no-wait returns once it is planned
@@ -24,7 +24,7 @@ const USAGE = `Usage: npm run sync -- run [--as-of <ISO time>] [--force] [--no-w
   --json     print the run as JSON
 
 Exit status: 0 the run succeeded, is running, waits for budget, or was not started because
-another is running; 1 the run failed or the command could not run; 2 usage error.
+another is running; 1 the run failed; 2 usage error; 3 the hub or the stage could not be reached.
 `;
 
 function usageError(message: string): never {
@@ -65,41 +65,31 @@ const asOf = values['as-of'] === undefined ? undefined : Date.parse(values['as-o
 if (asOf !== undefined && Number.isNaN(asOf)) usageError(`--as-of ${values['as-of']} is not a time`);
 
 // The local hub is stage `local`: the Lambda Invoke API on its HTTP port, DynamoDB on its own.
-const settings = localSettings();
-const stage = values.stage ?? 'local';
-const local = values.stage === undefined;
-if (local && !process.env.AWS_ACCESS_KEY_ID)
-  Object.assign(process.env, {
-    AWS_ACCESS_KEY_ID: LOCAL_AWS_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: LOCAL_AWS_CREDENTIALS.secretAccessKey,
-  });
-const region = process.env.AWS_REGION ?? settings.AWS_REGION ?? 'us-east-1';
-const hubUrl = `http://127.0.0.1:${portSetting(settings, 'HUB_PORT', 3000)}`;
+const target = resolveTarget(values.stage);
 const runs = new UsageRuns(
   DynamoStateStore.create({
-    tableName: `switchboard-${stage}-state`,
-    region,
-    ...(local ? { endpoint: `http://127.0.0.1:${portSetting(settings, 'DYNAMODB_PORT', 4567)}` } : {}),
+    tableName: resourceName(target, 'state'),
+    region: target.region,
+    ...(target.endpoints.dynamoDb ? { endpoint: target.endpoints.dynamoDb } : {}),
   }),
 );
 
 try {
   process.exitCode = command === 'run' ? await run() : await status();
 } catch (error) {
-  const unreachable = local && /ECONNREFUSED|fetch failed/.test(String((error as Error).message ?? error));
-  process.stderr.write(
-    unreachable
-      ? `sync: the local hub is not reachable (${hubUrl}): start it with \`npm start\`, then run this again.\n`
-      : `sync: ${(error as Error).message}\n`,
-  );
-  process.exitCode = 1;
+  const unreachable = isUnreachable(error);
+  process.stderr.write(`sync: ${unreachable ? unreachableHint(target) : (error as Error).message}\n`);
+  process.exitCode = unreachable ? EXIT.unreachable : EXIT.problem;
 }
 
 async function run(): Promise<number> {
-  const lambda = new LambdaClient({ region, ...(local ? { endpoint: hubUrl } : {}) });
+  const lambda = new LambdaClient({
+    region: target.region,
+    ...(target.endpoints.lambda ? { endpoint: target.endpoints.lambda } : {}),
+  });
   const answer = await lambda.send(
     new InvokeCommand({
-      FunctionName: `switchboard-${stage}-usagePlanner`,
+      FunctionName: resourceName(target, 'usagePlanner'),
       Payload: Buffer.from(
         JSON.stringify({ asOf: asOf === undefined ? undefined : new Date(asOf).toISOString(), force: values.force }),
       ),
@@ -148,7 +138,7 @@ async function follow(runId: string): Promise<number> {
 async function status(): Promise<number> {
   const current = values.run ? await runs.get(values.run) : await runs.latest();
   if (!current)
-    throw new Error(values.run ? `no run ${values.run}` : 'no run yet: start one with `npm run sync -- run`');
+    throw new Error(values.run ? `no run ${values.run}` : 'no run yet: start one with `switchboard sync run`');
   return print(current.runId);
 }
 

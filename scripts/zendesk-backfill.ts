@@ -1,5 +1,5 @@
 /**
- * `npm run backfill:zendesk -- --since 2024-01-01 [--resume | --restart] [--state .switchboard/zendesk-backfill.json]`
+ * `switchboard backfill zendesk --since 2024-01-01 [--resume | --restart] [--state .switchboard/zendesk-backfill.json]`
  *
  * Relays historical tickets through the hub's own path: Zendesk's incremental cursor export →
  * the zendesk queue (requester look-ups) → Salesforce Cases → Mixpanel events. Resumable: the
@@ -25,13 +25,14 @@ import { BackfillStartError, chooseStart, type StartPlan, type StartRequest } fr
 import { localDataDir } from '../local/data-dir.js';
 import { localSettings, portSetting } from '../local/env-file.js';
 import { defaultZendeskConfig } from '../sandbox/zendesk/index.js';
+import { EXIT } from './cli/exit-codes.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const fromEnv = localSettings();
 // The AWS SDK reads its credentials and region from process.env, `.env` included.
 Object.assign(process.env, fromEnv);
 const defaultState = relative(process.cwd(), join(localDataDir(root, fromEnv), 'zendesk-backfill.json'));
-const USAGE = `Usage: npm run backfill:zendesk -- [--since <ISO date>] [--resume | --restart] [--state <file>]
+const USAGE = `Usage: switchboard backfill zendesk [--since <ISO date>] [--resume | --restart] [--state <file>]
   --since    export the tickets updated since then; required for a first run
   --resume   continue from the cursor saved in --state (the default without --since)
   --restart  replace the saved cursor and start again from --since
@@ -90,7 +91,7 @@ for (const url of [settings.SQS_ENDPOINT, zendeskConfig.apiUrl]) {
     process.stderr.write(
       `The local hub is not reachable at ${url}: start it with \`npm start\`, then run this again.\n`,
     );
-    process.exit(1);
+    process.exit(EXIT.unreachable);
   }
 }
 // A local SQS checks no signature, but the SDK must not go looking for AWS credentials.

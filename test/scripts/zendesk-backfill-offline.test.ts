@@ -17,7 +17,7 @@ describe('npm run backfill:zendesk without the local hub', () => {
     const code = await run.exited;
     rmSync(folder, { recursive: true, force: true });
 
-    expect(code).toBe(1);
+    expect(code).toBe(3);
     expect(Date.now() - startedAt).toBeLessThan(15_000);
     const lines = run.output().trim().split('\n');
     expect(lines.at(-1)).toBe(

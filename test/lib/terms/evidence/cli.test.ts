@@ -123,7 +123,7 @@ describe('npm run evidence', () => {
     );
   });
 
-  it('exits 1 with a hint when the sandbox is not running', async () => {
+  it('exits 3 with a hint when the sandbox is not running', async () => {
     // Act
     const run = await evidence(['--email', 'jane.doe@example.com'], cwd, {
       SANDBOX_SALESFORCE_PORT: '1',
@@ -131,7 +131,7 @@ describe('npm run evidence', () => {
     });
 
     // Assert
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(3);
     expect(run.stderr).toMatch(/is `npm start` running\?/);
   });
 });
