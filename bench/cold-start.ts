@@ -6,6 +6,7 @@
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
@@ -25,7 +26,7 @@ const root = resolve(import.meta.dirname, '..');
 const NODE = join(root, 'node_modules/node/bin/node');
 const STAGE = 'ci';
 const REGION = 'us-east-1';
-/** Fresh processes per function; the median is reported. */
+/** Fresh processes per function by default; the median is reported. */
 const IMPORTS = 7;
 /** Nothing listens there: a client that tried to call out would fail at once, not reach AWS. */
 const CLOSED = 'http://127.0.0.1:9';
@@ -51,8 +52,11 @@ const IMPORT_SCRIPT =
  * Packages the service into a temporary directory, then measures each function's zip, its
  * unzipped handler bundle and the median of several fresh imports of that bundle.
  */
-export async function measureColdStarts(options: { progress?: (line: string) => void } = {}): Promise<ColdStart[]> {
+export async function measureColdStarts(
+  options: { progress?: (line: string) => void; imports?: number } = {},
+): Promise<ColdStart[]> {
   const progress = options.progress ?? (() => undefined);
+  const imports = Math.max(1, options.imports ?? IMPORTS);
   const out = mkdtempSync(join(tmpdir(), 'switchboard-cold-start-'));
   // Unzipped inside the repository: what the bundle leaves out (the AWS SDK, which Lambda's
   // Node.js runtime provides) resolves from its node_modules, as it does from the runtime's.
@@ -75,7 +79,7 @@ export async function measureColdStarts(options: { progress?: (line: string) => 
       const bundle = join(dir, `${fn.module}.mjs`);
       const env = coldStartEnvironment(fn, resources);
       const times: number[] = [];
-      for (let i = 0; i < IMPORTS; i += 1) times.push(await importOnce(bundle, env));
+      for (let i = 0; i < imports; i += 1) times.push(await importOnce(bundle, env));
       const result = {
         name: fn.name,
         zipBytes: statSync(zip).size,
@@ -90,6 +94,40 @@ export async function measureColdStarts(options: { progress?: (line: string) => 
     rmSync(out, { recursive: true, force: true });
     rmSync(unzipped, { recursive: true, force: true });
   }
+}
+
+/** A dependency alone, in a fresh process: the floor under every function that imports it. */
+export interface ImportFloor {
+  specifier: string;
+  importMs: number;
+}
+
+/**
+ * The dependencies the stack prescribes, each imported alone (from the repository's node_modules,
+ * as the bundles resolve the AWS SDK): what no bundle importing one of them can start under.
+ */
+export const FLOOR_SPECIFIERS = [
+  '@aws-sdk/client-sqs',
+  '@aws-sdk/client-dynamodb',
+  'zod',
+  '@aws-lambda-powertools/logger',
+  '@aws-lambda-powertools/metrics',
+  'jsforce/lib/connection.js',
+] as const;
+
+/** The median fresh-process import time of each specifier, resolved from the repository root. */
+export async function measureImportFloors(
+  specifiers: readonly string[],
+  imports: number = IMPORTS,
+): Promise<ImportFloor[]> {
+  const floors: ImportFloor[] = [];
+  for (const specifier of specifiers) {
+    const url = pathToFileURL(createRequire(join(root, 'package.json')).resolve(specifier)).href;
+    const times: number[] = [];
+    for (let i = 0; i < Math.max(1, imports); i += 1) times.push(await importOnce(url, { PATH: process.env.PATH }));
+    floors.push({ specifier, importMs: median(times) });
+  }
+  return floors;
 }
 
 async function packageService(out: string): Promise<void> {
@@ -155,13 +193,15 @@ function coldStartEnvironment(fn: FunctionDefinition, resources: LocalResources)
   };
 }
 
-async function importOnce(bundle: string, env: NodeJS.ProcessEnv): Promise<number> {
-  const { stdout } = await run(NODE, ['--input-type=module', '-e', IMPORT_SCRIPT, pathToFileURL(bundle).href], {
+/** Milliseconds a fresh process takes to import `target` (a path or a file URL). */
+async function importOnce(target: string, env: NodeJS.ProcessEnv): Promise<number> {
+  const url = target.startsWith('file:') ? target : pathToFileURL(target).href;
+  const { stdout } = await run(NODE, ['--input-type=module', '-e', IMPORT_SCRIPT, url], {
     env,
     timeout: 60_000,
   });
   const ms = Number(stdout);
-  if (stdout === '' || !Number.isFinite(ms)) throw new Error(`importing ${bundle} printed no time: ${stdout}`);
+  if (stdout === '' || !Number.isFinite(ms)) throw new Error(`importing ${target} printed no time: ${stdout}`);
   return ms;
 }
 

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 
 /** The scenarios of `npm run bench`, in the order they run. */
-export const SCENARIO_NAMES = ['relay', 'seed', 'ingress', 'budget', 'usage'] as const;
+export const SCENARIO_NAMES = ['relay', 'seed', 'ingress', 'budget', 'usage', 'cold-start'] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
 export interface BenchOptions {
@@ -23,6 +23,8 @@ export interface BenchOptions {
   ingress: { requests: number; connections: number };
   budget: { dailyLimit: number; alreadyUsed: number; records: number; guardPercent: number; seconds: number };
   usageUsers: number;
+  /** Fresh processes per function (and per dependency) for the median import time. */
+  coldStart: { imports: number };
 }
 
 /**
@@ -84,5 +86,6 @@ export function benchOptions(argv: readonly string[], env: NodeJS.ProcessEnv, ro
       seconds: number('BENCH_BUDGET_SECONDS', 60),
     },
     usageUsers: number('BENCH_USAGE_USERS', 1_000_000),
+    coldStart: { imports: number('BENCH_COLD_START_IMPORTS', 7) },
   };
 }

@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the request economy of the hub against the sandbox emulators, beside a naive
  * one-call-per-record relay on the same emulators in the same run. Scenarios (README, "Request
- * economy"): relay, seed, ingress, budget, usage; `--only seed,budget` runs some. Sizes come from
+ * economy"): relay, seed, ingress, budget, usage, cold-start; `--only seed,budget` runs some. Sizes come from
  * `BENCH_*` settings or the same flags (`BENCH_SEED_EVENTS=500` or `--seed-events 500`). Progress
  * goes to stderr, a markdown table per scenario to stdout, and JSON plus an SVG chart of
  * throughput and budget over time to `.bench/` (or `--out DIR`).

@@ -7,6 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { budgetScenario } from './budget.js';
+import { coldStartScenario } from './cold-start-scenario.js';
 import type { BenchContext } from './harness.js';
 import { ingressScenario } from './ingress.js';
 import { benchOptions, SCENARIO_NAMES, type ScenarioName } from './options.js';
@@ -22,6 +23,7 @@ const scenarios: Record<ScenarioName, (context: BenchContext) => Promise<Scenari
   ingress: ingressScenario,
   budget: budgetScenario,
   usage: usageScenario,
+  'cold-start': coldStartScenario,
 };
 
 const [name, reportFile, ...flags] = process.argv.slice(2);
