@@ -42,39 +42,45 @@ export function requestIds(): Middleware {
 export function httpErrors(): Middleware {
   return {
     onError: (request) => {
-      const requestId = request.event.requestContext?.requestId;
-      const error = request.error;
-      let response: HttpResult;
-      if (error instanceof HttpError) {
-        response = jsonResponse(error.statusCode, {
-          error: error.message,
-          ...(error.details ? { details: error.details } : {}),
-          requestId,
-        });
-      } else if (error instanceof ZodError) {
-        const issues = error.issues.map((issue) => ({
-          field: issue.path.map(String).join('.') || '(body)',
-          message: issue.message,
-        }));
-        const summary = issues.map((issue) => `${issue.field}: ${issue.message}`).join('; ');
-        response = jsonResponse(400, { error: `Invalid request: ${summary}`, issues, requestId });
-      } else if (error instanceof PermanentError) {
-        response = jsonResponse(400, { error: error.message, code: error.code, requestId });
-      } else if (error instanceof RetryableError) {
-        logger.warn('Request could not be accepted now', { error });
-        response = jsonResponse(
-          503,
-          { error: 'Temporarily unable to accept the request; retry later', requestId },
-          { 'retry-after': String(error.retryAfterSeconds ?? 5) },
-        );
-      } else {
-        logger.error('Unhandled error', { error });
-        response = jsonResponse(500, { error: 'Internal error', requestId });
-      }
-      if (requestId) response.headers = { ...response.headers, 'x-request-id': requestId };
-      request.response = response;
+      request.response = errorResponse(request.error, request.event.requestContext?.requestId);
     },
   };
+}
+
+/**
+ * The answer a request that failed with `error` gets: what `httpErrors` sends, and what a dry run
+ * of a payload prints as the webhook's refusal.
+ */
+export function errorResponse(error: unknown, requestId: string | undefined): HttpResult {
+  let response: HttpResult;
+  if (error instanceof HttpError) {
+    response = jsonResponse(error.statusCode, {
+      error: error.message,
+      ...(error.details ? { details: error.details } : {}),
+      requestId,
+    });
+  } else if (error instanceof ZodError) {
+    const issues = error.issues.map((issue) => ({
+      field: issue.path.map(String).join('.') || '(body)',
+      message: issue.message,
+    }));
+    const summary = issues.map((issue) => `${issue.field}: ${issue.message}`).join('; ');
+    response = jsonResponse(400, { error: `Invalid request: ${summary}`, issues, requestId });
+  } else if (error instanceof PermanentError) {
+    response = jsonResponse(400, { error: error.message, code: error.code, requestId });
+  } else if (error instanceof RetryableError) {
+    logger.warn('Request could not be accepted now', { error });
+    response = jsonResponse(
+      503,
+      { error: 'Temporarily unable to accept the request; retry later', requestId },
+      { 'retry-after': String(error.retryAfterSeconds ?? 5) },
+    );
+  } else {
+    logger.error('Unhandled error', { error });
+    response = jsonResponse(500, { error: 'Internal error', requestId });
+  }
+  if (requestId) response.headers = { ...response.headers, 'x-request-id': requestId };
+  return response;
 }
 
 // `application/json`, optionally with parameters; a charset, if named, must be UTF-8 (RFC 8259 §8.1).

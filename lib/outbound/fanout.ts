@@ -1,6 +1,6 @@
 import { insertId } from '../clients/mixpanel/insert-id.js';
 import { packEvents, packProfileUpdates } from '../clients/mixpanel/packs.js';
-import type { MixpanelEvent } from '../clients/mixpanel/types.js';
+import type { MixpanelEvent, ProfileUpdate } from '../clients/mixpanel/types.js';
 import type { OutgoingMessage, QueueGateway } from '../clients/queue-gateway.js';
 import { forEachConcurrently } from '../concurrency.js';
 import { RetryableError } from '../errors.js';
@@ -49,9 +49,8 @@ export async function fanOut(intents: readonly OutboundFanOutIntent[], deps: Fan
       events.push(event);
       owners.push(i);
     }
-    const values = intent.profileSet;
-    if (values) {
-      const updates = userIds.map((distinctId) => ({ distinctId, operation: '$set' as const, values }));
+    const updates = userProfileUpdates(intent, userIds);
+    if (updates.length > 0) {
       sends.push({
         owners: [i],
         messages: packProfileUpdates(updates, versionOf(intent.source), sourceAttributes(intent.source)),
@@ -85,7 +84,7 @@ export async function fanOut(intents: readonly OutboundFanOutIntent[], deps: Fan
  * A fan-out's event once per user, each copy with its own `$insert_id` (a hash of the
  * notification's and the user's, so a redelivery repeats it).
  */
-function userEvents(intent: OutboundFanOutIntent, userIds: readonly string[]): MixpanelEvent[] {
+export function userEvents(intent: OutboundFanOutIntent, userIds: readonly string[]): MixpanelEvent[] {
   const { event } = intent;
   if (!event) return [];
   return userIds.map((distinctId) => ({
@@ -97,6 +96,12 @@ function userEvents(intent: OutboundFanOutIntent, userIds: readonly string[]): M
       $insert_id: insertId('fanout', String(event.properties.$insert_id), distinctId),
     },
   }));
+}
+
+/** A fan-out's profile values as one `$set` per user (none without values). */
+export function userProfileUpdates(intent: OutboundFanOutIntent, userIds: readonly string[]): ProfileUpdate[] {
+  const values = intent.profileSet;
+  return values ? userIds.map((distinctId) => ({ distinctId, operation: '$set' as const, values })) : [];
 }
 
 /** What a dead-lettered pack of one notification says about where it came from. */

@@ -14,7 +14,9 @@ export interface RecordTermsDeps {
   mixpanelQueueUrl: string;
 }
 
-const OBJECT = 'Terms_Acceptance__c';
+/** The evidence object: insert-only, unique on `Acceptance_Id__c`. */
+export const TERMS_OBJECT = 'Terms_Acceptance__c';
+const OBJECT = TERMS_OBJECT;
 
 interface Pending {
   acceptance: TermsAcceptance;
@@ -45,12 +47,12 @@ export async function recordAcceptances(
 
   const outcomes: Array<UpsertOutcome | undefined> = await deps.salesforce.insert(
     OBJECT,
-    items.map((item) => toRecord(item, true)),
+    items.map((item) => acceptanceRecord(item.acceptance, true)),
   );
   await rewriteWithoutMissingParents(items, outcomes, (unlinked) =>
     deps.salesforce.insert(
       OBJECT,
-      unlinked.map((item) => toRecord(item, false)),
+      unlinked.map((item) => acceptanceRecord(item.acceptance, false)),
     ),
   );
   await resolveDuplicates(items, outcomes, deps.salesforce);
@@ -71,11 +73,15 @@ export async function recordAcceptances(
   return results;
 }
 
-function toRecord(item: Pending, withLinks: boolean): Record<string, unknown> {
-  const record = evidenceRecordFields(item.acceptance);
+/**
+ * The record an acceptance is inserted as; `withLinks` false is the retry without the Contact and
+ * Account links when a linked parent does not exist.
+ */
+export function acceptanceRecord(acceptance: TermsAcceptance, withLinks: boolean): Record<string, unknown> {
+  const record = evidenceRecordFields(acceptance);
   if (withLinks) {
-    record.Contact__r = { App_User_Id__c: item.acceptance.user_id };
-    record.Account__r = { App_Account_Id__c: item.acceptance.account_id };
+    record.Contact__r = { App_User_Id__c: acceptance.user_id };
+    record.Account__r = { App_Account_Id__c: acceptance.account_id };
   }
   return record;
 }

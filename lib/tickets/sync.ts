@@ -8,12 +8,19 @@ import {
 } from '../clients/salesforce/record-outcomes.js';
 import { logger, metrics, MetricUnit } from '../observability.js';
 import type { ItemResult } from '../sqs/batch-collector.js';
-import { toCaseFields, type CaseMapping } from './case-mapping.js';
-import type { ContactLookup, RequesterContact } from './contacts.js';
-import { ticketEvents } from './events.js';
+import type { CaseMapping } from './case-mapping.js';
+import {
+  CASE_TARGET,
+  caseRecord,
+  emailsToLookUp,
+  groupByTicket,
+  groupEvents,
+  timelineOf,
+  type TicketGroup,
+  type UnmatchedPolicy,
+} from './case-plan.js';
+import type { ContactLookup } from './contacts.js';
 import type { TicketChange } from './ticket-change.js';
-
-export type UnmatchedPolicy = 'skip' | 'email';
 
 export interface TicketSyncDeps {
   salesforce: SalesforceGateway;
@@ -25,17 +32,6 @@ export interface TicketSyncDeps {
   /** A requester with no app user id: no Mixpanel event (`skip`), or the email as distinct id. */
   unmatchedPolicy: UnmatchedPolicy;
 }
-
-interface TicketGroup {
-  changes: TicketChange[];
-  positions: number[];
-  latest: TicketChange;
-  externalId: string | null;
-  email: string | null;
-}
-
-/** The Case field that holds the ticket's `updated_at`: the version the Zendesk_Stale_Update rule compares. */
-const VERSION_FIELD = 'Zendesk_Updated_At__c';
 
 /**
  * Upserts the Cases of a batch of ticket changes — one collection call per 200 tickets, plus one
@@ -49,19 +45,17 @@ const VERSION_FIELD = 'Zendesk_Updated_At__c';
  */
 export async function syncTickets(changes: readonly TicketChange[], deps: TicketSyncDeps): Promise<ItemResult[]> {
   const groups = groupByTicket(changes);
-  const contacts = await deps.contacts.byEmail(
-    groups.flatMap((group) => (!group.externalId && group.email ? [group.email] : [])),
-  );
+  const contacts = await deps.contacts.byEmail(emailsToLookUp(groups));
 
   const outcomes: Array<UpsertOutcome | undefined> = await deps.salesforce.upsert(
-    'Case',
-    'Zendesk_Ticket_Id__c',
+    CASE_TARGET.object,
+    CASE_TARGET.externalIdField,
     groups.map((group) => caseRecord(group, contacts, deps.mapping, true)),
   );
   await rewriteWithoutMissingParents(groups, outcomes, (unlinked) =>
     deps.salesforce.upsert(
-      'Case',
-      'Zendesk_Ticket_Id__c',
+      CASE_TARGET.object,
+      CASE_TARGET.externalIdField,
       unlinked.map((group) => caseRecord(group, contacts, deps.mapping, false)),
     ),
   );
@@ -81,14 +75,11 @@ export async function syncTickets(changes: readonly TicketChange[], deps: Ticket
   groups.forEach((ticket, i) => {
     const outcome = outcomes[i];
     if (!outcome || outcome instanceof Error) return;
-    const appUserId = ticket.externalId ?? (ticket.email ? contacts.get(ticket.email)?.App_User_Id__c : null) ?? null;
+    const { appUserId, distinctId } = timelineOf(ticket, contacts, deps.unmatchedPolicy);
     if (!appUserId) unmatched.push(ticket.latest.ticketId);
-    const distinctId = appUserId ?? (deps.unmatchedPolicy === 'email' ? ticket.email : null);
     if (!distinctId) return;
-    for (const change of ticket.changes) {
-      for (const intent of ticketEvents(change, distinctId, outcome.id))
-        intents.set(intent.type === 'mixpanel.event' ? intent.event.properties.$insert_id : '', intent);
-    }
+    for (const intent of groupEvents(ticket, distinctId, outcome.id))
+      intents.set(intent.type === 'mixpanel.event' ? intent.event.properties.$insert_id : '', intent);
   });
   // Logs carry ids, not customer data: the ticket id, never the email.
   for (const ticketId of unmatched)
@@ -115,7 +106,7 @@ async function settleStaleCases(
 ): Promise<void> {
   const stale = await settleStaleWrites(
     salesforce,
-    { object: 'Case', externalIdField: 'Zendesk_Ticket_Id__c' },
+    CASE_TARGET,
     groups.map((group) => group.latest.ticketId),
     outcomes,
   );
@@ -128,60 +119,4 @@ async function settleStaleCases(
     });
   }
   if (settled.length > 0) metrics.addMetric('StaleTicketChanges', MetricUnit.Count, settled.length);
-}
-
-/**
- * One group per ticket: the Case is written from the change with the latest `updated_at` (the
- * later delivery on a tie), and the requester from that change, else from the others.
- */
-function groupByTicket(changes: readonly TicketChange[]): TicketGroup[] {
-  const byTicket = new Map<string, { changes: TicketChange[]; positions: number[] }>();
-  changes.forEach((change, position) => {
-    const group = byTicket.get(change.ticketId) ?? { changes: [], positions: [] };
-    group.changes.push(change);
-    group.positions.push(position);
-    byTicket.set(change.ticketId, group);
-  });
-  return [...byTicket.values()].map(({ changes: own, positions }) => {
-    // Newest first; of two with the same updated_at, the later delivery first.
-    const newestFirst = own
-      .map((change, order) => ({ change, order, at: Date.parse(change.updatedAt) }))
-      .sort((a, b) => b.at - a.at || b.order - a.order)
-      .map(({ change }) => change);
-    const latest = newestFirst[0] as TicketChange;
-    return {
-      changes: own,
-      positions,
-      latest,
-      externalId: newestFirst.find((change) => change.requester.externalId)?.requester.externalId ?? null,
-      email: newestFirst.find((change) => change.requester.email)?.requester.email?.toLowerCase() ?? null,
-    };
-  });
-}
-
-function caseRecord(
-  group: TicketGroup,
-  contacts: Map<string, RequesterContact>,
-  mapping: CaseMapping,
-  withLinks: boolean,
-): Record<string, unknown> {
-  const record: Record<string, unknown> = {
-    Zendesk_Ticket_Id__c: group.latest.ticketId,
-    ...toCaseFields(group.latest, mapping),
-    // Written whatever the mapping says: without it the Case's ordering rule has nothing to compare.
-    [VERSION_FIELD]: group.latest.updatedAt,
-  };
-  if (!withLinks) return record;
-  // Links through external ids cost no query; only email-only requesters need the Contact query.
-  if (group.latest.accountExternalId) record.Account = { App_Account_Id__c: group.latest.accountExternalId };
-  if (group.externalId) {
-    record.Contact = { App_User_Id__c: group.externalId };
-  } else if (group.email) {
-    const contact = contacts.get(group.email);
-    if (contact) {
-      record.ContactId = contact.Id;
-      if (contact.AccountId && !record.Account) record.AccountId = contact.AccountId;
-    }
-  }
-  return record;
 }
