@@ -26,7 +26,7 @@ const USAGE = `Usage: switchboard dlq list [--queue <queue>] [--reason <code>] [
              a whole queue goes by SQS's message move task
   --queue    ${QUEUE_NAMES.join(', ')}
   --reason   only messages of this reason_code ("none": those SQS moved itself)
-  --limit    list: at most n messages shown; redrive: at most n moved
+  --limit    list: at most n messages shown (default 50); redrive: at most n moved
   --stage    a deployed stage instead of the local hub (npm start)
   --json     print the result as JSON
 

@@ -35,9 +35,14 @@ async function deadLetter(...letters: Array<{ ticket: number; code: string }>): 
     );
 }
 
-async function receiveAll(queueUrl: string) {
+async function receiveAll(queueUrl: string, visibilitySeconds = 30) {
   const { Messages = [] } = await sqs.client.send(
-    new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, MessageAttributeNames: ['All'] }),
+    new ReceiveMessageCommand({
+      QueueUrl: queueUrl,
+      MaxNumberOfMessages: 10,
+      VisibilityTimeout: visibilitySeconds,
+      MessageAttributeNames: ['All'],
+    }),
   );
   return Messages;
 }
@@ -137,10 +142,10 @@ describe('redriveDeadLetters', () => {
     expect((await listDeadLetters(sqs.client, dlq.url)).total).toBe(1);
   });
 
-  it('waits for messages a read holds instead of calling the queue empty', async () => {
-    // Arrange: a listing has just released them, so they are hidden for a second.
+  it('waits for messages another reader holds instead of calling the queue empty', async () => {
+    // Arrange: another reader has received them and holds them for 3 s.
     await deadLetter({ ticket: 1, code: 'RETRIES_EXHAUSTED' }, { ticket: 2, code: 'RETRIES_EXHAUSTED' });
-    await listDeadLetters(sqs.client, dlq.url);
+    expect(await receiveAll(dlq.url, 3)).toHaveLength(2);
 
     // Act
     const result = await redriveDeadLetters(sqs.client, { dlqUrl: dlq.url, queueUrl: queue.url });
@@ -148,5 +153,21 @@ describe('redriveDeadLetters', () => {
     // Assert
     expect(result).toMatchObject({ moved: 2, held: 0 });
     expect(await depthOf(sqs, dlq.url)).toBe(0);
+  });
+
+  it('counts messages still held when the wait ends as held, not moved', async () => {
+    // Arrange
+    await deadLetter({ ticket: 1, code: 'RETRIES_EXHAUSTED' });
+    await receiveAll(dlq.url, 5);
+
+    // Act
+    const result = await redriveDeadLetters(
+      sqs.client,
+      { dlqUrl: dlq.url, queueUrl: queue.url },
+      { waitForHeldSeconds: 1 },
+    );
+
+    // Assert
+    expect(result).toMatchObject({ moved: 0, held: 1 });
   });
 });
