@@ -18,6 +18,7 @@ const COMMANDS: Command[] = [
   { words: ['backfill', 'zendesk'], script: './zendesk-backfill.ts', summary: 'relay historical Zendesk tickets' },
   { words: ['sync'], script: './sync.ts', summary: 'run|status: a night of the usage sync' },
   { words: ['dry-run'], script: './dry-run.ts', summary: 'the writes a webhook payload would cause, none made' },
+  { words: ['dlq'], script: './dlq.ts', summary: 'list|show|redrive: the dead-letter queues' },
 ];
 
 const USAGE = `Usage: switchboard <command> [options]     (or: npm run switchboard -- <command> [options])
