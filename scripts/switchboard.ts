@@ -19,6 +19,7 @@ const COMMANDS: Command[] = [
   { words: ['sync'], script: './sync.ts', summary: 'run|status: a night of the usage sync' },
   { words: ['dry-run'], script: './dry-run.ts', summary: 'the writes a webhook payload would cause, none made' },
   { words: ['dlq'], script: './dlq.ts', summary: 'list|show|redrive: the dead-letter queues' },
+  { words: ['limits'], script: './limits.ts', summary: "each API's budget and usage now (--live asks Salesforce)" },
 ];
 
 const USAGE = `Usage: switchboard <command> [options]     (or: npm run switchboard -- <command> [options])
