@@ -7,7 +7,7 @@ import { logger, metrics, MetricUnit } from '../observability.js';
 import { DEFAULT_BACKOFF, retryDelaySeconds, type BackoffOptions } from './backoff.js';
 import { BatchCollector, type ItemResult } from './batch-collector.js';
 import { publishBatchSummary, type BatchSummary } from './batch-summary.js';
-import { operatorReason } from './reason.js';
+import { operatorReason, REASON_ATTRIBUTE_NAMES } from './reason.js';
 
 /** A message as a consumer's batch operation sees it: parsed, validated, with its delivery count. */
 export interface ConsumedMessage<T> {
@@ -36,7 +36,6 @@ export interface BatchConsumerOptions<T> {
 
 // SQS allows 10 message attributes; the dead-letter reason takes these four.
 const MAX_ATTRIBUTES = 10;
-const REASON_ATTRIBUTE_NAMES = new Set(['reason_code', 'reason', 'dead_lettered_at', 'delivery_count']);
 const REASON_ATTRIBUTES = REASON_ATTRIBUTE_NAMES.size;
 
 /**

@@ -22,3 +22,14 @@ export function operatorReason(message: string): string {
   const marker = ' …[truncated]';
   return text.slice(0, MAX_REASON_CHARS - marker.length) + marker;
 }
+
+/**
+ * The message attributes that say why a message was dead-lettered. Every other attribute is the
+ * message's own (`intent`, `count`, ids) and travels with it through a dead-lettering and a redrive.
+ */
+export const REASON_ATTRIBUTE_NAMES: ReadonlySet<string> = new Set([
+  'reason_code',
+  'reason',
+  'dead_lettered_at',
+  'delivery_count',
+]);
