@@ -18,6 +18,7 @@ const COMMANDS: Command[] = [
   { words: ['backfill', 'zendesk'], script: './zendesk-backfill.ts', summary: 'relay historical Zendesk tickets' },
   { words: ['sync'], script: './sync.ts', summary: 'run|status: a night of the usage sync' },
   { words: ['dlq'], script: './dlq.ts', summary: 'list|show|redrive: the dead-letter queues' },
+  { words: ['limits'], script: './limits.ts', summary: "each API's budget and usage now (--live asks Salesforce)" },
 ];
 
 const USAGE = `Usage: switchboard <command> [options]     (or: npm run switchboard -- <command> [options])

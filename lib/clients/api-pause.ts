@@ -8,7 +8,8 @@ const DEFAULT_CACHE_MS = 1000;
 // An item nothing refreshes goes away a day after its pause ends.
 const KEEP_SECONDS = 24 * 60 * 60;
 
-interface Pause {
+/** The pause item's attributes. */
+export interface PauseItem {
   pausedUntil?: number;
   /** Consecutive 429s: a success clears them. */
   strikes?: number;
@@ -24,14 +25,14 @@ export class ApiPause {
   private readonly key: StateKey;
   private readonly clock: () => number;
   private readonly cacheMs: number;
-  private cached: { pause: Pause; readAt: number } | undefined;
+  private cached: { pause: PauseItem; readAt: number } | undefined;
 
   constructor(
     private readonly store: StateStore,
     private readonly api: string,
     options: { clock?: () => number; cacheMs?: number } = {},
   ) {
-    this.key = { pk: `api#pause#${api}`, sk: 'pause' };
+    this.key = apiPauseKey(api);
     this.clock = options.clock ?? Date.now;
     this.cacheMs = options.cacheMs ?? DEFAULT_CACHE_MS;
   }
@@ -94,8 +95,13 @@ export class ApiPause {
   }
 
   private remember(item: StateItem | undefined): void {
-    this.cached = { pause: { ...(item as Pause | undefined) }, readAt: this.clock() };
+    this.cached = { pause: { ...(item as PauseItem | undefined) }, readAt: this.clock() };
   }
+}
+
+/** The state-store key of an API's shared pause (`mixpanel`, `zendesk`). */
+export function apiPauseKey(api: string): StateKey {
+  return { pk: `api#pause#${api}`, sk: 'pause' };
 }
 
 /** Whether an outcome is a vendor's 429. */

@@ -52,7 +52,8 @@ export interface BudgetStanding {
 /** No Salesforce call of this priority may go out now; the message waits `retryAfterSeconds`. */
 export class BudgetSpent extends RetryableError {}
 
-interface Ledger {
+/** The ledger item's attributes (docs/throttling.md "The item"). */
+export interface LedgerItem {
   seq?: number;
   estimate?: number;
   used?: number;
@@ -76,14 +77,14 @@ export class BudgetLedger {
   private readonly key: StateKey;
   private readonly clock: () => number;
   /** The item as this container last wrote or read it. */
-  private known: Ledger | undefined;
+  private known: LedgerItem | undefined;
 
   constructor(
     private readonly store: StateStore,
     private readonly settings: BudgetSettings,
     options: { org: string; clock?: () => number },
   ) {
-    this.key = { pk: `salesforce#budget#${options.org}`, sk: 'ledger' };
+    this.key = budgetLedgerKey(options.org);
     this.clock = options.clock ?? Date.now;
   }
 
@@ -194,23 +195,21 @@ export class BudgetLedger {
     };
   }
 
-  /** The org's allocation, or less when the hub may use only part of it. */
   private budget(max: number): number {
-    return Math.min(max, this.settings.dailyBudget ?? max);
+    return budgetCaps(max, this.settings).interactive;
   }
 
   private cap(max: number, priority: BudgetPriority): number {
-    const budget = this.budget(max);
-    return priority === 'interactive' ? budget : Math.floor((budget * this.settings.syncSharePercent) / 100);
+    return budgetCaps(max, this.settings)[priority];
   }
 
-  private probeDue(item: Ledger, now: number): boolean {
+  private probeDue(item: LedgerItem, now: number): boolean {
     const since = now - this.settings.probeSeconds * 1000;
     return (item.probeAt ?? 0) <= since && (item.observedAt ?? 0) <= since;
   }
 
   /** One call per probe interval, whoever wins the conditional write, sees what the rolling window freed. */
-  private async probe(item: Ledger, priority: BudgetPriority, now: number): Promise<Reservation> {
+  private async probe(item: LedgerItem, priority: BudgetPriority, now: number): Promise<Reservation> {
     const since = now - this.settings.probeSeconds * 1000;
     try {
       const reservation = this.remember(
@@ -232,12 +231,12 @@ export class BudgetLedger {
     }
   }
 
-  private paused(item: Ledger, priority: BudgetPriority, now: number): BudgetSpent {
+  private paused(item: LedgerItem, priority: BudgetPriority, now: number): BudgetSpent {
     const { wait, text } = this.pauseOf(item, now);
     return this.refuse(new BudgetSpent(`${text}; this ${priority} call waits ${wait} s`, { retryAfterSeconds: wait }));
   }
 
-  private pauseOf(item: Ledger, now: number): { wait: number; text: string } {
+  private pauseOf(item: LedgerItem, now: number): { wait: number; text: string } {
     const remaining = Math.ceil(((item.pausedUntil ?? now) - now) / 1000);
     // A spent daily allocation frees slowly: such a message waits as long as for a spent budget.
     const wait = item.pauseReason === 'daily' ? Math.max(remaining, this.settings.spentWaitSeconds) : remaining;
@@ -246,7 +245,7 @@ export class BudgetLedger {
     return { wait, text };
   }
 
-  private spentText(item: Ledger, priority: BudgetPriority, cap: number): string {
+  private spentText(item: LedgerItem, priority: BudgetPriority, cap: number): string {
     return (
       `Salesforce API budget spent for ${priority} calls: about ${item.estimate ?? 0} of ${item.max ?? 0} calls ` +
       `used in the rolling 24 h, at or over this priority's cap of ${cap}`
@@ -258,17 +257,34 @@ export class BudgetLedger {
     return error;
   }
 
-  private async read(): Promise<Ledger> {
+  private async read(): Promise<LedgerItem> {
     return this.remember((await this.store.get(this.key)) ?? { ...this.key });
   }
 
-  private remember(item: StateItem): Ledger & Reservation {
-    this.known = item as Ledger;
-    return { ...(item as Ledger), seq: Number(item.seq ?? 0) };
+  private remember(item: StateItem): LedgerItem & Reservation {
+    this.known = item as LedgerItem;
+    return { ...(item as LedgerItem), seq: Number(item.seq ?? 0) };
   }
 }
 
-function figures(item: Ledger): Pick<BudgetStanding, 'estimate' | 'max'> {
+/** The state-store key of an org's ledger; `org` is the host of its login URL (its My Domain). */
+export function budgetLedgerKey(org: string): StateKey {
+  return { pk: `salesforce#budget#${org}`, sk: 'ledger' };
+}
+
+/**
+ * Where each priority stops, for an org allocation of `max`: the budget (the allocation, or
+ * `dailyBudget` when lower) for interactive calls, the guard's share of it for the sync.
+ */
+export function budgetCaps(
+  max: number,
+  settings: Pick<BudgetSettings, 'syncSharePercent' | 'dailyBudget'>,
+): Record<BudgetPriority, number> {
+  const budget = Math.min(max, settings.dailyBudget ?? max);
+  return { interactive: budget, sync: Math.floor((budget * settings.syncSharePercent) / 100) };
+}
+
+function figures(item: LedgerItem): Pick<BudgetStanding, 'estimate' | 'max'> {
   return {
     ...(item.estimate !== undefined ? { estimate: item.estimate } : {}),
     ...(item.max !== undefined ? { max: item.max } : {}),

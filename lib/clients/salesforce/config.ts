@@ -13,6 +13,24 @@ const ROLLING_WINDOW_SECONDS = 24 * 60 * 60;
 // SQS caps a visibility timeout at 12 hours.
 const MAX_VISIBILITY_SECONDS = 12 * 60 * 60;
 
+/** The budget's settings (docs/throttling.md), read alike by the functions and by `switchboard limits`. */
+export const budgetEnvSettings = {
+  SALESFORCE_BUDGET_GUARD_PERCENT: z.coerce.number().gt(0).max(100).default(80),
+  SALESFORCE_DAILY_BUDGET: z.coerce.number().int().positive().optional(),
+  SALESFORCE_BUDGET_WAIT_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(MAX_VISIBILITY_SECONDS)
+    .default(DEFAULT_SPENT_WAIT_SECONDS),
+  SALESFORCE_BUDGET_PROBE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(ROLLING_WINDOW_SECONDS)
+    .default(DEFAULT_PROBE_SECONDS),
+};
+
 export interface SalesforceConfig {
   /** Where the OAuth token is requested: the org's My Domain URL (or the emulator's URL). */
   loginUrl: string;
@@ -48,20 +66,7 @@ export async function loadSalesforceConfig(
         .string()
         .regex(/^\d+\.\d$/, 'expected a version such as 62.0')
         .default('62.0'),
-      SALESFORCE_BUDGET_GUARD_PERCENT: z.coerce.number().gt(0).max(100).default(80),
-      SALESFORCE_DAILY_BUDGET: z.coerce.number().int().positive().optional(),
-      SALESFORCE_BUDGET_WAIT_SECONDS: z.coerce
-        .number()
-        .int()
-        .min(60)
-        .max(MAX_VISIBILITY_SECONDS)
-        .default(DEFAULT_SPENT_WAIT_SECONDS),
-      SALESFORCE_BUDGET_PROBE_SECONDS: z.coerce
-        .number()
-        .int()
-        .min(60)
-        .max(ROLLING_WINDOW_SECONDS)
-        .default(DEFAULT_PROBE_SECONDS),
+      ...budgetEnvSettings,
       MAX_RECEIVE_COUNT: z.coerce.number().int().min(1).default(25),
     },
     env,
