@@ -20,7 +20,6 @@ export function startConsole(hub: RunningHub, sandbox: ConsoleSandbox, relays: R
       relays,
       store,
       guard: consoleGuard(hub.url),
-      redrive: () => Promise.reject(new Error('Redrive is not available yet')),
     }),
   );
   return `${hub.url}/console`;

@@ -48,11 +48,11 @@ export function consolePage(options: { token: string; hubUrl: string }): string 
     <h2 id="queues-title">Queues and dead-letter queues</h2>
     <div id="queues"></div>
   </section>
-  <section class="card" aria-labelledby="budgets-title">
+  <section class="card wide" aria-labelledby="budgets-title">
     <h2 id="budgets-title">API budgets</h2>
     <div id="budgets"></div>
   </section>
-  <section class="card" aria-labelledby="relays-title">
+  <section class="card wide" aria-labelledby="relays-title">
     <h2 id="relays-title">Recent relays</h2>
     <div id="relays"></div>
   </section>

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readApiBudgets } from '../../lib/clients/api-budgets.js';
 import type { StateStore } from '../../lib/clients/state-store.js';
 import type { LocalService } from '../http-gateway.js';
 import type { RunningHub } from '../hub.js';
-import { readBudgets } from './budgets.js';
 import { refusal, type ConsoleGuard } from './guard.js';
 import { consolePage } from './page.js';
-import { queueDepths } from './queues.js';
+import { queueDepths, redrive } from './queues.js';
 import type { RecentRelays } from './relays.js';
 import { listUsers, userView, type ConsoleSandbox } from './users.js';
 
@@ -17,8 +17,6 @@ export interface ConsoleContext {
   relays: RecentRelays;
   store: StateStore;
   guard: ConsoleGuard;
-  /** Moves a work queue's dead letters back to it; how many moved. */
-  redrive(logicalId: string): Promise<number>;
 }
 
 const asset = (name: string): string => readFileSync(new URL(`./assets/${name}`, import.meta.url), 'utf8');
@@ -68,7 +66,7 @@ export class ConsoleService implements LocalService {
     if (path === '/console/api/queues')
       return send(res, 200, await queueDepths(hub.sqs.client, hub.definition.queues, hub.queues));
     if (path === '/console/api/relays') return send(res, 200, relays.list());
-    if (path === '/console/api/budgets') return send(res, 200, await readBudgets(store));
+    if (path === '/console/api/budgets') return send(res, 200, await readApiBudgets(store, process.env, Date.now()));
     send(res, 404, { message: 'Not Found' });
   }
 
@@ -76,7 +74,7 @@ export class ConsoleService implements LocalService {
     const logicalId = REDRIVE_PATH.exec(path)?.[1];
     const queue = this.context.hub.definition.queues.find((q) => q.logicalId === logicalId && q.deadLetter);
     if (!queue) return send(res, 404, { message: 'No work queue with a dead-letter queue by that id' });
-    send(res, 200, { queue: queue.logicalId, redriven: await this.context.redrive(queue.logicalId) });
+    send(res, 200, await redrive(this.context.hub, queue.logicalId));
   }
 }
 

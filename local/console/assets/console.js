@@ -178,7 +178,9 @@ async function redrive(queue) {
       method: 'POST',
       headers: { 'x-console-token': token },
     });
-    status.textContent = `Redrove ${result.redriven} message(s) from ${queue.deadLetter.name} to ${queue.name}.`;
+    const stopped = result.error ? ` It stopped early: ${result.error}` : '';
+    const moved = `Redrove ${result.redriven} message(s) from ${queue.deadLetter.name} to ${queue.name}.`;
+    status.textContent = moved + stopped;
   } catch (error) {
     status.textContent = `Redrive of ${queue.deadLetter.name} failed: ${error.message}`;
   }
@@ -240,40 +242,51 @@ async function refreshRelays() {
   );
 }
 
-function standing(name, s) {
-  const used = s.estimate === undefined ? 'none seen yet' : `≈ ${s.estimate} of ${s.max}`;
-  return [
-    name,
-    used,
-    s.cap ?? '—',
-    el('span', { class: s.spendable ? 'good' : 'bad' }, s.spendable ? 'may call' : `waits ${s.retryAfterSeconds} s`),
-  ];
+function pauseText(pause) {
+  return pause.paused ? `paused, ${pause.remainingSeconds} s left` : 'not paused';
 }
 
 async function refreshBudgets() {
   const budgets = await api('budgets');
   const sf = budgets.salesforce;
+  const used = sf.estimate === undefined ? 'no call recorded yet' : `≈ ${sf.estimate} calls in the rolling 24 h`;
   show(
     'budgets',
-    el('h3', {}, 'Salesforce ledger'),
-    sf.configured
-      ? table(
-          ['Calls', 'Used (24 h)', 'Cap', 'Now'],
-          [standing('interactive', sf.interactive), standing('nightly sync', sf.sync)],
-        )
-      : el('p', { class: 'muted' }, `Not configured: ${sf.reason}`),
+    el('h3', {}, `Salesforce ledger${sf.org ? ` (${sf.org})` : ''}`),
+    table(
+      ['', 'Now'],
+      [
+        ['Used', `${used}${sf.usedPercent === undefined ? '' : ` (${sf.usedPercent} %)`}`],
+        ['Interactive cap', sf.caps ? sf.caps.interactive : '—'],
+        [`Sync cap (${sf.guardPercent} %)`, sf.caps ? sf.caps.sync : '—'],
+        [
+          'Calls',
+          el(
+            'span',
+            { class: sf.paused ? 'bad' : 'good' },
+            sf.paused ? `paused, ${sf.remainingSeconds} s left (${sf.pauseReason})` : 'not paused',
+          ),
+        ],
+      ],
+    ),
     el('h3', {}, 'Shared pauses after a 429'),
     table(
-      ['API', 'Now'],
-      budgets.pauses.map((p) => [
-        p.api,
-        el(
-          'span',
-          { class: p.paused ? 'bad' : 'good' },
-          p.paused ? `paused, ${p.retryAfterSeconds} s left` : 'not paused',
-        ),
+      ['API', 'Now', 'Limit'],
+      ['mixpanel', 'zendesk'].map((name) => [
+        name,
+        el('span', { class: budgets[name].paused ? 'bad' : 'good' }, pauseText(budgets[name])),
+        budgets[name].limit,
       ]),
     ),
+    ...(budgets.problems.length
+      ? [
+          el(
+            'ul',
+            { class: 'bad' },
+            budgets.problems.map((problem) => el('li', {}, problem)),
+          ),
+        ]
+      : []),
   );
 }
 

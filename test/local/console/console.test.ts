@@ -58,7 +58,7 @@ function inkOf(png: Buffer): { width: number; height: number; ink: number } {
 const row = (page: Page, queueName: string) => page.locator('#queues tr', { hasText: queueName });
 
 describe('the console page', () => {
-  it('shows a ticket beside its Case, the queues and the relays', async () => {
+  it('shows a ticket beside its Case, the queues and the relays, and redrives a dead letter', async () => {
     const zendesk = harness.sandbox.zendesk!;
     const user = zendesk.addUser({ name: 'Ann', email: 'user000001@example.com', external_id: 'u_000001' });
     const ticket = zendesk.addTicket({ subject: 'Export to CSV fails', requester_id: user.id, priority: 'high' });
@@ -84,13 +84,22 @@ describe('the console page', () => {
     expect(await page.locator('#records tr', { hasText: String(kase.CaseNumber) }).textContent()).toContain(
       'Export to CSV fails',
     );
+    const dlq = harness.hub.queues.get('SalesforceDeadLetterQueue')!.name;
     const work = harness.hub.queues.get('SalesforceQueue')!.name;
-    await row(page, work).locator('td', { hasText: /^1$/ }).first().waitFor();
+    await row(page, work).locator('td', { hasText: 'EVIDENCE_CONFLICT × 1' }).waitFor();
+    await page.locator('#budgets', { hasText: 'not paused' }).first().waitFor();
     await page.locator('#relays tr', { hasText: 'salesforceWriter' }).first().waitFor();
     mkdirSync(resolve(SCREENSHOT, '..'), { recursive: true });
     writeFileSync(SCREENSHOT, await page.screenshot({ fullPage: true }));
     process.stdout.write(`Console screenshot: ${SCREENSHOT}\n`);
 
+    await page.getByRole('button', { name: `Redrive ${dlq} to ${work}` }).click();
+
+    await page
+      .getByRole('status')
+      .filter({ hasText: `Redrove 1 message(s) from ${dlq}` })
+      .waitFor();
+    expect(await queueDepth(harness.hub, 'SalesforceDeadLetterQueue')).toBe(0);
     const shot = inkOf(readFileSync(SCREENSHOT));
     expect(shot.width).toBe(1280);
     expect(shot.height).toBeGreaterThanOrEqual(900);
