@@ -106,4 +106,16 @@ describe('the console page', () => {
     expect(shot.ink).toBeGreaterThan(0.01);
     await page.close();
   });
+
+  it('refuses a redrive from another origin, or without the page token', async () => {
+    const url = `${harness.hub.url}/console/api/queues/SalesforceQueue/redrive`;
+
+    const crossSite = await fetch(url, {
+      method: 'POST',
+      headers: { origin: 'http://evil.example', 'x-console-token': 'guessed' },
+    });
+    const noToken = await fetch(url, { method: 'POST', headers: { origin: harness.hub.url } });
+
+    expect([crossSite.status, noToken.status]).toEqual([403, 403]);
+  });
 });
