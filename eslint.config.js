@@ -14,7 +14,7 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['*.js', '*.cjs'] },
+        projectService: { allowDefaultProject: ['*.js', '*.cjs', 'local/console/assets/*.js'] },
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -47,6 +47,17 @@ export default tseslint.config(
   {
     files: ['**/*.js', '**/*.cjs'],
     ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    // The console's page script runs in the browser.
+    files: ['local/console/assets/*.js'],
+    languageOptions: {
+      globals: Object.fromEntries(
+        ['document', 'location', 'history', 'fetch', 'setTimeout', 'clearTimeout', 'URLSearchParams', 'Node'].map(
+          (name) => [name, 'readonly'],
+        ),
+      ),
+    },
   },
   {
     files: ['**/*.cjs'],

@@ -16,11 +16,21 @@ const USAGE_USERS = 60;
 const USAGE_ACCOUNTS = 8;
 const CONTACT_ACCOUNTS = 3;
 const CONTACTS_PER_ACCOUNT = 4;
+/**
+ * What the app itself sends Mixpanel (not through the hub), and how many days ago: a demo user's
+ * timeline has product events beside the support and terms events the hub relays.
+ */
+const PRODUCT_EVENTS: ReadonlyArray<readonly [string, number]> = [
+  ['Signed Up', 30],
+  ['Report Exported', 3],
+  ['Dashboard Viewed', 1],
+];
 
 /**
  * Gives `npm start` something to relay: the app's Accounts `acc_000001`…`acc_000008` (those of a
  * small usage night, with plans and seats), Contacts (app users `u_000001`…) on the first three,
- * the same people as Zendesk end users, and a week of past tickets for the backfill. The Accounts
+ * the same people as Zendesk end users, a week of past tickets for the backfill, and a few product
+ * events of theirs in an emulated Mixpanel. The Accounts
  * are inserted once, by the usage night, so the ticket and terms flows and the usage sync share
  * them; the night's own users (`u_0000001`…) are the app emulator's and are not Contacts.
  */
@@ -42,6 +52,19 @@ export function seedDemoData(sandbox: Sandbox, now: number = Date.now()): DemoDa
       });
       return contact;
     }),
+  );
+  sandbox.mixpanel?.seedEvents(
+    contacts.flatMap((contact, c) =>
+      PRODUCT_EVENTS.map(([event, daysAgo], e) => ({
+        event,
+        properties: {
+          distinct_id: contact.appUserId,
+          time: now - daysAgo * DAY + c * 60_000,
+          $insert_id: `demo-product-${c + 1}-${e + 1}`,
+          source: 'app',
+        },
+      })),
+    ),
   );
   const users = contacts.map((contact, i) =>
     zendesk.addUser({ name: `Demo Customer ${i + 1}`, email: contact.email, external_id: contact.appUserId }),

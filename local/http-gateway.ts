@@ -37,12 +37,11 @@ interface CompiledRoute extends GatewayRoute {
  */
 export class HttpGateway {
   private readonly routes: CompiledRoute[];
+  private readonly services: LocalService[];
   private server: Server | undefined;
 
-  constructor(
-    routes: readonly GatewayRoute[],
-    private readonly services: readonly LocalService[] = [],
-  ) {
+  constructor(routes: readonly GatewayRoute[], services: readonly LocalService[] = []) {
+    this.services = [...services];
     this.routes = routes.map((route) => {
       const keys: string[] = [];
       const source = route.path.replace(/\{([^}+]+)(\+?)\}/g, (_, key: string, greedy: string) => {
@@ -51,6 +50,11 @@ export class HttpGateway {
       });
       return { ...route, pattern: new RegExp(`^${source}$`), keys };
     });
+  }
+
+  /** Serves one more local service on the gateway's port, e.g. one built once the hub runs. */
+  serve(service: LocalService): void {
+    this.services.push(service);
   }
 
   async listen(port: number, host = '127.0.0.1'): Promise<string> {

@@ -3,7 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { EventSourceMapping, type Invocation } from './event-source-mapping.js';
 import { WorkerEnvironment } from './execution-environment.js';
 import { functionEnvironment } from './function-environment.js';
-import { HttpGateway, type GatewayRoute, type HttpLambdaHandler } from './http-gateway.js';
+import { HttpGateway, type GatewayRoute, type HttpLambdaHandler, type LocalService } from './http-gateway.js';
 import { LambdaInvokeApi } from './lambda-invoke-api.js';
 import { createTables, startLocalDynamoDb, type LocalDynamoDb, type LocalTable } from './local-dynamodb.js';
 import { createBuckets, type LocalBucket } from './local-s3.js';
@@ -66,6 +66,11 @@ export interface HubOptions {
 export interface RunningHub extends LocalServices {
   url: string;
   definition: HubDefinition;
+  /**
+   * Serves a local service (e.g. the console) on the hub's port, beside the HTTP API; it is
+   * asked first, so it must claim only paths of its own.
+   */
+  serve(service: LocalService): void;
   /** Starts the SQS consumers of a hub started with `consumersPaused` (nothing otherwise). */
   startConsumers(): Promise<void>;
   /**
@@ -210,11 +215,13 @@ async function startFunctions(
     gateway = new HttpGateway(await httpRoutes(options.root, definition.functions), [invokeApi]);
     const failed = (await starting).find((result) => result.status === 'rejected');
     if (failed) throw failed.reason;
-    const url = await gateway.listen(options.port ?? 0);
+    const listening = gateway;
+    const url = await listening.listen(options.port ?? 0);
     return {
       url,
       definition,
       ...services,
+      serve: (service) => listening.serve(service),
       startConsumers: async () => {
         starting = startMappings();
         const failed = (await starting).find((result) => result.status === 'rejected');

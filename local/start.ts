@@ -28,6 +28,7 @@ import shippedMapping from '../config/outbound-mapping.json' with { type: 'json'
 import { seedDemoData, seedUsageExport } from './demo-data.js';
 import { localSettings, portSetting } from './env-file.js';
 import { startHub, type RunningHub } from './hub.js';
+import { RecentRelays } from './console/relays.js';
 import { invocationLine } from './invocation-line.js';
 import { parseOutboundMapping } from '../lib/outbound/mapping.js';
 import { shippedOutboundMessages } from './shipped-outbound-messages.js';
@@ -92,6 +93,7 @@ const userSettings = Object.fromEntries(
   ),
 ) as Record<string, string>;
 
+const relays = new RecentRelays();
 let hub: RunningHub;
 try {
   hub = await startHub({
@@ -113,7 +115,10 @@ try {
       // An emulated API must reach its emulator whatever .env says about it.
       ...sandbox.env,
     },
-    onInvocation: (invocation) => process.stdout.write(`${invocationLine(invocation)}\n`),
+    onInvocation: (invocation) => {
+      relays.add(invocation);
+      process.stdout.write(`${invocationLine(invocation)}\n`);
+    },
     onInvoke: (line) => process.stdout.write(`${line}\n`),
   });
 } catch (error) {
@@ -130,6 +135,10 @@ if (demo && exportBucket && sandbox.mixpanel) {
   usageExport = `s3://${exportBucket.name}/${await seedUsageExport(s3, exportBucket.name, demo.usage)}`;
   s3.destroy();
 }
+
+// Loaded once the hub has set the functions' settings: the console shares lib/'s logger and metrics with them.
+const { startConsole } = await import('./console/index.js');
+const consoleUrl = startConsole(hub, sandbox, relays);
 
 // From the process start: loading the modules is part of the wait.
 const seconds = (performance.now() / 1000).toFixed(1);
@@ -208,6 +217,8 @@ process.stdout.write(
       : []),
     `  Webhook secrets (local): Zendesk ${process.env.ZENDESK_WEBHOOK_SECRET ?? '(from .env)'}, ` +
       `terms ${process.env.TERMS_WEBHOOK_SECRET ?? '(from .env)'}`,
+    '',
+    `  Console: ${consoleUrl}   (each user's timeline beside their Salesforce records, queues, relays, budgets)`,
     '',
     '  Try first:',
     `    curl -s ${hub.url}/health`,

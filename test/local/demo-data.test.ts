@@ -30,4 +30,19 @@ describe('the demo data of npm start', () => {
     expect(demo.appUserIds).toHaveLength(12);
     expect(demo.usage).toMatchObject({ users: 60, accounts: 8, asOf, seed: 1 });
   });
+
+  it('gives each Contact product events in an emulated Mixpanel, the oldest a month ago', async () => {
+    const all = await startSandbox({ only: ['salesforce', 'zendesk', 'mixpanel'] });
+    const now = Date.now();
+
+    try {
+      seedDemoData(all, now);
+
+      const events = all.mixpanel!.events('u_000012');
+      expect(events.map((event) => event.event)).toEqual(['Signed Up', 'Report Exported', 'Dashboard Viewed']);
+      expect(events[0]!.properties.time).toBeLessThan(now - 29 * 24 * 60 * 60 * 1000);
+    } finally {
+      await all.stop();
+    }
+  });
 });

@@ -11,7 +11,7 @@ const root = resolve(import.meta.dirname, '../..');
 export async function startHubWithSandbox(
   env: Record<string, string> = {},
   sandboxOptions: SandboxOptions = {},
-  hubOptions: Pick<HubOptions, 'consumersPaused'> = {},
+  hubOptions: Pick<HubOptions, 'consumersPaused' | 'onInvocation'> = {},
 ): Promise<{ hub: RunningHub; sandbox: Sandbox; stop(): Promise<void> }> {
   const sandbox = await startSandbox(sandboxOptions);
   const queueDataDir = mkdtempSync(join(tmpdir(), 'hub-queues-'));
