@@ -67,6 +67,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       MIXPANEL_PROJECT_TOKEN: defaultMixpanelConfig.projectToken,
       MIXPANEL_SERVICE_ACCOUNT: account?.username ?? '',
       MIXPANEL_SERVICE_ACCOUNT_SECRET: account?.secret ?? '',
+      // The GDPR API (switchboard forget) is served by the same emulator, under /api/app.
+      MIXPANEL_GDPR_API_URL: `${mixpanel.url}/api/app`,
+      MIXPANEL_GDPR_TOKEN: defaultMixpanelConfig.gdpr.oauthTokens[0] ?? '',
     });
   }
   if (wanted.has('zendesk')) {

@@ -17,6 +17,7 @@ const COMMANDS: Command[] = [
   { words: ['evidence'], script: './evidence.ts', summary: 'the terms evidence of one person (--email | --user-id)' },
   { words: ['backfill', 'zendesk'], script: './zendesk-backfill.ts', summary: 'relay historical Zendesk tickets' },
   { words: ['sync'], script: './sync.ts', summary: 'run|status: a night of the usage sync' },
+  { words: ['forget'], script: './forget.ts', summary: "delete people's Mixpanel data (--user-id); status <id>" },
 ];
 
 const USAGE = `Usage: switchboard <command> [options]     (or: npm run switchboard -- <command> [options])
