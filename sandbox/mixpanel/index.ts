@@ -67,6 +67,8 @@ export interface MixpanelEmulator extends RunningEmulator {
   groups(): GroupProfile[];
   /** A task of the GDPR API (`/api/app/data-deletions/v3.0/`), settled as of now. */
   deletionTask(trackingId: string): DeletionTask | undefined;
+  /** Completes every pending deletion task now, as if Mixpanel had run them. */
+  completeDeletions(): void;
   /** Import and update counters plus held counts; also served at `GET /__sandbox/state`. */
   stats(): MixpanelStats;
   /** Stores events as if imported earlier, without touching the counters; throws on an invalid one. */
@@ -148,6 +150,7 @@ export async function startMixpanelEmulator(options: MixpanelEmulatorOptions = {
     profile: (distinctId) => settledRead(() => project.profiles.user(distinctId)),
     profiles: () => settledRead(() => project.profiles.allUsers()),
     deletionTask: (trackingId) => settledRead(() => project.deletions.get(trackingId)),
+    completeDeletions: () => project.deletions.settle(Number.POSITIVE_INFINITY),
     group: (groupKey, groupId) => project.profiles.group(groupKey, groupId),
     groups: () => project.profiles.allGroups(),
     stats: () => project.stats(),

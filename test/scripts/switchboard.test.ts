@@ -22,6 +22,7 @@ describe('switchboard (the package bin)', () => {
     expect(help.status).toBe(0);
     expect(help.stdout).toMatch(/^ {2}evidence /m);
     expect(help.stdout).toMatch(/^ {2}backfill zendesk /m);
+    expect(help.stdout).toMatch(/^ {2}forget /m);
     expect(help.stdout).toContain('3 could not reach');
   });
 
