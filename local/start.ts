@@ -217,6 +217,12 @@ process.stdout.write(
       : []),
     `  Webhook secrets (local): Zendesk ${process.env.ZENDESK_WEBHOOK_SECRET ?? '(from .env)'}, ` +
       `terms ${process.env.TERMS_WEBHOOK_SECRET ?? '(from .env)'}`,
+    ...(sandbox.mixpanel
+      ? [
+          `  Mixpanel GDPR OAuth token (sandbox, for switchboard forget): ${sandbox.env.MIXPANEL_GDPR_TOKEN}` +
+            ` at ${sandbox.env.MIXPANEL_GDPR_API_URL}`,
+        ]
+      : []),
     '',
     `  Console: ${consoleUrl}   (each user's timeline beside their Salesforce records, queues, relays, budgets)`,
     '',

@@ -1,6 +1,11 @@
 import { defaultSalesforceConfig, type SalesforceEmulatorOptions } from './salesforce/config.js';
 import { startSalesforceEmulator, type SalesforceEmulator } from './salesforce/index.js';
-import { defaultMixpanelConfig, startMixpanelEmulator, type MixpanelEmulator } from './mixpanel/index.js';
+import {
+  defaultMixpanelConfig,
+  startMixpanelEmulator,
+  type MixpanelEmulator,
+  type MixpanelEmulatorOptions,
+} from './mixpanel/index.js';
 import { defaultZendeskConfig, startZendeskEmulator, type ZendeskEmulator } from './zendesk/index.js';
 
 export const SANDBOX_NAMES = ['salesforce', 'mixpanel', 'zendesk'] as const;
@@ -23,6 +28,8 @@ export interface SandboxOptions {
   zendeskWebhook?: { url: string; secret: string; kind?: 'event' | 'trigger' };
   /** Outbound messages the emulated org sends, and their redelivery timing. */
   salesforceOutbound?: Pick<SalesforceEmulatorOptions, 'outboundMessages' | 'outboundDelivery'>;
+  /** The Mixpanel GDPR API's tokens and how long its deletion tasks stay pending. */
+  mixpanelGdpr?: MixpanelEmulatorOptions['gdpr'];
 }
 
 export interface Sandbox {
@@ -58,7 +65,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     });
   }
   if (wanted.has('mixpanel')) {
-    const mixpanel = await startMixpanelEmulator({ seed, port: options.ports?.mixpanel ?? 0 });
+    const mixpanel = await startMixpanelEmulator({
+      seed,
+      port: options.ports?.mixpanel ?? 0,
+      ...(options.mixpanelGdpr ? { gdpr: options.mixpanelGdpr } : {}),
+    });
     const account = defaultMixpanelConfig.serviceAccounts[0];
     sandbox.mixpanel = mixpanel;
     Object.assign(sandbox.env, {
@@ -67,6 +78,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       MIXPANEL_PROJECT_TOKEN: defaultMixpanelConfig.projectToken,
       MIXPANEL_SERVICE_ACCOUNT: account?.username ?? '',
       MIXPANEL_SERVICE_ACCOUNT_SECRET: account?.secret ?? '',
+      // The GDPR API (switchboard forget) is served by the same emulator, under /api/app.
+      MIXPANEL_GDPR_API_URL: `${mixpanel.url}/api/app`,
+      MIXPANEL_GDPR_TOKEN: defaultMixpanelConfig.gdpr.oauthTokens[0] ?? '',
     });
   }
   if (wanted.has('zendesk')) {

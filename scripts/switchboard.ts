@@ -20,6 +20,7 @@ const COMMANDS: Command[] = [
   { words: ['dry-run'], script: './dry-run.ts', summary: 'the writes a webhook payload would cause, none made' },
   { words: ['dlq'], script: './dlq.ts', summary: 'list|show|redrive: the dead-letter queues' },
   { words: ['limits'], script: './limits.ts', summary: "each API's budget and usage now (--live asks Salesforce)" },
+  { words: ['forget'], script: './forget.ts', summary: "delete people's Mixpanel data (--user-id); status <id>" },
 ];
 
 const USAGE = `Usage: switchboard <command> [options]     (or: npm run switchboard -- <command> [options])

@@ -43,6 +43,20 @@ export const ExportRateLimit = z.object({
 });
 export type ExportRateLimit = z.infer<typeof ExportRateLimit>;
 
+/**
+ * The GDPR/CCPA API v3 of the project (docs.mixpanel.com reference/gdpr-api): the OAuth tokens it
+ * takes as `Authorization: Bearer`, how long a deletion task stays pending before it completes
+ * (Mixpanel takes days to weeks), and an optional request budget (documented only as "limited").
+ */
+export const GdprSettings = z.object({
+  oauthTokens: z.array(z.string().min(1)).min(1),
+  /** The Mixpanel user a task names as `requesting_user`. */
+  requestingUser: z.string().min(1),
+  completeAfterMs: z.number().int().nonnegative(),
+  rateLimit: RateLimit.optional(),
+});
+export type GdprSettings = z.infer<typeof GdprSettings>;
+
 export const MixpanelConfig = z.object({
   projectId: z.string().min(1),
   projectToken: z.string().min(1),
@@ -50,6 +64,7 @@ export const MixpanelConfig = z.object({
   limits: MixpanelLimits,
   rateLimit: RateLimit,
   exportRateLimit: ExportRateLimit,
+  gdpr: GdprSettings,
 });
 export type MixpanelConfig = z.infer<typeof MixpanelConfig>;
 
@@ -71,4 +86,9 @@ export const defaultMixpanelConfig: MixpanelConfig = {
   },
   rateLimit: { windowMs: 60_000, maxEvents: 30_000 * 60 },
   exportRateLimit: { perSecond: 3, perHour: 60 },
+  gdpr: {
+    oauthTokens: ['sandbox-mixpanel-gdpr-oauth-token'],
+    requestingUser: 'owner@sandbox.mixpanel.invalid',
+    completeAfterMs: 2000,
+  },
 };

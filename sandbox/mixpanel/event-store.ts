@@ -52,6 +52,17 @@ export class EventStore {
     return this.list().filter((e) => e.event === name);
   }
 
+  /** Drops every held event of these `distinct_id`s (a completed deletion task); returns how many. */
+  removeDistinctIds(distinctIds: ReadonlySet<string>): number {
+    let removed = 0;
+    for (const [key, event] of this.byKey) {
+      if (!distinctIds.has(event.properties.distinct_id)) continue;
+      this.byKey.delete(key);
+      removed += 1;
+    }
+    return removed;
+  }
+
   get size(): number {
     return this.byKey.size;
   }

@@ -1,15 +1,18 @@
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../common/emulator.js';
-import { Router } from '../common/router.js';
+import { Router, type RouteHandler } from '../common/router.js';
 import {
   defaultMixpanelConfig,
   MixpanelConfig,
   type ExportRateLimit,
+  type GdprSettings,
   type MixpanelLimits,
   type RateLimit,
   type ServiceAccount,
 } from './config.js';
+import type { DeletionTask } from './deletions.js';
 import type { StoredEvent } from './event-store.js';
 import { ExportRateLimiter, exportHandler } from './export-route.js';
+import { createDeletionHandler, deletionStatusHandler } from './gdpr-route.js';
 import { importHandler } from './import-route.js';
 import { inspectionRoutes } from './inspection.js';
 import { profileHandler } from './profile-route.js';
@@ -26,6 +29,7 @@ export {
   type RateLimit,
   type ServiceAccount,
 } from './config.js';
+export type { DeletionTask } from './deletions.js';
 export type { StoredEvent } from './event-store.js';
 export type { GroupProfile, Profile } from './profile-store.js';
 export type { MixpanelStats } from './project.js';
@@ -40,6 +44,8 @@ export interface MixpanelEmulatorOptions extends EmulatorOptions {
   rateLimit?: RateLimit;
   /** Query budget of `GET /api/2.0/export` (default: the documented 3 per second, 60 per hour). */
   exportRateLimit?: ExportRateLimit;
+  /** The GDPR API's OAuth tokens, task completion delay and budget, over the defaults. */
+  gdpr?: Partial<GdprSettings>;
   /** Epoch-ms clock for time validation, Last Seen and the rate window (default `Date.now`). */
   clock?: () => number;
 }
@@ -59,6 +65,10 @@ export interface MixpanelEmulator extends RunningEmulator {
   profiles(): Profile[];
   group(groupKey: string, groupId: string): GroupProfile | undefined;
   groups(): GroupProfile[];
+  /** A task of the GDPR API (`/api/app/data-deletions/v3.0/`), settled as of now. */
+  deletionTask(trackingId: string): DeletionTask | undefined;
+  /** Completes every pending deletion task now, as if Mixpanel had run them. */
+  completeDeletions(): void;
   /** Import and update counters plus held counts; also served at `GET /__sandbox/state`. */
   stats(): MixpanelStats;
   /** Stores events as if imported earlier, without touching the counters; throws on an invalid one. */
@@ -80,13 +90,16 @@ export function mixpanelConfig(options: MixpanelEmulatorOptions = {}): MixpanelC
     limits: { ...base.limits, ...options.limits },
     rateLimit: options.rateLimit ?? base.rateLimit,
     exportRateLimit: options.exportRateLimit ?? base.exportRateLimit,
+    gdpr: { ...base.gdpr, ...options.gdpr },
   });
 }
 
 /**
  * Starts an emulated Mixpanel project serving `POST /import`, `/engage` and `/groups` (also `GET`
- * with `?data=`) and the raw export `GET /api/2.0/export` on loopback. Point a client at
- * `emulator.url` in place of `https://api.mixpanel.com` and of `https://data.mixpanel.com`.
+ * with `?data=`), the raw export `GET /api/2.0/export` and the GDPR API's deletion tasks under
+ * `/api/app/data-deletions/v3.0/` on loopback. Point a client at `emulator.url` in place of
+ * `https://api.mixpanel.com` and `https://data.mixpanel.com`, and `${emulator.url}/api/app` in
+ * place of `https://mixpanel.com/api/app`.
  */
 export async function startMixpanelEmulator(options: MixpanelEmulatorOptions = {}): Promise<MixpanelEmulator> {
   const config = mixpanelConfig(options);
@@ -96,13 +109,26 @@ export async function startMixpanelEmulator(options: MixpanelEmulatorOptions = {
     project.reset();
     exportLimiter.clear();
   };
+  // Deletion tasks that came due are applied before any call reads or writes the project's data.
+  const settled =
+    (handler: RouteHandler): RouteHandler =>
+    (req) => {
+      project.settle();
+      return handler(req);
+    };
+  const settledRead = <T>(read: () => T): T => {
+    project.settle();
+    return read();
+  };
   const router = new Router()
-    .add('POST', '/import', 'import', importHandler(project))
-    .add('POST', '/engage', 'engage', profileHandler(project, 'user'))
-    .add('GET', '/engage', 'engage', profileHandler(project, 'user'))
-    .add('POST', '/groups', 'groups', profileHandler(project, 'group'))
-    .add('GET', '/groups', 'groups', profileHandler(project, 'group'))
-    .add('GET', '/api/2.0/export', 'export', exportHandler(project, exportLimiter));
+    .add('POST', '/import', 'import', settled(importHandler(project)))
+    .add('POST', '/engage', 'engage', settled(profileHandler(project, 'user')))
+    .add('GET', '/engage', 'engage', settled(profileHandler(project, 'user')))
+    .add('POST', '/groups', 'groups', settled(profileHandler(project, 'group')))
+    .add('GET', '/groups', 'groups', settled(profileHandler(project, 'group')))
+    .add('GET', '/api/2.0/export', 'export', settled(exportHandler(project, exportLimiter)))
+    .add('POST', '/api/app/data-deletions/v3.0', 'gdpr.deletion', settled(createDeletionHandler(project)))
+    .add('GET', '/api/app/data-deletions/v3.0/:trackingId', 'gdpr.status', settled(deletionStatusHandler(project)));
 
   const running = await startEmulator(
     {
@@ -119,10 +145,12 @@ export async function startMixpanelEmulator(options: MixpanelEmulatorOptions = {
   return {
     ...running,
     config,
-    events: (distinctId) => structuredClone(project.events.list(distinctId)),
-    eventsByName: (name) => structuredClone(project.events.byName(name)),
-    profile: (distinctId) => project.profiles.user(distinctId),
-    profiles: () => project.profiles.allUsers(),
+    events: (distinctId) => settledRead(() => structuredClone(project.events.list(distinctId))),
+    eventsByName: (name) => settledRead(() => structuredClone(project.events.byName(name))),
+    profile: (distinctId) => settledRead(() => project.profiles.user(distinctId)),
+    profiles: () => settledRead(() => project.profiles.allUsers()),
+    deletionTask: (trackingId) => settledRead(() => project.deletions.get(trackingId)),
+    completeDeletions: () => project.deletions.settle(Number.POSITIVE_INFINITY),
     group: (groupKey, groupId) => project.profiles.group(groupKey, groupId),
     groups: () => project.profiles.allGroups(),
     stats: () => project.stats(),

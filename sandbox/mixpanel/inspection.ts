@@ -9,12 +9,14 @@ import type { MixpanelProject } from './project.js';
 export function inspectionRoutes(project: MixpanelProject): Router {
   return new Router()
     .add('GET', '/__sandbox/events', 'inspect', (req) => {
+      project.settle();
       const distinctId = req.query.get('distinct_id') ?? undefined;
       const name = req.query.get('event');
       const events = project.events.list(distinctId).filter((e) => name === null || e.event === name);
       return { status: 200, body: { count: events.length, events } };
     })
     .add('GET', '/__sandbox/profiles/:distinctId', 'inspect', (req) => {
+      project.settle();
       const profile = project.profiles.user(req.params.distinctId ?? '');
       return profile ? { status: 200, body: profile } : { status: 404, body: { error: 'no such profile' } };
     })

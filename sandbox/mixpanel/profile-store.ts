@@ -39,6 +39,10 @@ export class ProfileStore {
     else this.groupsByKey.delete(key);
   }
 
+  removeUser(distinctId: string): boolean {
+    return this.users.delete(distinctId);
+  }
+
   user(distinctId: string): Profile | undefined {
     const held = this.users.get(distinctId);
     return held && structuredClone(held);

@@ -1,4 +1,5 @@
 import type { MixpanelConfig } from './config.js';
+import { DeletionTasks } from './deletions.js';
 import { EventStore } from './event-store.js';
 import { ProfileStore } from './profile-store.js';
 import { RateLimiter, type RateUsage } from './rate-limit.js';
@@ -29,6 +30,8 @@ export type Counters = typeof ZERO_COUNTERS;
 export interface MixpanelStats extends Counters {
   storedEvents: number;
   profiles: number;
+  /** Tasks of the GDPR API, pending or completed. */
+  deletionTasks: number;
   groups: number;
   rateWindow: RateUsage;
 }
@@ -38,6 +41,9 @@ export class MixpanelProject {
   readonly events = new EventStore();
   readonly profiles = new ProfileStore();
   readonly limiter: RateLimiter;
+  readonly deletions: DeletionTasks;
+  /** The GDPR API's own budget, when one is set. */
+  readonly gdprLimiter: RateLimiter | undefined;
   private counters: Counters = { ...ZERO_COUNTERS };
 
   constructor(
@@ -45,6 +51,13 @@ export class MixpanelProject {
     readonly clock: () => number,
   ) {
     this.limiter = new RateLimiter(config.rateLimit, clock);
+    this.deletions = new DeletionTasks(this.events, this.profiles, config.gdpr.completeAfterMs);
+    this.gdprLimiter = config.gdpr.rateLimit && new RateLimiter(config.gdpr.rateLimit, clock);
+  }
+
+  /** Applies the deletion tasks that are due: call before reading events or profiles. */
+  settle(): void {
+    this.deletions.settle(this.clock());
   }
 
   count(counter: keyof Counters, by = 1): void {
@@ -52,10 +65,12 @@ export class MixpanelProject {
   }
 
   stats(): MixpanelStats {
+    this.settle();
     return {
       ...this.counters,
       storedEvents: this.events.size,
       profiles: this.profiles.userCount,
+      deletionTasks: this.deletions.size,
       groups: this.profiles.groupCount,
       rateWindow: this.limiter.usage(),
     };
@@ -66,6 +81,8 @@ export class MixpanelProject {
     this.events.clear();
     this.profiles.clear();
     this.limiter.clear();
+    this.gdprLimiter?.clear();
+    this.deletions.clear();
     this.counters = { ...ZERO_COUNTERS };
   }
 }

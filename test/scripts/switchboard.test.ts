@@ -24,6 +24,7 @@ describe('switchboard (the package bin)', () => {
     expect(help.stdout).toMatch(/^ {2}backfill zendesk /m);
     expect(help.stdout).toMatch(/^ {2}dlq  +list\|show\|redrive/m);
     expect(help.stdout).toMatch(/^ {2}limits /m);
+    expect(help.stdout).toMatch(/^ {2}forget /m);
     expect(help.stdout).toContain('3 could not reach');
   });
 

@@ -197,7 +197,8 @@ function classify(response: Response, body: unknown): Error {
   return new PermanentError(message, { code: `MIXPANEL_${response.status}` });
 }
 
-async function readJson(response: Response): Promise<unknown> {
+/** A response's JSON body, or its text when it is not JSON. */
+export async function readJson(response: Response): Promise<unknown> {
   const text = await response.text();
   try {
     return JSON.parse(text) as unknown;
@@ -206,7 +207,8 @@ async function readJson(response: Response): Promise<unknown> {
   }
 }
 
-function describe(body: unknown): string {
+/** A vendor answer in one short line: its `error`, or the start of its text. */
+export function describe(body: unknown): string {
   if (body && typeof body === 'object' && 'error' in body) return String(body.error);
   return typeof body === 'string' ? body.slice(0, 200) : (JSON.stringify(body)?.slice(0, 200) ?? '');
 }

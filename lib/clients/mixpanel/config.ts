@@ -63,3 +63,32 @@ export async function loadMixpanelExportConfig(
     serviceAccountSecret: secrets.MIXPANEL_SERVICE_ACCOUNT_SECRET,
   };
 }
+
+/** What the GDPR/CCPA API v3 client needs: its host, the project's token and a GDPR OAuth token. */
+export interface MixpanelGdprConfig {
+  /**
+   * `https://mixpanel.com/api/app`; EU residency `https://eu.mixpanel.com/api/app`,
+   * India `https://in.mixpanel.com/api/app`.
+   */
+  gdprApiUrl: string;
+  projectToken: string;
+  /** A project owner's or admin's OAuth token from Data & Privacy settings (it expires after a year). */
+  gdprToken: string;
+}
+
+/**
+ * GDPR API settings: `MIXPANEL_GDPR_API_URL`, and the secrets `MIXPANEL_PROJECT_TOKEN` and
+ * `MIXPANEL_GDPR_TOKEN` (or their `_SSM` parameter paths).
+ */
+export async function loadMixpanelGdprConfig(
+  readParameter: ParameterReader,
+  env = process.env,
+): Promise<MixpanelGdprConfig> {
+  const settings = parseEnv({ MIXPANEL_GDPR_API_URL: z.url().default('https://mixpanel.com/api/app') }, env);
+  const secrets = await resolveSecrets(['MIXPANEL_PROJECT_TOKEN', 'MIXPANEL_GDPR_TOKEN'], readParameter, env);
+  return {
+    gdprApiUrl: withoutTrailingSlash(settings.MIXPANEL_GDPR_API_URL),
+    projectToken: secrets.MIXPANEL_PROJECT_TOKEN,
+    gdprToken: secrets.MIXPANEL_GDPR_TOKEN,
+  };
+}
