@@ -8,6 +8,8 @@ import { parseArgs } from 'node:util';
 import { ConfigError } from '../lib/config.js';
 import { localSettings } from '../local/env-file.js';
 import { EXIT, isUnreachable } from './cli/exit-codes.js';
+import { stageFunctionSettings } from './cli/hub-settings.js';
+import { resolveTarget } from './cli/target.js';
 import { planOutbound } from './cli/dry-run/outbound.js';
 import { jsonBody, readPayload, refusalOf, UnusableInput } from './cli/dry-run/payload.js';
 import { ROUTES, type DryRunPlan, type Route } from './cli/dry-run/plan.js';
@@ -16,7 +18,7 @@ import { dryRunDeps } from './cli/dry-run/settings.js';
 import { planTerms } from './cli/dry-run/terms.js';
 import { planTicket } from './cli/dry-run/tickets.js';
 
-const USAGE = `Usage: switchboard dry-run <payload file> [--route zendesk|terms|outbound] [--json]
+const USAGE = `Usage: switchboard dry-run <payload file> [--route zendesk|terms|outbound] [--stage <name>] [--json]
 
 Prints the Salesforce records and Mixpanel events and profile updates a webhook payload would
 cause, without writing anything: a Zendesk ticket webhook body, a terms acceptance body, or a
@@ -24,18 +26,25 @@ Salesforce Outbound Message (SOAP XML). Only reads: the Case or evidence record 
 the requester's Contact, a Zendesk requester, an account's users.
 
   --route   which webhook the payload is for (default: told from the payload)
+  --stage   plan as a deployed stage would: the settings of its zendeskReader, salesforceWriter
+            and salesforceOutbound functions (their secrets read from SSM), AWS credentials and
+            region from the usual chain
   --json    print the plan as JSON
   -h, --help  this help
 
-Settings: the environment or .env, as the functions read them (SALESFORCE_*, ZENDESK_*,
-TICKET_CASE_MAPPING, UNMATCHED_REQUESTER_POLICY, OUTBOUND_MAPPING, SALESFORCE_ORGANIZATION_ID).
-An API without its secret is read from npm start's sandbox (SANDBOX_SALESFORCE_PORT, default
-4101; SANDBOX_ZENDESK_PORT, 4103). The webhook's signature or token is not checked.
+Settings without --stage: the environment or .env, as the functions read them (SALESFORCE_*,
+ZENDESK_*, TICKET_CASE_MAPPING, UNMATCHED_REQUESTER_POLICY, OUTBOUND_MAPPING,
+SALESFORCE_ORGANIZATION_ID). An API without its secret is read from npm start's sandbox
+(SANDBOX_SALESFORCE_PORT, default 4101; SANDBOX_ZENDESK_PORT, 4103). The webhook's signature
+or token is not checked.
 
 Exit status: 0 the webhook would accept the payload; 1 it would refuse it (its answer is
 printed), or the plan failed; 2 usage error or an unusable payload file; 3 an API or a setting
 is missing.
 `;
+
+/** The functions whose settings a webhook's writes depend on: requester look-up, Case and evidence writes, mapping. */
+const STAGE_FUNCTIONS = ['zendeskReader', 'salesforceWriter', 'salesforceOutbound'];
 
 function usageError(message: string): never {
   process.stderr.write(`dry-run: ${message}\n\n${USAGE}`);
@@ -45,7 +54,12 @@ function usageError(message: string): never {
 let parsed: ReturnType<typeof parse>;
 function parse() {
   return parseArgs({
-    options: { route: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      route: { type: 'string' },
+      stage: { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
     allowPositionals: true,
     strict: true,
   });
@@ -69,7 +83,11 @@ let route: Route | undefined;
 try {
   const payload = readPayload(positionals[0] ?? '', given as Route | undefined);
   route = payload.route;
-  const deps = await dryRunDeps(localSettings());
+  const deps = await dryRunDeps(
+    values.stage === undefined
+      ? localSettings()
+      : await stageFunctionSettings(resolveTarget(values.stage), STAGE_FUNCTIONS),
+  );
   const plan: DryRunPlan =
     route === 'outbound'
       ? await planOutbound(payload.text, deps)

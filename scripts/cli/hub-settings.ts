@@ -8,17 +8,7 @@ import { resourceName, type Target } from './target.js';
  * where Salesforce without a secret is `npm start`'s sandbox of it, as the hub itself decides.
  */
 export async function hubSettings(target: Target): Promise<Record<string, string | undefined>> {
-  if (!target.local) {
-    const lambda = new LambdaClient({ region: target.region });
-    try {
-      const answer = await lambda.send(
-        new GetFunctionConfigurationCommand({ FunctionName: resourceName(target, 'salesforceWriter') }),
-      );
-      return answer.Environment?.Variables ?? {};
-    } finally {
-      lambda.destroy();
-    }
-  }
+  if (!target.local) return stageFunctionSettings(target, ['salesforceWriter']);
   const settings = target.settings;
   const real = ['SALESFORCE_CLIENT_SECRET', 'SALESFORCE_CLIENT_SECRET_SSM', 'SALESFORCE_PRIVATE_KEY'].some(
     (name) => settings[name],
@@ -30,4 +20,29 @@ export async function hubSettings(target: Target): Promise<Record<string, string
     SALESFORCE_CLIENT_ID: String(defaultSalesforceConfig.clientId),
     SALESFORCE_CLIENT_SECRET: String(defaultSalesforceConfig.clientSecret),
   };
+}
+
+/**
+ * The environments a stage's functions run with, merged in the order given (a later function's
+ * value wins): the settings a command must read as those functions do. Secrets stay in SSM, named
+ * by `<SECRET>_SSM`; reading them is the loaders' business, with the caller's credentials.
+ */
+export async function stageFunctionSettings(
+  target: Target,
+  functions: readonly string[],
+): Promise<Record<string, string>> {
+  const lambda = new LambdaClient({ region: target.region });
+  try {
+    const environments = await Promise.all(
+      functions.map(async (name) => {
+        const answer = await lambda.send(
+          new GetFunctionConfigurationCommand({ FunctionName: resourceName(target, name) }),
+        );
+        return answer.Environment?.Variables ?? {};
+      }),
+    );
+    return Object.assign({}, ...environments) as Record<string, string>;
+  } finally {
+    lambda.destroy();
+  }
 }

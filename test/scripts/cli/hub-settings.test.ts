@@ -1,4 +1,6 @@
-import { hubSettings } from '../../../scripts/cli/hub-settings.js';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { hubSettings, stageFunctionSettings } from '../../../scripts/cli/hub-settings.js';
 import type { Target } from '../../../scripts/cli/target.js';
 
 const local = (settings: Record<string, string>): Target => ({
@@ -32,5 +34,50 @@ describe('hubSettings of the local hub', () => {
 
     // Assert
     expect(settings).toEqual(real);
+  });
+});
+
+describe('stageFunctionSettings', () => {
+  const asked: string[] = [];
+  const environments: Record<string, Record<string, string>> = {
+    'switchboard-prod-zendeskReader': { ZENDESK_API_TOKEN_SSM: '/switchboard/prod/zendesk', SHARED: 'reader' },
+    'switchboard-prod-salesforceWriter': { SALESFORCE_CLIENT_SECRET_SSM: '/switchboard/prod/sf', SHARED: 'writer' },
+  };
+  // The Lambda API's GetFunctionConfiguration, on loopback.
+  const server = createServer((request, response) => {
+    const name = decodeURIComponent(/functions\/([^/]+)\/configuration/.exec(request.url ?? '')?.[1] ?? '');
+    asked.push(`${request.method} ${name}`);
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.end(JSON.stringify({ FunctionName: name, Environment: { Variables: environments[name] ?? {} } }));
+  });
+  const saved = { ...process.env };
+  beforeAll(async () => {
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    const { port } = server.address() as AddressInfo;
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_LAMBDA: `http://127.0.0.1:${port}`,
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+    });
+  });
+  afterAll(async () => {
+    process.env = saved;
+    await new Promise((done) => server.close(done));
+  });
+
+  it("merges the named functions' environments of the stage, a later function's value winning", async () => {
+    // Arrange
+    const stage: Target = { stage: 'prod', local: false, region: 'eu-west-1', endpoints: {}, settings: {} };
+
+    // Act
+    const settings = await stageFunctionSettings(stage, ['zendeskReader', 'salesforceWriter']);
+
+    // Assert
+    expect(asked.sort()).toEqual(['GET switchboard-prod-salesforceWriter', 'GET switchboard-prod-zendeskReader']);
+    expect(settings).toEqual({
+      ZENDESK_API_TOKEN_SSM: '/switchboard/prod/zendesk',
+      SALESFORCE_CLIENT_SECRET_SSM: '/switchboard/prod/sf',
+      SHARED: 'writer',
+    });
   });
 });
