@@ -9,7 +9,7 @@ import { ConfigError } from '../lib/config.js';
 import { localSettings } from '../local/env-file.js';
 import { EXIT, isUnreachable } from './cli/exit-codes.js';
 import { stageFunctionSettings } from './cli/hub-settings.js';
-import { resolveTarget } from './cli/target.js';
+import { resolveTarget, unreachableHint } from './cli/target.js';
 import { planOutbound } from './cli/dry-run/outbound.js';
 import { jsonBody, readPayload, refusalOf, UnusableInput } from './cli/dry-run/payload.js';
 import { ROUTES, type DryRunPlan, type Route } from './cli/dry-run/plan.js';
@@ -107,7 +107,8 @@ try {
     process.exitCode = EXIT.problem;
   } else {
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`dry-run: ${message}\n`);
+    const stageUnreachable = values.stage !== undefined && isUnreachable(error);
+    process.stderr.write(`dry-run: ${stageUnreachable ? unreachableHint(resolveTarget(values.stage)) : message}\n`);
     process.exitCode =
       error instanceof UnusableInput
         ? EXIT.usage

@@ -17,6 +17,8 @@ import { findAcceptances, renderHtml, renderText, type EvidenceSubject } from '.
 import { defaultMixpanelConfig } from '../sandbox/mixpanel/config.js';
 import { defaultSalesforceConfig } from '../sandbox/salesforce/config.js';
 import { EXIT, isUnreachable } from './cli/exit-codes.js';
+import { stageFunctionSettings } from './cli/hub-settings.js';
+import { resolveTarget, unreachableHint } from './cli/target.js';
 
 const USAGE = `Usage: switchboard evidence (--email <address> | --user-id <id>) [--format text|html] [--out <file>]
 
@@ -29,6 +31,8 @@ of one person from Salesforce, recomputes each record's evidence hash, and finds
   --format text|html   text (default): a table on stdout; html: a printable one-page document
   --out <file>         write the report there; html without --out writes
                        evidence-<who>-<date>.html in the current folder and prints its path
+  --stage <name>       read the org and project a deployed stage uses (its functions' settings,
+                       secrets from SSM; AWS credentials from the usual chain)
   -h, --help           this help
 
 Settings: the environment or .env — SALESFORCE_LOGIN_URL, SALESFORCE_CLIENT_ID,
@@ -40,6 +44,21 @@ sandbox (Salesforce 127.0.0.1:4101, Mixpanel 127.0.0.1:4102).
 Exit status: 0 every acceptance verifies; 1 an acceptance is flagged, none is found, or the
 check failed; 2 usage error; 3 Salesforce or Mixpanel could not be reached.
 `;
+
+/**
+ * A stage's settings: those its Salesforce writer and Mixpanel sender run with (secrets from SSM);
+ * MIXPANEL_EXPORT_API_URL from the environment, as no function needs it (EU projects set it).
+ */
+async function stageSettings(stage: string): Promise<Record<string, string | undefined>> {
+  const target = resolveTarget(stage);
+  try {
+    const settings = await stageFunctionSettings(target, ['salesforceWriter', 'mixpanelSender']);
+    return { ...settings, MIXPANEL_EXPORT_API_URL: process.env.MIXPANEL_EXPORT_API_URL };
+  } catch (error) {
+    process.stderr.write(`evidence: ${isUnreachable(error) ? unreachableHint(target) : (error as Error).message}\n`);
+    return process.exit(EXIT.unreachable);
+  }
+}
 
 function usageError(message: string): never {
   process.stderr.write(`evidence: ${message}\n\n${USAGE}`);
@@ -54,6 +73,7 @@ function parse() {
       'user-id': { type: 'string' },
       format: { type: 'string' },
       out: { type: 'string' },
+      stage: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -79,7 +99,7 @@ if (format !== 'text' && format !== 'html') usageError(`--format must be text or
 const by: EvidenceSubject = email ? { email: email.toLowerCase() } : { userId: userId ?? '' };
 
 if (existsSync('.env')) process.loadEnvFile('.env');
-const env = process.env;
+const env = parsed.stage === undefined ? process.env : await stageSettings(parsed.stage);
 // Per API, like npm start: its secret in the settings means the real API; otherwise its sandbox.
 const sandboxSalesforce = !env.SALESFORCE_CLIENT_SECRET && !env.SALESFORCE_CLIENT_SECRET_SSM;
 const sandboxMixpanel = !env.MIXPANEL_SERVICE_ACCOUNT_SECRET && !env.MIXPANEL_SERVICE_ACCOUNT_SECRET_SSM;

@@ -25,18 +25,28 @@ import { BackfillStartError, chooseStart, type StartPlan, type StartRequest } fr
 import { localDataDir } from '../local/data-dir.js';
 import { localSettings, portSetting } from '../local/env-file.js';
 import { defaultZendeskConfig } from '../sandbox/zendesk/index.js';
-import { EXIT } from './cli/exit-codes.js';
+import { EXIT, isUnreachable } from './cli/exit-codes.js';
+import { stageFunctionSettings } from './cli/hub-settings.js';
+import { resolveTarget, unreachableHint } from './cli/target.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const fromEnv = localSettings();
 // The AWS SDK reads its credentials and region from process.env, `.env` included.
 Object.assign(process.env, fromEnv);
-const defaultState = relative(process.cwd(), join(localDataDir(root, fromEnv), 'zendesk-backfill.json'));
+const stageArgument = process.argv.indexOf('--stage');
+const stageName = stageArgument >= 0 ? process.argv[stageArgument + 1] : undefined;
+// A stage's export has its own cursor: it must not resume another stage's.
+const stateName = stageName === undefined ? 'zendesk-backfill.json' : `zendesk-backfill-${stageName}.json`;
+const defaultState = relative(process.cwd(), join(localDataDir(root, fromEnv), stateName));
 const USAGE = `Usage: switchboard backfill zendesk [--since <ISO date>] [--resume | --restart] [--state <file>]
   --since    export the tickets updated since then; required for a first run
   --resume   continue from the cursor saved in --state (the default without --since)
   --restart  replace the saved cursor and start again from --since
-  --state    where the cursor is saved (default: zendesk-backfill.json in the local data folder)
+  --state    where the cursor is saved (default: zendesk-backfill.json in the local data folder;
+             zendesk-backfill-<stage>.json with --stage)
+  --stage    relay into a deployed stage: its zendesk queue and the Zendesk its zendeskReader
+             reads (settings from that function, the token from SSM; AWS credentials from the
+             usual chain)
 `;
 const refuse = (message: string): never => {
   process.stderr.write(`${message}\n\n${USAGE}`);
@@ -48,6 +58,7 @@ const { values } = parseArgs({
     resume: { type: 'boolean', default: false },
     restart: { type: 'boolean', default: false },
     state: { type: 'string', default: defaultState },
+    stage: { type: 'string' },
   },
 });
 if (values.resume && values.restart) refuse('Give --resume or --restart, not both.');
@@ -82,7 +93,7 @@ const local = {
   ZENDESK_EMAIL: defaultZendeskConfig.credentials.email,
   ZENDESK_API_TOKEN: defaultZendeskConfig.credentials.apiToken,
 };
-const env = { ...local, ...fromEnv };
+const env = stageName === undefined ? { ...local, ...fromEnv } : await stageSettings(stageName);
 const settings = parseEnv({ SQS_ENDPOINT: z.url().optional(), ZENDESK_QUEUE_URL: z.url() }, env);
 const zendeskConfig = await loadZendeskConfig(ssmParameterReader, env);
 // Without the local hub the export and the enqueue would be retried for minutes: say so at once.
@@ -126,6 +137,17 @@ process.stderr.write(
   `\n${result.done ? 'Backfill complete' : 'Backfill stopped'}: ` +
     `${result.tickets} tickets in ${result.pages} pages this run; cursor saved in ${values.state}.\n`,
 );
+
+/** The settings the stage's zendeskReader runs with, or exit 3 when the stage cannot be read. */
+async function stageSettings(stage: string): Promise<Record<string, string>> {
+  const target = resolveTarget(stage);
+  try {
+    return await stageFunctionSettings(target, ['zendeskReader']);
+  } catch (error) {
+    process.stderr.write(`${isUnreachable(error) ? unreachableHint(target) : (error as Error).message}\n`);
+    return process.exit(EXIT.unreachable);
+  }
+}
 
 function isLoopback(url: string): boolean {
   return ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname);

@@ -13,10 +13,14 @@ export const EXIT = {
   unreachable: 3,
 } as const;
 
-/** Whether an error says the other end never answered (not that it answered with a refusal). */
+/**
+ * Whether an error says the other end never answered (not that it answered with a refusal), or
+ * that there are no AWS credentials to ask it with.
+ */
 export function isUnreachable(error: unknown): boolean {
   const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : '';
-  const message = error instanceof Error ? `${error.message} ${cause}` : String(error);
+  // The SDK's "Could not load credentials from any providers" says so only in the error's name.
+  const message = error instanceof Error ? `${error.name} ${error.message} ${cause}` : String(error);
   return /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|fetch failed|did not answer|socket hang up|CredentialsProviderError/i.test(
     message,
   );
