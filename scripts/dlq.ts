@@ -5,8 +5,8 @@
  * queue runbook".
  */
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { parseArgs } from 'node:util';
 import { listDeadLetters, readDeadLetter, type DeadLetter } from '../lib/sqs/dead-letters.js';
+import { parseCommandLine, usageFailure } from './cli/command-line.js';
 import { isQueueName, locateQueues, QUEUE_NAMES, type QueueName } from './cli/dlq-queues.js';
 import { redrive, redriveSucceeded } from './cli/dlq-redrive.js';
 import { letterJson, letterText, listingJson, listingText, moveTaskText, redriveText } from './cli/dlq-report.js';
@@ -35,35 +35,16 @@ redrive left messages behind; 2 usage error; 3 the hub or the stage could not be
 `;
 
 function usageError(message: string): never {
-  process.stderr.write(`dlq: ${message}\n\n${USAGE}`);
-  process.exit(EXIT.usage);
+  return usageFailure('dlq', USAGE, message);
 }
 
-let args: ReturnType<typeof parse>;
-function parse() {
-  return parseArgs({
-    options: {
-      queue: { type: 'string' },
-      reason: { type: 'string' },
-      limit: { type: 'string' },
-      stage: { type: 'string' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    allowPositionals: true,
-    strict: true,
-  });
-}
-try {
-  args = parse();
-} catch (error) {
-  usageError((error as Error).message);
-}
-const { values, positionals } = args;
-if (values.help) {
-  process.stdout.write(USAGE);
-  process.exit(EXIT.ok);
-}
+const { values, positionals } = parseCommandLine('dlq', USAGE, {
+  queue: { type: 'string' },
+  reason: { type: 'string' },
+  limit: { type: 'string' },
+  stage: { type: 'string' },
+  json: { type: 'boolean' },
+});
 const [command, ...operands] = positionals;
 if (command !== 'list' && command !== 'show' && command !== 'redrive')
   usageError(command ? `unknown command ${command}` : 'no command');

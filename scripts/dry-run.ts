@@ -4,9 +4,9 @@
  * read-only calls only. Settings as the functions take them (the environment, or `.env`); an API
  * without its secret is read from npm start's sandbox of it.
  */
-import { parseArgs } from 'node:util';
 import { ConfigError } from '../lib/config.js';
 import { localSettings } from '../local/env-file.js';
+import { parseCommandLine, usageFailure } from './cli/command-line.js';
 import { EXIT, isUnreachable } from './cli/exit-codes.js';
 import { stageFunctionSettings } from './cli/hub-settings.js';
 import { resolveTarget, unreachableHint } from './cli/target.js';
@@ -47,33 +47,14 @@ is missing.
 const STAGE_FUNCTIONS = ['zendeskReader', 'salesforceWriter', 'salesforceOutbound'];
 
 function usageError(message: string): never {
-  process.stderr.write(`dry-run: ${message}\n\n${USAGE}`);
-  process.exit(EXIT.usage);
+  return usageFailure('dry-run', USAGE, message);
 }
 
-let parsed: ReturnType<typeof parse>;
-function parse() {
-  return parseArgs({
-    options: {
-      route: { type: 'string' },
-      stage: { type: 'string' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    allowPositionals: true,
-    strict: true,
-  });
-}
-try {
-  parsed = parse();
-} catch (error) {
-  usageError((error as Error).message);
-}
-const { values, positionals } = parsed;
-if (values.help) {
-  process.stdout.write(USAGE);
-  process.exit(EXIT.ok);
-}
+const { values, positionals } = parseCommandLine('dry-run', USAGE, {
+  route: { type: 'string' },
+  stage: { type: 'string' },
+  json: { type: 'boolean' },
+});
 if (positionals.length !== 1) usageError(positionals.length === 0 ? 'no payload file' : 'give one payload file');
 const given = values.route;
 if (given !== undefined && !(ROUTES as readonly string[]).includes(given))

@@ -2,12 +2,12 @@
  * `switchboard forget --user-id <id> … [--yes]` and `switchboard forget status <tracking id>`: a
  * data subject's deletion in Mixpanel (lib/privacy/forget.ts). Salesforce is never touched.
  */
-import { parseArgs } from 'node:util';
 import { loadMixpanelConfig, loadMixpanelGdprConfig } from '../lib/clients/mixpanel/config.js';
 import { MixpanelClient } from '../lib/clients/mixpanel/client.js';
 import { MixpanelGdprClient } from '../lib/clients/mixpanel/gdpr.js';
 import { ConfigError, ssmParameterReader } from '../lib/config.js';
 import { forgetUsers, isFinished, MAX_DELETION_IDS } from '../lib/privacy/forget.js';
+import { parseCommandLine, usageFailure } from './cli/command-line.js';
 import { confirm } from './cli/confirm.js';
 import { EXIT, isUnreachable } from './cli/exit-codes.js';
 import { forgetJson, forgetText, statusText } from './cli/forget-output.js';
@@ -41,35 +41,16 @@ could not be reached or settings are missing.
 `;
 
 function usageError(message: string): never {
-  process.stderr.write(`forget: ${message}\n\n${USAGE}`);
-  process.exit(EXIT.usage);
+  return usageFailure('forget', USAGE, message);
 }
 
-let parsed: ReturnType<typeof parse>;
-function parse() {
-  return parseArgs({
-    options: {
-      'user-id': { type: 'string', multiple: true },
-      'compliance-type': { type: 'string' },
-      yes: { type: 'boolean', short: 'y' },
-      stage: { type: 'string' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    allowPositionals: true,
-    strict: true,
-  });
-}
-try {
-  parsed = parse();
-} catch (error) {
-  usageError((error as Error).message);
-}
-const { values, positionals } = parsed;
-if (values.help) {
-  process.stdout.write(USAGE);
-  process.exit(EXIT.ok);
-}
+const { values, positionals } = parseCommandLine('forget', USAGE, {
+  'user-id': { type: 'string', multiple: true },
+  'compliance-type': { type: 'string' },
+  yes: { type: 'boolean', short: 'y' },
+  stage: { type: 'string' },
+  json: { type: 'boolean' },
+});
 const userIds = (values['user-id'] ?? []).map((id) => id.trim());
 const [subcommand, trackingId, ...extra] = positionals;
 if (subcommand !== undefined && subcommand !== 'status') usageError(`unexpected ${subcommand}`);

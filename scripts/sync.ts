@@ -5,10 +5,10 @@
  */
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { SingleBar } from 'cli-progress';
-import { parseArgs } from 'node:util';
 import { DynamoStateStore } from '../lib/clients/state-store.js';
 import { runChunkIds, UsageRuns } from '../lib/usage/sync/runs.js';
 import { describeRun, runProgress } from '../lib/usage/sync/report.js';
+import { parseCommandLine, usageFailure } from './cli/command-line.js';
 import { EXIT, isUnreachable } from './cli/exit-codes.js';
 import { resolveTarget, resourceName, unreachableHint } from './cli/target.js';
 
@@ -28,36 +28,17 @@ another is running; 1 the run failed; 2 usage error; 3 the hub or the stage coul
 `;
 
 function usageError(message: string): never {
-  process.stderr.write(`sync: ${message}\n\n${USAGE}`);
-  process.exit(2);
+  return usageFailure('sync', USAGE, message);
 }
 
-let args: ReturnType<typeof parse>;
-function parse() {
-  return parseArgs({
-    options: {
-      'as-of': { type: 'string' },
-      force: { type: 'boolean' },
-      'no-wait': { type: 'boolean' },
-      run: { type: 'string' },
-      stage: { type: 'string' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    allowPositionals: true,
-    strict: true,
-  });
-}
-try {
-  args = parse();
-} catch (error) {
-  usageError((error as Error).message);
-}
-const { values, positionals } = args;
-if (values.help) {
-  process.stdout.write(USAGE);
-  process.exit(0);
-}
+const { values, positionals } = parseCommandLine('sync', USAGE, {
+  'as-of': { type: 'string' },
+  force: { type: 'boolean' },
+  'no-wait': { type: 'boolean' },
+  run: { type: 'string' },
+  stage: { type: 'string' },
+  json: { type: 'boolean' },
+});
 const [command, ...extra] = positionals;
 if (command !== 'run' && command !== 'status') usageError(command ? `unknown command ${command}` : 'no command');
 if (extra.length > 0) usageError(`unexpected ${extra.join(' ')}`);
