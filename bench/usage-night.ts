@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createS3Client } from '../lib/clients/s3.js';
 import { DynamoStateStore } from '../lib/clients/state-store.js';
 import { UsageRuns, type UsageRun } from '../lib/usage/sync/runs.js';
-import { LOCAL_AWS_CREDENTIALS } from '../local/local-sqs.js';
+import { LOCAL_AWS_CREDENTIALS } from '../local/local-credentials.js';
 import { readHubDefinition } from '../local/serverless-definition.js';
 import { seedUsageAccounts, writeUsageExport } from '../sandbox/app/index.js';
 import { startSandbox } from '../sandbox/launch.js';

@@ -7,9 +7,9 @@ import { HttpGateway, type GatewayRoute, type HttpLambdaHandler, type LocalServi
 import { LambdaInvokeApi } from './lambda-invoke-api.js';
 import { createTables, startLocalDynamoDb, type LocalDynamoDb, type LocalTable } from './local-dynamodb.js';
 import { createBuckets, type LocalBucket } from './local-s3.js';
+import { LOCAL_AWS_CREDENTIALS } from './local-credentials.js';
 import {
   createQueues,
-  LOCAL_AWS_CREDENTIALS,
   releaseKeptMessages,
   startLocalSqs,
   type KeptMessages,

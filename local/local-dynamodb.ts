@@ -9,7 +9,7 @@ import {
   type TableDescription,
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import { LOCAL_AWS_CREDENTIALS } from './local-sqs.js';
+import { LOCAL_AWS_CREDENTIALS } from './local-credentials.js';
 import type { TableDefinition } from './serverless-definition.js';
 
 export interface LocalTable {

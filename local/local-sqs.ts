@@ -3,6 +3,7 @@ import { startFauxqs } from 'fauxqs';
 import { DatabaseSync } from 'node:sqlite';
 import { releaseDataDir, takeDataDir } from './data-dir.js';
 import type { QueueDefinition } from './serverless-definition.js';
+import { LOCAL_AWS_CREDENTIALS } from './local-credentials.js';
 
 export interface LocalQueue {
   name: string;
@@ -38,9 +39,6 @@ export interface LocalSqsOptions {
    */
   s3DataDir?: string;
 }
-
-/** Credentials the AWS SDK needs to sign requests; the local SQS does not check them. */
-export const LOCAL_AWS_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 // SQS takes 10 entries per batch call.
 const BATCH_ENTRIES = 10;

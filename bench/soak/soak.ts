@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { LOCAL_AWS_CREDENTIALS } from '../../local/local-sqs.js';
+import { LOCAL_AWS_CREDENTIALS } from '../../local/local-credentials.js';
 import { SANDBOX_TERMS_WEBHOOK_SECRET, startSandbox } from '../../sandbox/launch.js';
 import { emulators } from '../tickets.js';
 import { startFaults, type FaultLog } from './faults.js';

@@ -4,7 +4,7 @@
  * resources `switchboard-<stage>-<name>`, as serverless.yml does, so one code path serves both.
  */
 import { localSettings, portSetting } from '../../local/env-file.js';
-import { LOCAL_AWS_CREDENTIALS } from '../../local/local-sqs.js';
+import { LOCAL_AWS_CREDENTIALS } from '../../local/local-credentials.js';
 
 export interface Target {
   stage: string;

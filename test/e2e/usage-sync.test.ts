@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
-import { LOCAL_AWS_CREDENTIALS } from '../../local/local-sqs.js';
+import { LOCAL_AWS_CREDENTIALS } from '../../local/local-credentials.js';
 import { seedUsageAccounts, writeUsageExport } from '../../sandbox/app/index.js';
 import { runCommand } from '../support/command.js';
 import { eventually, queueDepth, startHubWithSandbox } from '../support/hub-harness.js';

@@ -2,7 +2,7 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { HttpGateway } from '../../local/http-gateway.js';
 import type { ExecutionEnvironment } from '../../local/execution-environment.js';
 import { LambdaInvokeApi, type InvokableFunction } from '../../local/lambda-invoke-api.js';
-import { LOCAL_AWS_CREDENTIALS } from '../../local/local-sqs.js';
+import { LOCAL_AWS_CREDENTIALS } from '../../local/local-credentials.js';
 
 /** An environment that runs `handler` in this thread and counts its cold starts and kills. */
 function environmentOf(handler: (event: unknown) => Promise<unknown>, counts: { starts: number; kills: number }) {

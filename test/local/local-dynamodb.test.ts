@@ -12,7 +12,7 @@ import {
 } from '../../local/data-dir.js';
 import { functionEnvironment } from '../../local/function-environment.js';
 import { createTables, startLocalDynamoDb, type LocalDynamoDb } from '../../local/local-dynamodb.js';
-import { LOCAL_AWS_CREDENTIALS } from '../../local/local-sqs.js';
+import { LOCAL_AWS_CREDENTIALS } from '../../local/local-credentials.js';
 import { readHubDefinition } from '../../local/serverless-definition.js';
 import { startHubProcess } from '../support/hub-process.js';
 import { stateTable } from '../support/local-state-table.js';

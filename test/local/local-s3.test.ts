@@ -5,7 +5,8 @@ import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3
 import { deleteS3Data, queueDataDir, s3DataDir } from '../../local/data-dir.js';
 import { functionEnvironment } from '../../local/function-environment.js';
 import { createBuckets } from '../../local/local-s3.js';
-import { LOCAL_AWS_CREDENTIALS, startLocalSqs, type LocalSqs } from '../../local/local-sqs.js';
+import { LOCAL_AWS_CREDENTIALS } from '../../local/local-credentials.js';
+import { startLocalSqs, type LocalSqs } from '../../local/local-sqs.js';
 import { readHubDefinition } from '../../local/serverless-definition.js';
 
 const root = resolve(import.meta.dirname, '../..');

@@ -5,7 +5,8 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { EventSourceMapping, type Invocation } from '../../local/event-source-mapping.js';
 import { EnvironmentCrashed, WorkerEnvironment } from '../../local/execution-environment.js';
-import { LOCAL_AWS_CREDENTIALS, startLocalSqs, type LocalQueue, type LocalSqs } from '../../local/local-sqs.js';
+import { LOCAL_AWS_CREDENTIALS } from '../../local/local-credentials.js';
+import { startLocalSqs, type LocalQueue, type LocalSqs } from '../../local/local-sqs.js';
 import { eventually } from '../support/hub-harness.js';
 import { depthOf, queuePair, sendBodies } from '../support/local-queues.js';
 

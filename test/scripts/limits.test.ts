@@ -7,7 +7,7 @@ import { ApiPause } from '../../lib/clients/api-pause.js';
 import type { ApiBudgets } from '../../lib/clients/api-budgets.js';
 import { BudgetLedger } from '../../lib/clients/salesforce/budget-ledger.js';
 import { DynamoStateStore } from '../../lib/clients/state-store.js';
-import { LOCAL_AWS_CREDENTIALS } from '../../local/local-sqs.js';
+import { LOCAL_AWS_CREDENTIALS } from '../../local/local-credentials.js';
 import { freePort, runCommand } from '../support/command.js';
 import { startHubWithSandbox } from '../support/hub-harness.js';
 

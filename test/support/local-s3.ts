@@ -1,6 +1,6 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { startFauxqs } from 'fauxqs';
-import { LOCAL_AWS_CREDENTIALS } from '../../local/local-sqs.js';
+import { LOCAL_AWS_CREDENTIALS } from '../../local/local-credentials.js';
 
 export interface LocalS3 {
   endpoint: string;

@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoStateStore, type UnprocessedRetry } from '../../lib/clients/state-store.js';
 import { createTables, startLocalDynamoDb, type LocalDynamoDb } from '../../local/local-dynamodb.js';
-import { LOCAL_AWS_CREDENTIALS } from '../../local/local-sqs.js';
+import { LOCAL_AWS_CREDENTIALS } from '../../local/local-credentials.js';
 import type { TableDefinition } from '../../local/serverless-definition.js';
 
 /** The state table's shape, as serverless.yml declares it. */

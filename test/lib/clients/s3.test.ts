@@ -1,7 +1,7 @@
 import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { startFauxqs } from 'fauxqs';
 import { createS3Client } from '../../../lib/clients/s3.js';
-import { LOCAL_AWS_CREDENTIALS } from '../../../local/local-sqs.js';
+import { LOCAL_AWS_CREDENTIALS } from '../../../local/local-credentials.js';
 
 describe('createS3Client', () => {
   let server: Awaited<ReturnType<typeof startFauxqs>>;
