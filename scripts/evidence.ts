@@ -15,9 +15,9 @@ import { loadSalesforceConfig } from '../lib/clients/salesforce/config.js';
 import { ssmParameterReader } from '../lib/config.js';
 import { findAcceptances, renderHtml, renderText, type EvidenceSubject } from '../lib/terms/evidence/index.js';
 import { defaultMixpanelConfig } from '../sandbox/mixpanel/config.js';
-import { defaultSalesforceConfig } from '../sandbox/salesforce/config.js';
 import { EXIT, isUnreachable } from './cli/exit-codes.js';
 import { stageFunctionSettings } from './cli/hub-settings.js';
+import { salesforceSettings } from './cli/sandbox-settings.js';
 import { resolveTarget, unreachableHint } from './cli/target.js';
 
 const USAGE = `Usage: switchboard evidence (--email <address> | --user-id <id>) [--format text|html] [--out <file>]
@@ -101,16 +101,9 @@ const by: EvidenceSubject = email ? { email: email.toLowerCase() } : { userId: u
 if (existsSync('.env')) process.loadEnvFile('.env');
 const env = parsed.stage === undefined ? process.env : await stageSettings(parsed.stage);
 // Per API, like npm start: its secret in the settings means the real API; otherwise its sandbox.
-const sandboxSalesforce = !env.SALESFORCE_CLIENT_SECRET && !env.SALESFORCE_CLIENT_SECRET_SSM;
+const { sandbox: sandboxSalesforce, env: salesforceEnv } = salesforceSettings(env);
 const sandboxMixpanel = !env.MIXPANEL_SERVICE_ACCOUNT_SECRET && !env.MIXPANEL_SERVICE_ACCOUNT_SECRET_SSM;
 const account = defaultMixpanelConfig.serviceAccounts[0];
-const salesforceEnv = sandboxSalesforce
-  ? {
-      SALESFORCE_LOGIN_URL: `http://127.0.0.1:${env.SANDBOX_SALESFORCE_PORT ?? 4101}`,
-      SALESFORCE_CLIENT_ID: String(defaultSalesforceConfig.clientId),
-      SALESFORCE_CLIENT_SECRET: String(defaultSalesforceConfig.clientSecret),
-    }
-  : env;
 const mixpanelEnv = sandboxMixpanel
   ? {
       MIXPANEL_EXPORT_API_URL: `http://127.0.0.1:${env.SANDBOX_MIXPANEL_PORT ?? 4102}`,

@@ -1,5 +1,5 @@
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { defaultSalesforceConfig } from '../../sandbox/salesforce/config.js';
+import { salesforceSettings } from './sandbox-settings.js';
 import { resourceName, type Target } from './target.js';
 
 /**
@@ -9,17 +9,7 @@ import { resourceName, type Target } from './target.js';
  */
 export async function hubSettings(target: Target): Promise<Record<string, string | undefined>> {
   if (!target.local) return stageFunctionSettings(target, ['salesforceWriter']);
-  const settings = target.settings;
-  const real = ['SALESFORCE_CLIENT_SECRET', 'SALESFORCE_CLIENT_SECRET_SSM', 'SALESFORCE_PRIVATE_KEY'].some(
-    (name) => settings[name],
-  );
-  if (real) return settings;
-  return {
-    ...settings,
-    SALESFORCE_LOGIN_URL: `http://127.0.0.1:${settings.SANDBOX_SALESFORCE_PORT ?? 4101}`,
-    SALESFORCE_CLIENT_ID: String(defaultSalesforceConfig.clientId),
-    SALESFORCE_CLIENT_SECRET: String(defaultSalesforceConfig.clientSecret),
-  };
+  return salesforceSettings(target.settings).env;
 }
 
 /**

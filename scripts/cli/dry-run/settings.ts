@@ -13,6 +13,7 @@ import { parseOutboundMapping, parseOutboundMappingJson } from '../../../lib/out
 import { loadCaseMapping } from '../../../lib/tickets/case-mapping.js';
 import { defaultSalesforceConfig } from '../../../sandbox/salesforce/config.js';
 import { defaultZendeskConfig } from '../../../sandbox/zendesk/config.js';
+import { salesforceSettings } from '../sandbox-settings.js';
 import type { OutboundPlanDeps } from './outbound.js';
 import type { TicketPlanDeps } from './tickets.js';
 
@@ -23,16 +24,8 @@ const has = (settings: Record<string, string>, name: string): boolean =>
 
 /** The clients and settings of every route; no API is called until a plan reads. */
 export async function dryRunDeps(settings: Record<string, string>): Promise<DryRunDeps> {
-  const sandboxSalesforce = !has(settings, 'SALESFORCE_CLIENT_SECRET');
+  const { sandbox: sandboxSalesforce, env: salesforceEnv } = salesforceSettings(settings);
   const sandboxZendesk = !has(settings, 'ZENDESK_API_TOKEN');
-  const salesforceEnv = sandboxSalesforce
-    ? {
-        ...settings,
-        SALESFORCE_LOGIN_URL: `http://127.0.0.1:${settings.SANDBOX_SALESFORCE_PORT ?? 4101}`,
-        SALESFORCE_CLIENT_ID: String(defaultSalesforceConfig.clientId),
-        SALESFORCE_CLIENT_SECRET: String(defaultSalesforceConfig.clientSecret),
-      }
-    : settings;
   const zendeskEnv = sandboxZendesk
     ? {
         ...settings,
