@@ -23,8 +23,8 @@ export interface BenchHub extends Emulators {
 
 /**
  * Starts the emulators and the hub in this process (its consumers run in worker threads of their
- * own, as `npm start` runs them), every emulated call taking `latencyMs`. Each scenario starts its
- * own, so none inherits another's queues, state or API usage.
+ * own, as `npm start` runs them), every emulated call (and each composite subrequest) taking
+ * `latencyMs`. Each scenario starts its own, so none inherits another's queues, state or API usage.
  */
 export async function startBenchHub(options: {
   latencyMs: number;
@@ -35,6 +35,8 @@ export async function startBenchHub(options: {
   const found = emulators(sandbox);
   const contacts = found.salesforce.seedAccountsWithContacts({ accounts: 400, contactsPerAccount: 5 }).contacts;
   for (const emulator of [found.salesforce, found.mixpanel, found.zendesk]) emulator.setLatency(options.latencyMs);
+  // Salesforce runs a composite call's subrequests in turn: each after the first costs a call's time again.
+  found.salesforce.setCompositeSubrequestTime(options.latencyMs);
   try {
     const hub = await startHub({
       root,

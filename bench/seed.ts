@@ -37,6 +37,7 @@ export async function seedScenario({ options, progress }: BenchContext): Promise
   const { events, naiveSample, requestsPerSecond, salesforceLatencyMs } = options.seed;
   const bench = await startBenchHub({ latencyMs: options.latencyMs, consumersPaused: true });
   bench.salesforce.setLatency(salesforceLatencyMs);
+  bench.salesforce.setCompositeSubrequestTime(salesforceLatencyMs);
   bench.salesforce.setRequestRate(requestsPerSecond);
   bench.salesforce.setDailyApiLimit(10_000_000);
   const { hub, contacts, mixpanel } = bench;

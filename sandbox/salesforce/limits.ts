@@ -25,6 +25,8 @@ export class ApiUsage {
   inFlight = 0;
   concurrentRequestLimit: number;
   serviceTimeMs: LatencyOption | undefined;
+  /** How long each composite subrequest after the first adds to its call (Salesforce runs them in turn). */
+  compositeSubrequestMs: LatencyOption | undefined;
   /** Answers 403 REQUEST_LIMIT_EXCEEDED so far (daily budget or concurrency). */
   refused = 0;
   private requestsPerSecond: number | undefined;

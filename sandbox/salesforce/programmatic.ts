@@ -37,6 +37,8 @@ export interface SalesforceAccessors {
   setConcurrencyLimit(limit: number, serviceTimeMs?: LatencyOption): void;
   /** Caps the API requests admitted per second (undefined lifts the cap); those over it wait in line. */
   setRequestRate(perSecond: number | undefined): void;
+  /** How long each composite subrequest after the first adds to its call (none by default). */
+  setCompositeSubrequestTime(ms: LatencyOption | undefined): void;
   setUnableToLockRowRate(rate: number): void;
   /** The outbound messages the org has sent or still owes, with every delivery attempt. */
   outboundDeliveries(): OutboundDeliveryView[];
@@ -121,6 +123,9 @@ export function accessors(org: SalesforceOrg): SalesforceAccessors {
     },
     setRequestRate: (perSecond) => {
       org.usage.rateCap = perSecond;
+    },
+    setCompositeSubrequestTime: (ms) => {
+      org.usage.compositeSubrequestMs = ms;
     },
     setUnableToLockRowRate: (rate) => {
       org.unableToLockRowRate = rate;

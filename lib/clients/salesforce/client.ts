@@ -1,5 +1,7 @@
+import { chunkBy } from '../../batching.js';
 import { PermanentError, RetryableError } from '../../errors.js';
 import type { SalesforceConfig } from './config.js';
+import { MAX_COLLECTIONS_PER_CALL, sendComposite, type SubAnswer, type Subrequest } from './composite.js';
 import type { ApiUsage, SalesforceGateway, UpsertOutcome } from './gateway.js';
 import { saveResultOutcome, type SaveResult } from './record-outcomes.js';
 import { SalesforceSession, type SessionBudget } from './session.js';
@@ -39,15 +41,18 @@ interface CollectionWrite {
 }
 
 /**
- * The hub's Salesforce adapter on jsforce: creates and upserts through sObject Collections (≤ 200
- * per call, allOrNone false) and `IN` look-ups through SOQL, with every failure classified per record.
- * No sleeping retries: retryable outcomes go back to the queue, whose back-off does the waiting.
+ * The hub's Salesforce adapter on jsforce: creates and upserts through sObject Collections of ≤ 200
+ * records (allOrNone false) and `IN` look-ups through SOQL, up to 5 collections or queries in one
+ * composite call, with every failure classified per record. No sleeping retries: retryable
+ * outcomes go back to the queue, whose back-off does the waiting.
  */
 export class SalesforceClient implements SalesforceGateway {
   private readonly session: SalesforceSession;
   /** What jsforce puts before a relative URL: the URI of a query is this plus `/query?q=…`. */
   private readonly uriPrefix: string;
   private readonly maxQueryUriBytes: number;
+  /** Collections (or queries) per API call: 1 sends each on its own, more go through Composite. */
+  private readonly perCall: number;
 
   /**
    * `session` shares one token and one API-usage reading with other adapters of the same org (e.g. Bulk API);
@@ -65,6 +70,10 @@ export class SalesforceClient implements SalesforceGateway {
     this.session = options.session ?? new SalesforceSession(config, options);
     this.uriPrefix = `/services/data/v${config.apiVersion}`;
     this.maxQueryUriBytes = options.maxQueryUriBytes ?? DEFAULT_MAX_QUERY_URI_BYTES;
+    this.perCall = Math.min(
+      MAX_COLLECTIONS_PER_CALL,
+      Math.max(1, config.collectionsPerCall ?? MAX_COLLECTIONS_PER_CALL),
+    );
   }
 
   apiUsage(): ApiUsage | undefined {
@@ -142,32 +151,58 @@ export class SalesforceClient implements SalesforceGateway {
       }
     });
     let stop: Error | undefined;
-    for (const chunk of collections(sendable)) {
+    for (const group of chunkBy(collections(sendable), this.perCall, Infinity, () => 0)) {
       if (stop) {
-        for (const entry of chunk) outcomes[entry.position] = stop;
+        for (const entry of group.flat()) outcomes[entry.position] = stop;
         continue;
       }
       try {
-        const results = await this.session.request<unknown>({
-          method: write.method,
-          url: write.url,
-          headers: { 'content-type': 'application/json' },
-          body: `{"allOrNone":false,"records":[${chunk.map((entry) => entry.json).join(',')}]}`,
-        });
-        chunk.forEach((entry, i) => {
-          outcomes[entry.position] = saveResultOutcome(
-            Array.isArray(results) ? (results[i] as SaveResult | undefined) : undefined,
-            write.createdByDefault,
-          );
+        const answers = await this.send(
+          group.map((chunk) => ({
+            method: write.method,
+            url: write.url,
+            json: `{"allOrNone":false,"records":[${chunk.map((entry) => entry.json).join(',')}]}`,
+          })),
+        );
+        group.forEach((chunk, c) => {
+          const answer = answers[c];
+          chunk.forEach((entry, i) => {
+            outcomes[entry.position] = !answer?.ok
+              ? (answer?.error ?? new RetryableError('Salesforce returned no answer for this collection'))
+              : saveResultOutcome(
+                  Array.isArray(answer.body) ? (answer.body[i] as SaveResult | undefined) : undefined,
+                  write.createdByDefault,
+                );
+          });
         });
       } catch (error) {
-        // A whole-call failure fails this chunk only, unless nothing sent now could succeed.
+        // A whole-call failure fails this call's records only, unless nothing sent now could succeed.
         const failure = error instanceof Error ? error : new RetryableError(String(error));
-        for (const entry of chunk) outcomes[entry.position] = failure;
+        for (const entry of group.flat()) outcomes[entry.position] = failure;
         if (this.session.isOrgWide(failure)) stop = failure;
       }
     }
     return outcomes;
+  }
+
+  /**
+   * One API call for the subrequests (URLs relative to `/services/data/vXX.X`): one alone goes as
+   * itself, several as one composite call. A whole-call failure is thrown.
+   */
+  private async send(subrequests: readonly Subrequest[]): Promise<SubAnswer[]> {
+    const [only] = subrequests;
+    if (only && subrequests.length === 1) {
+      const body = await this.session.request<unknown>({
+        method: only.method,
+        url: only.url,
+        ...(only.json === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: only.json }),
+      });
+      return [{ ok: true, body }];
+    }
+    return sendComposite(
+      this.session,
+      subrequests.map((sub) => ({ ...sub, url: this.uriPrefix + sub.url })),
+    );
   }
 
   async queryWhereIn<T extends Record<string, unknown>>(
@@ -186,12 +221,17 @@ export class SalesforceClient implements SalesforceGateway {
       maxValues: SALESFORCE_COLLECTION_SIZE,
     });
     const rows: T[] = [];
-    for (const url of urls) {
-      let page = await this.session.request<QueryPage>({ method: 'GET', url });
-      rows.push(...page.records.map((record) => withoutAttributes(record) as T));
-      while (!page.done && page.nextRecordsUrl) {
-        page = await this.session.request<QueryPage>({ method: 'GET', url: page.nextRecordsUrl });
-        rows.push(...page.records.map((record) => withoutAttributes(record) as T));
+    const keep = (page: QueryPage) => rows.push(...page.records.map((record) => withoutAttributes(record) as T));
+    for (const group of chunkBy(urls, this.perCall, Infinity, () => 0)) {
+      const answers = await this.send(group.map((url) => ({ method: 'GET', url })));
+      for (const answer of answers) {
+        if (!answer.ok) throw answer.error;
+        let page = answer.body as QueryPage;
+        keep(page);
+        while (!page.done && page.nextRecordsUrl) {
+          page = await this.session.request<QueryPage>({ method: 'GET', url: page.nextRecordsUrl });
+          keep(page);
+        }
       }
     }
     return rows;

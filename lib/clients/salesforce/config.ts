@@ -7,6 +7,7 @@ import {
   DEFAULT_SPENT_WAIT_SECONDS,
   type BudgetSettings,
 } from './budget-ledger.js';
+import { MAX_COLLECTIONS_PER_CALL } from './composite.js';
 
 // Salesforce counts API requests over a rolling 24 hours.
 const ROLLING_WINDOW_SECONDS = 24 * 60 * 60;
@@ -48,6 +49,11 @@ export interface SalesforceConfig {
   budgetWaitSeconds?: number;
   /** One probe call per this interval while the budget is spent (default 900 s). */
   budgetProbeSeconds?: number;
+  /**
+   * sObject Collections (or SOQL queries) sent in one API call through Composite, 1–5 (default 5):
+   * an org whose automation on these records nears the per-transaction limits can lower it.
+   */
+  collectionsPerCall?: number;
 }
 
 /**
@@ -68,6 +74,12 @@ export async function loadSalesforceConfig(
         .default('62.0'),
       ...budgetEnvSettings,
       MAX_RECEIVE_COUNT: z.coerce.number().int().min(1).default(25),
+      SALESFORCE_COLLECTIONS_PER_CALL: z.coerce
+        .number()
+        .int()
+        .min(1)
+        .max(MAX_COLLECTIONS_PER_CALL)
+        .default(MAX_COLLECTIONS_PER_CALL),
     },
     env,
   );
@@ -89,6 +101,7 @@ export async function loadSalesforceConfig(
     dailyBudget: settings.SALESFORCE_DAILY_BUDGET,
     budgetWaitSeconds: settings.SALESFORCE_BUDGET_WAIT_SECONDS,
     budgetProbeSeconds: settings.SALESFORCE_BUDGET_PROBE_SECONDS,
+    collectionsPerCall: settings.SALESFORCE_COLLECTIONS_PER_CALL,
   };
 }
 

@@ -86,7 +86,7 @@ describe('usersOfAccounts against the Salesforce emulator', () => {
   });
   afterAll(async () => sf.stop());
 
-  it('looks up 250 accounts with 2 SOQL queries (200 accounts each at most)', async () => {
+  it('looks up 250 accounts with 2 SOQL queries (200 accounts each at most) in one composite call', async () => {
     const seeded = sf.seedAccountsWithContacts({ accounts: 250, contactsPerAccount: 2 });
     const client = new SalesforceClient(configFor(sf));
     const used = sf.apiUsage().used;
@@ -96,7 +96,8 @@ describe('usersOfAccounts against the Salesforce emulator', () => {
       { salesforce: client, state: new FakeStateStore(), ttlSeconds: 60 },
     );
 
-    expect(sf.apiUsage().used - used).toBe(2);
+    expect(sf.apiUsage().used - used).toBe(1);
+    expect(sf.calls().byEndpoint.composite).toBe(1);
     expect(users.get(seeded.accounts[249]!.id)).toEqual(['u_000499', 'u_000500']);
     expect([...users.values()].flat()).toHaveLength(500);
   });

@@ -31,21 +31,38 @@ function useOrg(): void {
 describe('SalesforceClient.upsert', () => {
   useOrg();
 
-  it('upserts 450 Cases in 3 collection calls after one token call, then updates them in 3 more', async () => {
+  it('upserts 450 Cases as 3 collections in one composite call then updates them in one more', async () => {
     const cases = tickets(450);
 
     const first = await client.upsert('Case', CASE_KEY, cases);
     const callsAfterFirst = sf.calls().byEndpoint;
     const second = await client.upsert('Case', CASE_KEY, cases);
 
-    expect(callsAfterFirst).toEqual({ 'oauth.token': 1, 'collections.upsert': 3 });
-    expect(sf.calls().byEndpoint).toEqual({ 'oauth.token': 1, 'collections.upsert': 6 });
+    expect(callsAfterFirst).toEqual({ 'oauth.token': 1, composite: 1 });
+    expect(sf.calls().byEndpoint).toEqual({ 'oauth.token': 1, composite: 2 });
     expect(first).toHaveLength(450);
     first.forEach((outcome, i) => {
       expect(outcome).toEqual({ id: sf.findByExternalId('Case', CASE_KEY, String(i + 1))?.Id, created: true });
     });
     expect(second).toEqual(first.map((outcome) => (succeeded(outcome) ? { id: outcome.id, created: false } : outcome)));
     expect(sf.records('Case')).toHaveLength(450);
+  });
+
+  it('sends 1,200 Cases as 5 collections in one composite call and the sixth on its own', async () => {
+    const outcomes = await client.upsert('Case', CASE_KEY, tickets(1200));
+
+    expect(outcomes.every(succeeded)).toBe(true);
+    expect(sf.calls().byEndpoint).toEqual({ 'oauth.token': 1, composite: 1, 'collections.upsert': 1 });
+    expect(sf.records('Case')).toHaveLength(1200);
+  });
+
+  it('sends each collection in a call of its own when configured with one collection per call', async () => {
+    const single = new SalesforceClient(configFor(sf, { collectionsPerCall: 1 }));
+
+    const outcomes = await single.upsert('Case', CASE_KEY, tickets(450));
+
+    expect(outcomes.every(succeeded)).toBe(true);
+    expect(sf.calls().byEndpoint).toEqual({ 'oauth.token': 1, 'collections.upsert': 3 });
   });
 
   it('links lookups through external ids and fails only the record whose parent is unknown', async () => {
@@ -91,7 +108,8 @@ describe('SalesforceClient.upsert', () => {
     ]);
 
     expect(outcomes.map((o) => (succeeded(o) ? o.created : o))).toEqual([true, true, false]);
-    expect(sf.calls().byEndpoint['collections.upsert']).toBe(2);
+    // Two collections, run in order inside one composite call.
+    expect(sf.calls().byEndpoint).toEqual({ 'oauth.token': 1, composite: 1 });
     expect(sf.findByExternalId('Case', CASE_KEY, '1')?.Subject).toBe('second');
   });
 
@@ -131,28 +149,28 @@ describe('SalesforceClient.upsert', () => {
     sf = await startOrg({ tokenTtlMs: 60_000, clock: () => new Date((now += 3_600_000)) });
     client = new SalesforceClient(configFor(sf));
 
-    const outcomes = await client.upsert('Case', CASE_KEY, tickets(450));
+    const outcomes = await client.upsert('Case', CASE_KEY, tickets(1200));
 
     expect(outcomes.every((o) => o instanceof RetryableError)).toBe(true);
     expect(failure(outcomes[0]).message).toMatch(/401/);
-    expect(sf.calls().byEndpoint).toEqual({ 'oauth.token': 2, 'collections.upsert': 2 });
+    expect(sf.calls().byEndpoint).toEqual({ 'oauth.token': 2, composite: 2 });
   });
 
   it('fails every record as retryable for minutes once the daily budget is spent', async () => {
     sf.setDailyApiLimit(1000);
     sf.setApiUsage(1000);
 
-    const outcomes = await client.upsert('Case', CASE_KEY, tickets(450));
+    const outcomes = await client.upsert('Case', CASE_KEY, tickets(1200));
 
-    expect(outcomes).toHaveLength(450);
+    expect(outcomes).toHaveLength(1200);
     for (const outcome of outcomes) {
       expect(outcome).toBeInstanceOf(RetryableError);
       expect((outcome as RetryableError).retryAfterSeconds).toBeGreaterThanOrEqual(60);
     }
     expect((outcomes[0] as RetryableError).retryAfterSeconds).toBe(DAILY_LIMIT_RETRY_SECONDS);
     expect(failure(outcomes[0]).message).toContain('REQUEST_LIMIT_EXCEEDED');
-    // The later chunks would be refused too: they are not sent.
-    expect(sf.calls().byEndpoint['collections.upsert']).toBe(1);
+    // The later call would be refused too: it is not sent.
+    expect(sf.calls().byEndpoint).toEqual({ 'oauth.token': 1, composite: 1 });
     expect(client.apiUsage()).toEqual({ used: 1000, max: 1000 });
   });
 
@@ -186,7 +204,7 @@ describe('SalesforceClient.upsert', () => {
     expect(failure(noToken).message).toMatch(/token/i);
   });
 
-  it('fails only the chunk whose call failed', async () => {
+  it('fails only the records of the call that failed', async () => {
     await client.upsert('Case', CASE_KEY, tickets(1));
     // Every answer takes 50 ms; the fault is lifted as soon as the first chunk has been refused.
     sf.setLatency(50);
@@ -200,16 +218,20 @@ describe('SalesforceClient.upsert', () => {
       }, 2);
     });
 
-    const [outcomes] = await Promise.all([client.upsert('Case', CASE_KEY, tickets(250, 100)), lifted]);
+    const [outcomes] = await Promise.all([client.upsert('Case', CASE_KEY, tickets(1050, 100)), lifted]);
 
-    expect(outcomes.slice(0, 200).every((o) => o instanceof RetryableError && o.message.includes('503'))).toBe(true);
-    expect(outcomes.slice(200).every(succeeded)).toBe(true);
+    expect(outcomes.slice(0, 1000).every((o) => o instanceof RetryableError && o.message.includes('503'))).toBe(true);
+    expect(outcomes.slice(1000).every(succeeded)).toBe(true);
     expect(
       sf
         .callLog()
-        .filter((c) => c.endpoint === 'collections.upsert')
-        .map((c) => c.status),
-    ).toEqual([200, 503, 200]);
+        .filter((c) => c.endpoint !== 'oauth.token')
+        .map((c) => [c.endpoint, c.status]),
+    ).toEqual([
+      ['collections.upsert', 200],
+      ['composite', 503],
+      ['collections.upsert', 200],
+    ]);
   });
 
   it('fails only a record that cannot be serialised', async () => {
@@ -245,10 +267,10 @@ describe('SalesforceClient.upsert', () => {
 describe('SalesforceClient.insert', () => {
   useOrg();
 
-  it('creates 450 terms acceptances in 3 collections.create calls after one token call, in input order', async () => {
+  it('creates 450 terms acceptances as 3 collections in one composite call, in input order', async () => {
     const outcomes = await client.insert(TERMS, acceptances(450));
 
-    expect(sf.calls().byEndpoint).toEqual({ 'oauth.token': 1, 'collections.create': 3 });
+    expect(sf.calls().byEndpoint).toEqual({ 'oauth.token': 1, composite: 1 });
     expect(outcomes).toHaveLength(450);
     outcomes.forEach((outcome, i) => {
       expect(outcome).toEqual({ id: sf.findByExternalId(TERMS, TERMS_KEY, `acc-${i + 1}`)?.Id, created: true });
@@ -347,12 +369,12 @@ describe('SalesforceClient.insert', () => {
     sf.setDailyApiLimit(1000);
     sf.setApiUsage(1000);
 
-    const outcomes = await client.insert(TERMS, acceptances(450));
+    const outcomes = await client.insert(TERMS, acceptances(1200));
 
     expect(
       outcomes.every((o) => o instanceof RetryableError && o.retryAfterSeconds === DAILY_LIMIT_RETRY_SECONDS),
     ).toBe(true);
-    expect(sf.calls().byEndpoint['collections.create']).toBe(1);
+    expect(sf.calls().byEndpoint).toEqual({ 'oauth.token': 1, composite: 1 });
   });
 
   it('reports an unknown object per record, refuses a non-API name, and makes no call for an empty batch', async () => {
@@ -371,7 +393,7 @@ describe('SalesforceClient.insert', () => {
 describe('SalesforceClient.queryWhereIn', () => {
   useOrg();
 
-  it('looks up 450 emails, one with a quote, in 3 queries of at most 200', async () => {
+  it('looks up 450 emails, one with a quote, in 3 queries of at most 200 sent in one composite call', async () => {
     const seeded = sf.seedAccountsWithContacts({ accounts: 9, contactsPerAccount: 50 });
     const obrien = sf.insert('Contact', {
       LastName: "O'Brien",
@@ -387,7 +409,7 @@ describe('SalesforceClient.queryWhereIn', () => {
       [...emails, emails[0]!, 'nobody@example.com'],
     );
 
-    expect(sf.calls().byEndpoint).toEqual({ 'oauth.token': 1, query: 3 });
+    expect(sf.calls().byEndpoint).toEqual({ 'oauth.token': 1, composite: 1 });
     expect(rows).toHaveLength(450);
     expect(rows.find((r) => r.Email === "o'brien@example.com")).toEqual({
       Id: obrien,
@@ -428,6 +450,24 @@ describe('SalesforceClient.queryWhereIn', () => {
     expect(sf.calls().byEndpoint).toEqual({ 'oauth.token': 1, query: 1, 'query.more': 2 });
   });
 
+  it('follows nextRecordsUrl of the queries sent in a composite call', async () => {
+    await sf.stop();
+    sf = await startOrg({ queryPageSize: 150 });
+    client = new SalesforceClient(configFor(sf));
+    const seeded = sf.seedAccountsWithContacts({ accounts: 1, contactsPerAccount: 400 });
+
+    const rows = await client.queryWhereIn<{ Id: string }>(
+      'Contact',
+      ['Id'],
+      'App_User_Id__c',
+      seeded.contacts.map((c) => c.appUserId),
+    );
+
+    expect(new Set(rows.map((row) => row.Id))).toEqual(new Set(seeded.contacts.map((c) => c.id)));
+    // Queries of 200, 200: each answered with a page of 150, then one more page of 50.
+    expect(sf.calls().byEndpoint).toEqual({ 'oauth.token': 1, composite: 1, 'query.more': 2 });
+  });
+
   it('leaves out a value that is not valid Unicode and finds the others in the same query', async () => {
     const [ann, bob] = sf.seedAccountsWithContacts({ accounts: 1, contactsPerAccount: 2 }).contacts;
 
@@ -466,7 +506,8 @@ describe('SalesforceClient.queryWhereIn', () => {
 
     expect(rows.map((row) => row.Id).sort()).toEqual([...ids].sort());
     // Each value takes ~1,460 encoded bytes: two fit in 4,000 with the query around them, three do not.
-    expect(sf.calls().byEndpoint.query).toBe(100);
+    // 100 queries, 5 to a composite call.
+    expect(sf.calls().byEndpoint.composite).toBe(20);
     expect(sf.callLog().every((call) => call.status === 200)).toBe(true);
   });
 

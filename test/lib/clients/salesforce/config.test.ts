@@ -20,6 +20,7 @@ describe('loadSalesforceConfig', () => {
       dailyBudget: undefined,
       budgetWaitSeconds: 3600,
       budgetProbeSeconds: 900,
+      collectionsPerCall: 5,
     });
   });
 
