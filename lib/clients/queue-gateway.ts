@@ -9,6 +9,7 @@ import {
 import { chunkBy } from '../batching.js';
 import { forEachConcurrently } from '../concurrency.js';
 import { PermanentError, RetryableError } from '../errors.js';
+import { SendCoalescer } from './send-coalescer.js';
 
 /** One message to enqueue. */
 export interface OutgoingMessage {
@@ -68,8 +69,8 @@ function mapValues(record: Record<string, string>, map: (value: string) => strin
   return Object.fromEntries(Object.entries(record).map(([key, value]) => [key, map(value)]));
 }
 
-/** Splits messages into SendMessageBatch-sized chunks by entry count and total bytes. */
-export function chunkForBatch(messages: readonly OutgoingMessage[]): OutgoingMessage[][] {
+/** Refuses a message larger than SQS takes (PermanentError MESSAGE_TOO_LARGE). */
+function assertSendable(messages: readonly OutgoingMessage[]): void {
   for (const message of messages) {
     const size = messageBytes(message);
     if (size > SQS_BATCH_BYTES)
@@ -77,7 +78,6 @@ export function chunkForBatch(messages: readonly OutgoingMessage[]): OutgoingMes
         code: 'MESSAGE_TOO_LARGE',
       });
   }
-  return chunkBy(messages, SQS_BATCH_ENTRIES, SQS_BATCH_BYTES, messageBytes);
 }
 
 function messageBytes(message: OutgoingMessage): number {
@@ -109,6 +109,11 @@ export class SqsQueueGateway implements QueueGateway {
     );
   }
 
+  /** Small sends of concurrent callers to one queue share SendMessageBatch calls. */
+  private readonly coalescer = new SendCoalescer<OutgoingMessage>((queueUrl, messages) =>
+    this.sendAll(queueUrl, messages),
+  );
+
   async send(queueUrl: string, messages: readonly OutgoingMessage[]): Promise<void> {
     // Escaped before chunking: an escape is longer than the character, and the size limit counts it.
     const safe = messages.map((message) => ({
@@ -116,34 +121,69 @@ export class SqsQueueGateway implements QueueGateway {
       body: sqsSafeJson(message.body),
       ...(message.attributes ? { attributes: mapValues(message.attributes, sqsSafeText) } : {}),
     }));
-    await forEachConcurrently(chunkForBatch(safe), SEND_CONCURRENCY, (chunk) => this.sendChunk(queueUrl, chunk));
+    // A message SQS would refuse fails its own caller here, before it can share a call with others'.
+    assertSendable(safe);
+    if (safe.length < SQS_BATCH_ENTRIES) return this.coalescer.send(queueUrl, safe);
+    const failure = (await this.sendAll(queueUrl, safe)).find((error) => error !== undefined);
+    if (failure) throw failure;
   }
 
-  private async sendChunk(queueUrl: string, chunk: OutgoingMessage[], attempt = 1): Promise<void> {
+  /** Every message in SendMessageBatch-sized calls, a few at a time: an error or undefined per message. */
+  private async sendAll(queueUrl: string, messages: readonly OutgoingMessage[]): Promise<Array<Error | undefined>> {
+    const errors = new Array<Error | undefined>(messages.length).fill(undefined);
+    const indexed = messages.map((message, index) => ({ message, index }));
+    const chunks = chunkBy(indexed, SQS_BATCH_ENTRIES, SQS_BATCH_BYTES, (entry) => messageBytes(entry.message));
+    await forEachConcurrently(chunks, SEND_CONCURRENCY, async (chunk) => {
+      const outcomes = await this.sendChunk(
+        queueUrl,
+        chunk.map((entry) => entry.message),
+      );
+      chunk.forEach((entry, i) => (errors[entry.index] = outcomes[i]));
+    });
+    return errors;
+  }
+
+  /**
+   * One SendMessageBatch: an error or undefined per message. Messages SQS failed on its side get one
+   * immediate second try; a message it refused (sender fault) fails alone, for good.
+   */
+  private async sendChunk(queueUrl: string, chunk: OutgoingMessage[], attempt = 1): Promise<Array<Error | undefined>> {
+    const errors = new Array<Error | undefined>(chunk.length).fill(undefined);
     const entries: SendMessageBatchRequestEntry[] = chunk.map((message, index) => ({
       Id: String(index),
       MessageBody: message.body,
       MessageAttributes: toAttributes(message.attributes),
       DelaySeconds: message.delaySeconds,
     }));
-    const result = await this.sqs
-      .send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }))
-      .catch((error: unknown) => {
-        throw new RetryableError(`SendMessageBatch to ${queueUrl} failed`, { cause: error });
-      });
-    const failed = result.Failed ?? [];
-    if (failed.length === 0) return;
-    const senderFault = failed.find((entry) => entry.SenderFault);
-    if (senderFault)
-      throw new PermanentError(`SQS rejected a message: ${senderFault.Code} ${senderFault.Message ?? ''}`.trim(), {
-        code: senderFault.Code ?? 'SQS_REJECTED',
-      });
-    // Entries SQS failed on its side are worth one immediate second try before giving up.
-    const again = failed
-      .map((entry) => chunk[Number(entry.Id)])
-      .filter((message): message is OutgoingMessage => message !== undefined);
-    if (attempt >= 2) throw new RetryableError(`SQS failed ${again.length} of ${chunk.length} messages twice`);
-    await this.sendChunk(queueUrl, again, attempt + 1);
+    let failed;
+    try {
+      const result = await this.sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
+      failed = result.Failed ?? [];
+    } catch (error) {
+      return errors.fill(new RetryableError(`SendMessageBatch to ${queueUrl} failed`, { cause: error }));
+    }
+    const again: number[] = [];
+    for (const entry of failed) {
+      const index = Number(entry.Id);
+      if (!entry.SenderFault) again.push(index);
+      else
+        errors[index] = new PermanentError(`SQS rejected a message: ${entry.Code} ${entry.Message ?? ''}`.trim(), {
+          code: entry.Code ?? 'SQS_REJECTED',
+        });
+    }
+    if (again.length === 0) return errors;
+    if (attempt >= 2) {
+      const failure = new RetryableError(`SQS failed ${again.length} of ${chunk.length} messages twice`);
+      for (const index of again) errors[index] = failure;
+      return errors;
+    }
+    const retried = await this.sendChunk(
+      queueUrl,
+      again.flatMap((index) => chunk.slice(index, index + 1)),
+      attempt + 1,
+    );
+    again.forEach((index, k) => (errors[index] = retried[k]));
+    return errors;
   }
 
   async retryLater(queueUrl: string, receiptHandle: string, delaySeconds: number): Promise<void> {

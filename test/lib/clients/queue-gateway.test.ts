@@ -1,6 +1,5 @@
 import { ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import {
-  chunkForBatch,
   SEND_CONCURRENCY,
   SqsQueueGateway,
   sqsSafeJson,
@@ -9,21 +8,62 @@ import {
 import { PermanentError } from '../../../lib/errors.js';
 import { createQueues, startLocalSqs, type LocalSqs } from '../../../local/local-sqs.js';
 
-describe('chunkForBatch', () => {
-  it('keeps at most 10 entries per SendMessageBatch', () => {
-    const messages = Array.from({ length: 25 }, (_, i) => ({ body: `m${i}` }));
+/** An SQS client that fails the entries whose body `verdict` names, and records every batch it is sent. */
+function judgingSqs(verdict: (body: string) => 'ok' | 'refused' | 'internal' = () => 'ok') {
+  const batches: string[][] = [];
+  const client = {
+    send: (command: { input: { Entries: Array<{ Id: string; MessageBody: string }> } }) => {
+      const entries = command.input.Entries;
+      batches.push(entries.map((entry) => entry.MessageBody));
+      const judged = entries.map((entry) => ({ entry, verdict: verdict(entry.MessageBody) }));
+      return Promise.resolve({
+        Successful: judged.filter((j) => j.verdict === 'ok').map((j) => ({ Id: j.entry.Id })),
+        Failed: judged
+          .filter((j) => j.verdict !== 'ok')
+          .map((j) =>
+            j.verdict === 'refused'
+              ? { Id: j.entry.Id, SenderFault: true, Code: 'InvalidParameterValue', Message: 'bad' }
+              : { Id: j.entry.Id, SenderFault: false, Code: 'InternalError' },
+          ),
+      });
+    },
+  };
+  return { client: client as unknown as SQSClient, batches };
+}
 
-    expect(chunkForBatch(messages).map((chunk) => chunk.length)).toEqual([10, 10, 5]);
+describe('SqsQueueGateway.send batching', () => {
+  const url = 'http://sqs.local/q';
+
+  it('keeps at most 10 entries per SendMessageBatch', async () => {
+    const { client, batches } = judgingSqs();
+
+    await new SqsQueueGateway(client).send(
+      url,
+      Array.from({ length: 25 }, (_, i) => ({ body: `"m${i}"` })),
+    );
+
+    expect(batches.map((batch) => batch.length)).toEqual([10, 10, 5]);
   });
 
-  it('starts a new chunk before 256 KiB in total', () => {
-    const big = { body: 'x'.repeat(100 * 1024) };
+  it('starts a new batch before 256 KiB in total', async () => {
+    const { client, batches } = judgingSqs();
+    const big = { body: JSON.stringify('x'.repeat(100 * 1024)) };
 
-    expect(chunkForBatch([big, big, big]).map((chunk) => chunk.length)).toEqual([2, 1]);
+    await new SqsQueueGateway(client).send(
+      url,
+      Array.from({ length: 12 }, () => big),
+    );
+
+    expect(batches.map((batch) => batch.length)).toEqual([2, 2, 2, 2, 2, 2]);
   });
 
-  it('refuses a single message over the SQS limit', () => {
-    expect(() => chunkForBatch([{ body: 'x'.repeat(257 * 1024) }])).toThrow(PermanentError);
+  it('refuses a message over the SQS limit, sending nothing', async () => {
+    const { client, batches } = judgingSqs();
+
+    await expect(
+      new SqsQueueGateway(client).send(url, [{ body: JSON.stringify('x'.repeat(257 * 1024)) }]),
+    ).rejects.toBeInstanceOf(PermanentError);
+    expect(batches).toEqual([]);
   });
 });
 
@@ -145,6 +185,64 @@ describe('SqsQueueGateway.send', () => {
     };
     return { client: client as unknown as SQSClient, seen };
   }
+
+  const one = (n: number): OutgoingMessage[] => [{ body: JSON.stringify({ n }) }];
+
+  it('gathers the one-message sends of 25 concurrent callers into 3 SendMessageBatch calls', async () => {
+    const { client, batches } = judgingSqs();
+    const gateway = new SqsQueueGateway(client);
+
+    await Promise.all(Array.from({ length: 25 }, (_, n) => gateway.send('http://sqs.local/q', one(n))));
+
+    expect(batches.map((batch) => batch.length)).toEqual([10, 10, 5]);
+    expect(batches.flat().sort()).toEqual(Array.from({ length: 25 }, (_, n) => JSON.stringify({ n })).sort());
+  });
+
+  it('fails only the caller whose message SQS refused, for good, and retries an internal failure once', async () => {
+    let internalFailures = 1;
+    const { client, batches } = judgingSqs((body) => {
+      if (body === '{"n":1}') return 'refused';
+      if (body === '{"n":2}' && internalFailures > 0) {
+        internalFailures -= 1;
+        return 'internal';
+      }
+      return 'ok';
+    });
+    const gateway = new SqsQueueGateway(client);
+
+    const results = await Promise.allSettled([0, 1, 2, 3].map((n) => gateway.send('http://sqs.local/q', one(n))));
+
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    expect((results[1] as PromiseRejectedResult).reason).toMatchObject({
+      name: 'PermanentError',
+      code: 'InvalidParameterValue',
+    });
+    expect(batches).toEqual([['{"n":0}', '{"n":1}', '{"n":2}', '{"n":3}'], ['{"n":2}']]);
+  });
+
+  it('fails as retryable a message SQS failed twice on its side, and only its own caller', async () => {
+    const { client } = judgingSqs((body) => (body === '{"n":0}' ? 'internal' : 'ok'));
+    const gateway = new SqsQueueGateway(client);
+
+    const [failed, fine] = await Promise.allSettled([0, 1].map((n) => gateway.send('http://sqs.local/q', one(n))));
+
+    expect(failed).toMatchObject({ status: 'rejected', reason: { name: 'RetryableError' } });
+    expect(fine?.status).toBe('fulfilled');
+  });
+
+  it('refuses an oversized message to its own caller before it can share a call', async () => {
+    const { client, batches } = judgingSqs();
+    const gateway = new SqsQueueGateway(client);
+
+    const [big, small] = await Promise.allSettled([
+      gateway.send('http://sqs.local/q', [{ body: JSON.stringify('x'.repeat(257 * 1024)) }]),
+      gateway.send('http://sqs.local/q', one(1)),
+    ]);
+
+    expect(big).toMatchObject({ status: 'rejected', reason: { code: 'MESSAGE_TOO_LARGE' } });
+    expect(small?.status).toBe('fulfilled');
+    expect(batches).toEqual([['{"n":1}']]);
+  });
 
   it('sends the batches of a large send side by side, a few at a time', async () => {
     const { client, seen } = slowSqs(30);
