@@ -6,6 +6,7 @@ import {
   type Message,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import { forEachConcurrently } from '../lib/concurrency.js';
 import { RELEASE_VISIBILITY_SECONDS } from './local-sqs.js';
 
 export interface BatchPollerOptions {
@@ -17,6 +18,12 @@ export interface BatchPollerOptions {
 
 // Lambda reads a standard queue with up to 10 messages per ReceiveMessage.
 const RECEIVE_MAX = 10;
+/**
+ * ReceiveMessage (and delete) calls one poller keeps in flight, as Lambda runs several pollers per
+ * queue: a batch of 1,000 takes 100 receives and 100 deletes, which one after another would keep a
+ * consumer waiting on round trips rather than on work.
+ */
+const CALLS_IN_FLIGHT = 4;
 /**
  * Lambda's invocation payload limit: a batch stops growing before its event could exceed 6 MB,
  * whatever the batch size, so a queue of 200 KB messages gives batches of about 25.
@@ -58,7 +65,7 @@ export class BatchPoller {
       // Never more than the payload limit can still hold, should every message be as large as SQS allows.
       const room = Math.floor((INVOCATION_PAYLOAD_BYTES - bytes) / LARGEST_RECORD_BYTES);
       if (room === 0) break;
-      const received = await this.receive(Math.min(RECEIVE_MAX, batchSize - messages.length, room), waitSeconds);
+      const received = await this.receiveUpTo(Math.min(batchSize - messages.length, room), waitSeconds);
       if (received.length > 0) {
         if (firstAt === 0) firstAt = Date.now();
         messages.push(...received);
@@ -73,19 +80,19 @@ export class BatchPoller {
   }
 
   async delete(messages: readonly Message[]): Promise<void> {
-    for (const chunk of chunks(messages)) {
+    await forEachConcurrently(chunks(messages), CALLS_IN_FLIGHT, async (chunk) => {
       await this.options.sqs.send(
         new DeleteMessageBatchCommand({
           QueueUrl: this.options.queueUrl,
           Entries: chunk.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle })),
         }),
       );
-    }
+    });
   }
 
   /** Makes messages visible again within a second (a stop gathered them but will not invoke them). */
   async handBack(messages: readonly Message[]): Promise<void> {
-    for (const chunk of chunks(messages)) {
+    await forEachConcurrently(chunks(messages), CALLS_IN_FLIGHT, async (chunk) => {
       await this.options.sqs.send(
         new ChangeMessageVisibilityBatchCommand({
           QueueUrl: this.options.queueUrl,
@@ -96,7 +103,16 @@ export class BatchPoller {
           })),
         }),
       );
-    }
+    });
+  }
+
+  /** Up to `max` messages through as many receives side by side as they need (at most CALLS_IN_FLIGHT). */
+  private async receiveUpTo(max: number, waitSeconds: number): Promise<Message[]> {
+    const sizes: number[] = [];
+    for (let left = max; left > 0 && sizes.length < CALLS_IN_FLIGHT; left -= RECEIVE_MAX)
+      sizes.push(Math.min(RECEIVE_MAX, left));
+    const received = await Promise.all(sizes.map((size) => this.receive(size, waitSeconds)));
+    return received.flat();
   }
 
   private async receive(max: number, waitSeconds: number): Promise<Message[]> {
