@@ -29,7 +29,7 @@ function fakeSqs(available: number) {
 }
 
 describe('BatchPoller', () => {
-  it('gathers a batch with several receives in flight, never asking for more than the batch or 6 MB can take', async () => {
+  it('gathers with several receives in flight, never asking for more than the batch or 6 MB takes', async () => {
     const { sqs, seen } = fakeSqs(1000);
     const poller = new BatchPoller({ sqs, queueUrl: 'q', batchSize: 35, maximumBatchingWindowSeconds: 5 });
 
