@@ -80,7 +80,7 @@ export function benchOptions(argv: readonly string[], env: NodeJS.ProcessEnv, ro
     },
     budget: {
       dailyLimit: number('BENCH_BUDGET_DAILY', 2000),
-      alreadyUsed: number('BENCH_BUDGET_USED', 1900),
+      alreadyUsed: number('BENCH_BUDGET_USED', 1990),
       records: number('BENCH_BUDGET_RECORDS', 20_000),
       guardPercent: number('BENCH_BUDGET_GUARD_PERCENT', 95),
       seconds: number('BENCH_BUDGET_SECONDS', 60),
