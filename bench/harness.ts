@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { startHub, type RunningHub } from '../local/hub.js';
 import { SANDBOX_TERMS_WEBHOOK_SECRET, startSandbox, type Sandbox } from '../sandbox/launch.js';
-import type { BenchOptions } from './options.js';
+import { batchingWindowCap, type BenchOptions } from './options.js';
 import type { Progress } from './progress.js';
 import { emulators, type Contact, type Emulators } from './tickets.js';
 
@@ -41,6 +41,7 @@ export async function startBenchHub(options: {
     const hub = await startHub({
       root,
       consumersPaused: options.consumersPaused ?? false,
+      maxBatchingWindowSeconds: batchingWindowCap(process.env),
       env: {
         ...sandbox.env,
         TERMS_WEBHOOK_SECRET: SANDBOX_TERMS_WEBHOOK_SECRET,

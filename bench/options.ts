@@ -49,6 +49,21 @@ function settings(
   return { values, flags };
 }
 
+/**
+ * `BENCH_MAX_BATCHING_WINDOW_SECONDS`, read from the environment by each scenario's hub: caps the
+ * hub's batching windows (`HubOptions.maxBatchingWindowSeconds`) so that the smoke test's tiny
+ * runs wait a second a hop rather than serverless.yml's windows. The calls then count smaller
+ * batches, so a real run leaves it unset.
+ */
+export function batchingWindowCap(env: NodeJS.ProcessEnv): number | undefined {
+  const raw = env.BENCH_MAX_BATCHING_WINDOW_SECONDS;
+  if (!raw) return undefined;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0)
+    throw new Error(`BENCH_MAX_BATCHING_WINDOW_SECONDS must be a number ≥ 0, not ${raw}`);
+  return value;
+}
+
 /** The bench's options from its command-line flags and `BENCH_*` settings. */
 export function benchOptions(argv: readonly string[], env: NodeJS.ProcessEnv, root: string): BenchOptions {
   const { values } = settings(argv, env);

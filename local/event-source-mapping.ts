@@ -22,6 +22,12 @@ interface MappingSettings {
   region: string;
   batchSize: number;
   maximumBatchingWindowSeconds: number;
+  /**
+   * For tests: the longest a batch waits for its window, whatever `maximumBatchingWindowSeconds`
+   * says (the shorter applies). The same messages are relayed; a batch that the longer window
+   * would have filled further is invoked sooner and smaller.
+   */
+  maxBatchingWindowSeconds?: number;
   maximumConcurrency: number;
   reportBatchItemFailures: boolean;
   timeoutSeconds: number;
@@ -81,7 +87,13 @@ export class EventSourceMapping {
   private typicalMs = 100;
 
   constructor(private readonly options: EventSourceMappingOptions) {
-    this.poller = new BatchPoller(options);
+    this.poller = new BatchPoller({
+      ...options,
+      maximumBatchingWindowSeconds: Math.min(
+        options.maximumBatchingWindowSeconds,
+        options.maxBatchingWindowSeconds ?? Infinity,
+      ),
+    });
     this.environments = Array.from({ length: options.maximumConcurrency }, (_, slot) =>
       options.environment ? options.environment(slot) : inProcessEnvironment(options.functionName, options.handler),
     );

@@ -49,6 +49,14 @@ export interface HubOptions {
    */
   queueVisibilitySeconds?: number;
   /**
+   * For tests: the longest batching window of any SQS event source, in seconds, over
+   * serverless.yml's (up to 10 s), so that each hop of an end-to-end test waits a moment rather
+   * than a whole window. Only the wait changes, not what happens: the same messages are relayed,
+   * in smaller batches where a longer window would have gathered more. `npm start` and
+   * `npm run bench` keep serverless.yml's windows.
+   */
+  maxBatchingWindowSeconds?: number;
+  /**
    * Settings for the functions, over serverless.yml's `environment` (e.g. the sandbox URLs and
    * credentials, or real ones from `.env`).
    */
@@ -118,7 +126,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   });
   let dynamoDb: LocalDynamoDb | undefined;
   try {
-    const queues = await createQueues(sqs, withVisibility(definition, options.queueVisibilitySeconds));
+    const queues = await createQueues(sqs, withVisibility(definition, options));
     const kept = await releaseKeptMessages(sqs, queues.values());
     const buckets = createBuckets(sqs, definition.buckets);
     dynamoDb = await startLocalDynamoDb({ port: options.dynamoDbPort ?? 0, region, dataDir: options.dynamoDbDataDir });
@@ -175,6 +183,7 @@ async function startFunctions(
         region,
         batchSize: source.batchSize,
         maximumBatchingWindowSeconds: source.maximumBatchingWindowSeconds,
+        maxBatchingWindowSeconds: options.maxBatchingWindowSeconds,
         maximumConcurrency: source.maximumConcurrency,
         reportBatchItemFailures: source.reportBatchItemFailures,
         timeoutSeconds: fn.timeoutSeconds,
@@ -267,11 +276,14 @@ async function httpRoutes(root: string, functions: readonly FunctionDefinition[]
  * A batch stays in flight while its batching window fills: a timeout no longer than the window
  * would hand the same messages to a second poller and make the first one's deletes fail.
  */
-function withVisibility(definition: HubDefinition, seconds: number | undefined): QueueDefinition[] {
+function withVisibility(
+  definition: HubDefinition,
+  { queueVisibilitySeconds: seconds, maxBatchingWindowSeconds: cap = Infinity }: HubOptions,
+): QueueDefinition[] {
   if (seconds === undefined) return [...definition.queues];
   const window = Math.max(
     0,
-    ...definition.functions.flatMap((fn) => fn.sqs.map((source) => source.maximumBatchingWindowSeconds)),
+    ...definition.functions.flatMap((fn) => fn.sqs.map((source) => Math.min(source.maximumBatchingWindowSeconds, cap))),
   );
   if (seconds <= window)
     throw new Error(

@@ -7,7 +7,7 @@ import { toMixpanelMessages } from '../../lib/clients/mixpanel/intents.js';
 import { runCommand } from '../support/command.js';
 import { eventually, queueDepth, startHubWithSandbox } from '../support/hub-harness.js';
 
-// Three passes through the Mixpanel queue's 10 s batching window, and a worker's cold start.
+// Three passes through the Mixpanel queue's batching window (capped at 1 s here), and a worker's cold start.
 jest.setTimeout(180_000);
 
 const EVENTS = 6;

@@ -5,7 +5,7 @@ import { eventually, queueDepth, startHubWithSandbox } from '../support/hub-harn
 import { startOutboundRelay, type OutboundRelay } from '../support/outbound-relay.js';
 import { outboundEnvelope } from '../support/outbound-messages.js';
 
-// Each relay crosses two 10 s batching windows (salesforce, then mixpanel queue), as in Lambda.
+// Each relay crosses two batching windows (salesforce, then mixpanel queue), as in Lambda; capped at 1 s here.
 jest.setTimeout(120_000);
 
 const ROUTE = `/webhooks/salesforce/${SANDBOX_SALESFORCE_OUTBOUND_TOKEN}`;

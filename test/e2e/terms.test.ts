@@ -9,7 +9,7 @@ import { SANDBOX_TERMS_WEBHOOK_SECRET } from '../../sandbox/launch.js';
 import { eventually, queueDepth, startHubWithSandbox } from '../support/hub-harness.js';
 import { acceptanceBody, termsSignature } from '../support/terms.js';
 
-// Each relay crosses two 10 s batching windows (salesforce, then mixpanel queue), as in Lambda.
+// Each relay crosses two batching windows (salesforce, then mixpanel queue), as in Lambda; capped at 1 s here.
 jest.setTimeout(60_000);
 
 let harness: Awaited<ReturnType<typeof startHubWithSandbox>>;

@@ -9,7 +9,7 @@ import { seedUsageAccounts, writeUsageExport } from '../../sandbox/app/index.js'
 import { runCommand } from '../support/command.js';
 import { eventually, queueDepth, startHubWithSandbox } from '../support/hub-harness.js';
 
-// Four chunks, each a worker's cold start, then the Mixpanel queue's 10 s batching window.
+// Four chunks, each a worker's cold start, then the Mixpanel queue's batching window (capped at 1 s here).
 jest.setTimeout(120_000);
 
 const AS_OF = Math.floor(Date.now() / 1000) * 1000;

@@ -9,7 +9,7 @@ import {
 } from '../../sandbox/zendesk/index.js';
 import { eventually, queueDepth, startHubWithSandbox } from '../support/hub-harness.js';
 
-// Each relay crosses two 10 s batching windows (salesforce, then mixpanel queue), as in Lambda.
+// Each relay crosses two batching windows (salesforce, then mixpanel queue), as in Lambda; capped at 1 s here.
 jest.setTimeout(60_000);
 
 let harness: Awaited<ReturnType<typeof startHubWithSandbox>>;

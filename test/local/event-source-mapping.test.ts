@@ -29,7 +29,7 @@ const depth = (url: string): Promise<number> => depthOf(sqs, url);
 
 async function run(
   handler: SqsLambdaHandler,
-  settings: Partial<{ batchSize: number; window: number; concurrency: number; timeout: number }> = {},
+  settings: Partial<{ batchSize: number; window: number; cap: number; concurrency: number; timeout: number }> = {},
 ): Promise<Invocation[]> {
   const invocations: Invocation[] = [];
   mapping = new EventSourceMapping({
@@ -41,6 +41,7 @@ async function run(
     region: 'us-east-1',
     batchSize: settings.batchSize ?? 10,
     maximumBatchingWindowSeconds: settings.window ?? 0,
+    ...(settings.cap === undefined ? {} : { maxBatchingWindowSeconds: settings.cap }),
     maximumConcurrency: settings.concurrency ?? 2,
     reportBatchItemFailures: true,
     timeoutSeconds: settings.timeout ?? 10,
@@ -174,6 +175,22 @@ describe('EventSourceMapping keeps the Lambda SQS contract', () => {
     expect(first?.size).toBe(3);
     expect(first?.waitedMs).toBeGreaterThanOrEqual(900);
     expect(first?.waitedMs).toBeLessThan(2500);
+  });
+
+  it.each([
+    { window: 10, cap: 1, waits: 1 },
+    { window: 1, cap: 10, waits: 1 },
+  ])('waits the shorter of a $window s window and a $cap s cap', async ({ window, cap, waits }) => {
+    await makeQueues(30);
+    const handler: SqsLambdaHandler = async () => undefined;
+    const invocations = await run(handler, { batchSize: 100, window, cap, concurrency: 1 });
+    await send(['a', 'b', 'c']);
+
+    await until(() => invocations.length > 0);
+
+    expect(invocations[0]?.size).toBe(3);
+    expect(invocations[0]?.waitedMs).toBeGreaterThanOrEqual(waits * 1000 - 100);
+    expect(invocations[0]?.waitedMs).toBeLessThan(waits * 1000 + 1500);
   });
 
   it('fails a batch whose handler outlives the function timeout', async () => {

@@ -1,6 +1,6 @@
 import { SqsQueueGateway } from '../../lib/clients/queue-gateway.js';
 import { toMixpanelMessages } from '../../lib/clients/mixpanel/intents.js';
-import { eventually, queueDepth, startHubWithSandbox } from '../support/hub-harness.js';
+import { TEST_BATCHING_WINDOW_SECONDS, eventually, queueDepth, startHubWithSandbox } from '../support/hub-harness.js';
 
 describe('a local hub started with its consumers paused', () => {
   it('keeps what is sent on the queues as a backlog until its consumers start, then relays it', async () => {
@@ -18,8 +18,8 @@ describe('a local hub started with its consumers paused', () => {
         hub.queues.get('MixpanelQueue')!.url,
         toMixpanelMessages([intent]),
       );
-      // Longer than the queue's batching window, so a running consumer would have relayed it.
-      await new Promise((resolve) => setTimeout(resolve, 6_000));
+      // Three times the queue's batching window (capped at 1 s here), so a running consumer would have relayed it.
+      await new Promise((resolve) => setTimeout(resolve, 3 * TEST_BATCHING_WINDOW_SECONDS * 1000));
       const waiting = await queueDepth(hub, 'MixpanelQueue');
       const importedWhilePaused = sandbox.mixpanel!.stats().importedRecords;
 

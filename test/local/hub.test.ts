@@ -2,16 +2,18 @@ import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { SqsQueueGateway } from '../../lib/clients/queue-gateway.js';
 import { toMixpanelMessages } from '../../lib/clients/mixpanel/intents.js';
 import { resolve } from 'node:path';
+import type { Invocation } from '../../local/event-source-mapping.js';
 import { startHub, type RunningHub } from '../../local/hub.js';
 import type { Sandbox } from '../../sandbox/launch.js';
-import { eventually as until, startHubWithSandbox } from '../support/hub-harness.js';
+import { TEST_BATCHING_WINDOW_SECONDS, eventually as until, startHubWithSandbox } from '../support/hub-harness.js';
 
 let harness: Awaited<ReturnType<typeof startHubWithSandbox>>;
 let sandbox: Sandbox;
 let hub: RunningHub;
+const invocations: Invocation[] = [];
 
 beforeAll(async () => {
-  harness = await startHubWithSandbox();
+  harness = await startHubWithSandbox({}, {}, { onInvocation: (invocation) => invocations.push(invocation) });
   ({ sandbox, hub } = harness);
 }, 30_000);
 afterAll(async () => harness.stop());
@@ -48,6 +50,10 @@ describe('the local hub', () => {
       event: 'Support Ticket Created',
       properties: { distinct_id: 'u_hub', source: 'test' },
     });
+    // Three messages never fill a batch of 2,000: the batch waited out the capped window, not serverless.yml's 10 s.
+    const sent = await until(() => invocations.find((invocation) => invocation.functionName === 'mixpanelSender'));
+    expect(sent.waitedMs).toBeGreaterThanOrEqual(TEST_BATCHING_WINDOW_SECONDS * 1000 - 100);
+    expect(sent.waitedMs).toBeLessThan(5_000);
   });
 
   it('dead-letters an intent Mixpanel rejects, with the reason', async () => {
@@ -77,5 +83,16 @@ describe('a hub started with another queue visibility timeout', () => {
     await expect(
       startHub({ root: resolve(import.meta.dirname, '../..'), queueVisibilitySeconds: 10, env: {} }),
     ).rejects.toThrow('A queue visibility timeout of 10 s must be longer than the longest batching window (10 s)');
+  });
+
+  it('measures the batching windows as capped', async () => {
+    await expect(
+      startHub({
+        root: resolve(import.meta.dirname, '../..'),
+        maxBatchingWindowSeconds: 2,
+        queueVisibilitySeconds: 2,
+        env: {},
+      }),
+    ).rejects.toThrow('A queue visibility timeout of 2 s must be longer than the longest batching window (2 s)');
   });
 });

@@ -13,7 +13,7 @@ import { eventually, queueDepth, startHubWithSandbox } from '../support/hub-harn
 import { outboundEnvelope } from '../support/outbound-messages.js';
 import { acceptanceBody, termsSignature } from '../support/terms.js';
 
-// Each route's real run crosses two 10 s batching windows (salesforce, then mixpanel queue).
+// Each route's real run crosses two batching windows (salesforce, then mixpanel queue), capped at 1 s here.
 jest.setTimeout(180_000);
 
 let harness: Awaited<ReturnType<typeof startHubWithSandbox>>;

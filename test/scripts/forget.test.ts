@@ -7,7 +7,7 @@ import { freePort, runCommand } from '../support/command.js';
 import { eventually, startHubWithSandbox } from '../support/hub-harness.js';
 import { acceptanceBody, termsSignature } from '../support/terms.js';
 
-// The acceptances cross the hub's two 10 s batching windows before there is anything to forget.
+// The acceptances cross the hub's two batching windows (capped at 1 s here) before there is anything to forget.
 jest.setTimeout(90_000);
 
 /** Settings that would make the command use a real Mixpanel project instead of the sandbox. */

@@ -7,15 +7,26 @@ import { SANDBOX_TERMS_WEBHOOK_SECRET, startSandbox, type Sandbox, type SandboxO
 
 const root = resolve(import.meta.dirname, '../..');
 
-/** The whole hub on loopback over the three emulators, quiet, as `npm start` runs it; queues in a temporary folder. */
+/**
+ * The batching window of every queue in these tests, in place of serverless.yml's (up to 10 s):
+ * each hop of a relay then waits a second. A test whose assertions depend on the real windows
+ * passes `maxBatchingWindowSeconds: undefined` for serverless.yml's.
+ */
+export const TEST_BATCHING_WINDOW_SECONDS = 1;
+
+/**
+ * The whole hub on loopback over the three emulators, quiet, as `npm start` runs it but with short
+ * batching windows; queues in a temporary folder.
+ */
 export async function startHubWithSandbox(
   env: Record<string, string> = {},
   sandboxOptions: SandboxOptions = {},
-  hubOptions: Pick<HubOptions, 'consumersPaused' | 'onInvocation'> = {},
+  hubOptions: Pick<HubOptions, 'consumersPaused' | 'onInvocation' | 'maxBatchingWindowSeconds'> = {},
 ): Promise<{ hub: RunningHub; sandbox: Sandbox; stop(): Promise<void> }> {
   const sandbox = await startSandbox(sandboxOptions);
   const queueDataDir = mkdtempSync(join(tmpdir(), 'hub-queues-'));
   const hub = await startHub({
+    maxBatchingWindowSeconds: TEST_BATCHING_WINDOW_SECONDS,
     ...hubOptions,
     root,
     queueDataDir,
