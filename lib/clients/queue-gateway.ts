@@ -80,6 +80,11 @@ function assertSendable(messages: readonly OutgoingMessage[]): void {
   }
 }
 
+/** A refused message fails its send for good, even when others of it failed for a while only. */
+function mostSevere(errors: readonly Error[]): Error {
+  return errors.find((error) => error instanceof PermanentError) ?? (errors[0] as Error);
+}
+
 function messageBytes(message: OutgoingMessage): number {
   let size = Buffer.byteLength(message.body);
   for (const [key, value] of Object.entries(message.attributes ?? {}))
@@ -110,8 +115,9 @@ export class SqsQueueGateway implements QueueGateway {
   }
 
   /** Small sends of concurrent callers to one queue share SendMessageBatch calls. */
-  private readonly coalescer = new SendCoalescer<OutgoingMessage>((queueUrl, messages) =>
-    this.sendAll(queueUrl, messages),
+  private readonly coalescer = new SendCoalescer<OutgoingMessage>(
+    (queueUrl, messages) => this.sendAll(queueUrl, messages),
+    mostSevere,
   );
 
   async send(queueUrl: string, messages: readonly OutgoingMessage[]): Promise<void> {
@@ -124,8 +130,8 @@ export class SqsQueueGateway implements QueueGateway {
     // A message SQS would refuse fails its own caller here, before it can share a call with others'.
     assertSendable(safe);
     if (safe.length < SQS_BATCH_ENTRIES) return this.coalescer.send(queueUrl, safe);
-    const failure = (await this.sendAll(queueUrl, safe)).find((error) => error !== undefined);
-    if (failure) throw failure;
+    const failed = (await this.sendAll(queueUrl, safe)).filter((error) => error !== undefined);
+    if (failed.length > 0) throw mostSevere(failed);
   }
 
   /** Every message in SendMessageBatch-sized calls, a few at a time: an error or undefined per message. */

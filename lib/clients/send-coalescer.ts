@@ -15,13 +15,16 @@ export type FlushItems<T> = (destination: string, items: readonly T[]) => Promis
  * loop and sends them together: fifty webhooks answered at once by one process cost five
  * SendMessageBatch calls instead of fifty SendMessage-sized ones. A caller alone waits for no one
  * (its items go at the end of the current turn). Each caller is answered for its own items only:
- * it succeeds when every one of them was sent, and fails with the error of the first that was not,
- * whatever happened to the items of the others it shared a call with.
+ * it succeeds when every one of them was sent, and fails with `pick` of the errors of those that
+ * were not (by default the first), whatever happened to the items of the others it shared a call with.
  */
 export class SendCoalescer<T> {
   private readonly waiting = new Map<string, Array<Waiting<T>>>();
 
-  constructor(private readonly flushItems: FlushItems<T>) {}
+  constructor(
+    private readonly flushItems: FlushItems<T>,
+    private readonly pick: (errors: readonly Error[]) => Error = (errors) => errors[0] as Error,
+  ) {}
 
   send(destination: string, items: readonly T[]): Promise<void> {
     return new Promise<void>((resolve, reject) => {
@@ -49,14 +52,14 @@ export class SendCoalescer<T> {
       const failure = error instanceof Error ? error : new Error(String(error));
       errors = owners.map(() => failure);
     }
-    const failures = new Map<number, Error>();
+    const failures = new Map<number, Error[]>();
     owners.forEach((owner, i) => {
       const error = errors[i];
-      if (error && !failures.has(owner)) failures.set(owner, error);
+      if (error) failures.set(owner, [...(failures.get(owner) ?? []), error]);
     });
     callers.forEach((caller, index) => {
-      const failure = failures.get(index);
-      if (failure) caller.reject(failure);
+      const failed = failures.get(index);
+      if (failed) caller.reject(this.pick(failed));
       else caller.resolve();
     });
   }

@@ -230,6 +230,16 @@ describe('SqsQueueGateway.send', () => {
     expect(fine?.status).toBe('fulfilled');
   });
 
+  it('fails a send for good when one of its messages was refused, whatever else failed for a while', async () => {
+    const verdict = (body: string) => (body === '{"n":0}' ? 'internal' : body === '{"n":2}' ? 'refused' : 'ok');
+    const { client } = judgingSqs(verdict);
+    const gateway = new SqsQueueGateway(client);
+    const messages = (count: number) => Array.from({ length: count }, (_, n) => one(n)).flat();
+
+    await expect(gateway.send('http://sqs.local/q', messages(3))).rejects.toMatchObject({ name: 'PermanentError' });
+    await expect(gateway.send('http://sqs.local/q', messages(12))).rejects.toMatchObject({ name: 'PermanentError' });
+  });
+
   it('refuses an oversized message to its own caller before it can share a call', async () => {
     const { client, batches } = judgingSqs();
     const gateway = new SqsQueueGateway(client);

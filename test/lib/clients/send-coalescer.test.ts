@@ -54,6 +54,17 @@ describe('SendCoalescer', () => {
     expect(answers).toEqual(['ok', 'refused bad-1', 'ok']);
   });
 
+  it('answers a caller with several failures with the one its pick chooses', async () => {
+    const coalescer = new SendCoalescer<string>(
+      (_destination, items) => Promise.resolve(items.map((item) => new Error(item))),
+      (errors) => errors.find((error) => error.message === 'worst') ?? errors[0]!,
+    );
+
+    const answers = await settled([coalescer.send('q', ['minor', 'worst']), coalescer.send('q', ['other'])]);
+
+    expect(answers).toEqual(['worst', 'other']);
+  });
+
   it('fails every caller of a flush that throws, and keeps working afterwards', async () => {
     let broken = true;
     const coalescer = new SendCoalescer<string>((_destination, items) =>
