@@ -25,3 +25,8 @@ export function chunkBy<T>(
   if (current.length > 0) chunks.push(current);
   return chunks;
 }
+
+/** Splits items into consecutive chunks of at most `size` items, keeping input order. */
+export function chunkByCount<T>(items: readonly T[], size: number): T[][] {
+  return chunkBy(items, size, Infinity, () => 0);
+}

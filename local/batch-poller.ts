@@ -6,6 +6,7 @@ import {
   type Message,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import { chunkByCount } from '../lib/batching.js';
 import { forEachConcurrently } from '../lib/concurrency.js';
 import { RELEASE_VISIBILITY_SECONDS } from './local-sqs.js';
 
@@ -80,7 +81,7 @@ export class BatchPoller {
   }
 
   async delete(messages: readonly Message[]): Promise<void> {
-    await forEachConcurrently(chunks(messages), CALLS_IN_FLIGHT, async (chunk) => {
+    await forEachConcurrently(chunkByCount(messages, RECEIVE_MAX), CALLS_IN_FLIGHT, async (chunk) => {
       await this.options.sqs.send(
         new DeleteMessageBatchCommand({
           QueueUrl: this.options.queueUrl,
@@ -92,7 +93,7 @@ export class BatchPoller {
 
   /** Makes messages visible again within a second (a stop gathered them but will not invoke them). */
   async handBack(messages: readonly Message[]): Promise<void> {
-    await forEachConcurrently(chunks(messages), CALLS_IN_FLIGHT, async (chunk) => {
+    await forEachConcurrently(chunkByCount(messages, RECEIVE_MAX), CALLS_IN_FLIGHT, async (chunk) => {
       await this.options.sqs.send(
         new ChangeMessageVisibilityBatchCommand({
           QueueUrl: this.options.queueUrl,
@@ -142,10 +143,4 @@ function eventBytes(message: Message): number {
     0,
   );
   return Buffer.byteLength(message.Body ?? '') + attributes + RECORD_OVERHEAD_BYTES;
-}
-
-function chunks(messages: readonly Message[]): Message[][] {
-  const out: Message[][] = [];
-  for (let i = 0; i < messages.length; i += RECEIVE_MAX) out.push(messages.slice(i, i + RECEIVE_MAX));
-  return out;
 }

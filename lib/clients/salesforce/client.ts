@@ -1,4 +1,4 @@
-import { chunkBy } from '../../batching.js';
+import { chunkByCount } from '../../batching.js';
 import { PermanentError, RetryableError } from '../../errors.js';
 import type { SalesforceConfig } from './config.js';
 import { MAX_COLLECTIONS_PER_CALL, sendComposite, type SubAnswer, type Subrequest } from './composite.js';
@@ -151,7 +151,7 @@ export class SalesforceClient implements SalesforceGateway {
       }
     });
     let stop: Error | undefined;
-    for (const group of chunkBy(collections(sendable), this.perCall, Infinity, () => 0)) {
+    for (const group of chunkByCount(collections(sendable), this.perCall)) {
       if (stop) {
         for (const entry of group.flat()) outcomes[entry.position] = stop;
         continue;
@@ -222,7 +222,7 @@ export class SalesforceClient implements SalesforceGateway {
     });
     const rows: T[] = [];
     const keep = (page: QueryPage) => rows.push(...page.records.map((record) => withoutAttributes(record) as T));
-    for (const group of chunkBy(urls, this.perCall, Infinity, () => 0)) {
+    for (const group of chunkByCount(urls, this.perCall)) {
       const answers = await this.send(group.map((url) => ({ method: 'GET', url })));
       for (const answer of answers) {
         if (!answer.ok) throw answer.error;

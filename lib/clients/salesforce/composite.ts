@@ -1,5 +1,6 @@
 import { PermanentError, RetryableError } from '../../errors.js';
 import type { HttpRequest } from 'jsforce';
+import { isTransientStatus } from './transient-status.js';
 
 /**
  * Composite takes at most 5 sObject Collections or query subrequests (of its 25), and the whole
@@ -67,7 +68,6 @@ function subrequestFailure(status: number, body: unknown): RetryableError | Perm
   const text = typeof first?.message === 'string' ? first.message : 'no message';
   const message = `Salesforce answered ${status} ${code}: ${text}`;
   // PROCESSING_HALTED: another subrequest stopped this one; it may succeed on its own.
-  if (status === 408 || status === 420 || status === 429 || status >= 500 || code === 'PROCESSING_HALTED')
-    return new RetryableError(message);
+  if (isTransientStatus(status) || code === 'PROCESSING_HALTED') return new RetryableError(message);
   return new PermanentError(message, { code });
 }

@@ -14,6 +14,7 @@ import {
 import type { SalesforceConfig } from './config.js';
 import type { ApiUsage } from './gateway.js';
 import { describeTokenFailure, withTimeout } from './token-request.js';
+import { isTransientStatus } from './transient-status.js';
 
 /** A spent daily allocation frees up slowly (rolling 24 h): wait minutes, not seconds. */
 export const DAILY_LIMIT_RETRY_SECONDS = 900;
@@ -206,8 +207,7 @@ export class SalesforceSession {
       });
       return daily ? this.markOrgWide(retry) : retry;
     }
-    if (status === 401 || status === 408 || status === 420 || status === 429 || status >= 500)
-      return new RetryableError(message, { cause: error });
+    if (status === 401 || isTransientStatus(status)) return new RetryableError(message, { cause: error });
     return new PermanentError(message, { code: error.errorCode, cause: error });
   }
 
