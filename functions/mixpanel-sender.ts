@@ -1,5 +1,6 @@
 import { ApiPause } from '../lib/clients/api-pause.js';
 import { SqsQueueGateway } from '../lib/clients/queue-gateway.js';
+import { carrySettings, firstQueuedAt } from '../lib/clients/mixpanel/carry.js';
 import { MixpanelClient } from '../lib/clients/mixpanel/client.js';
 import { loadMixpanelConfig } from '../lib/clients/mixpanel/config.js';
 import { MixpanelIntent, sendMixpanelIntents } from '../lib/clients/mixpanel/intents.js';
@@ -11,7 +12,7 @@ import { BACKOFF } from '../lib/sqs/backoff.js';
 import { createBatchConsumer } from '../lib/sqs/consumer.js';
 
 // Built once per container: config (with secrets from SSM), clients.
-const settings = parseEnv({ ...queueSettings, ...stateStoreSettings });
+const settings = parseEnv({ ...queueSettings, ...stateStoreSettings, ...carrySettings });
 const state = DynamoStateStore.create({ tableName: settings.STATE_TABLE, endpoint: settings.DYNAMODB_ENDPOINT });
 // A 429 seen by one sender container pauses Mixpanel for all of them.
 const mixpanel = new PausedMixpanelGateway(
@@ -21,11 +22,16 @@ const mixpanel = new PausedMixpanelGateway(
 // The last applied version of each source record: an older redelivery never overwrites newer values.
 const gate = new StoredVersionGate(state);
 
-/** Consumer of the mixpanel queue: events, profile and group updates, 2,000 per Mixpanel call. */
+const queue = SqsQueueGateway.create({ endpoint: settings.SQS_ENDPOINT });
+
+/**
+ * Consumer of the mixpanel queue: events, profile and group updates, 2,000 per Mixpanel call; a
+ * part-filled last call may wait on the queue for a later invocation to fill (MIXPANEL_CARRY_SECONDS).
+ */
 export const handler = createBatchConsumer({
   name: 'mixpanel',
   schema: MixpanelIntent,
-  queue: SqsQueueGateway.create({ endpoint: settings.SQS_ENDPOINT }),
+  queue,
   queueUrl: settings.MIXPANEL_QUEUE_URL,
   dlqUrl: settings.MIXPANEL_DLQ_URL,
   maxReceiveCount: settings.MAX_RECEIVE_COUNT,
@@ -35,6 +41,14 @@ export const handler = createBatchConsumer({
     sendMixpanelIntents(
       mixpanel,
       messages.map((message) => message.body),
-      { gate },
+      {
+        gate,
+        carry: {
+          maxAgeMs: settings.MIXPANEL_CARRY_SECONDS * 1000,
+          queuedAt: messages.map(firstQueuedAt),
+          now: Date.now(),
+          send: (carried) => queue.send(settings.MIXPANEL_QUEUE_URL, carried),
+        },
+      },
     ),
 });

@@ -14,6 +14,10 @@ export interface ConsumedMessage<T> {
   messageId: string;
   body: T;
   receiveCount: number;
+  /** When SQS accepted the message (SentTimestamp), epoch ms. */
+  sentAt: number;
+  /** The message's string attributes. */
+  attributes: Readonly<Record<string, string>>;
 }
 
 export interface BatchConsumerOptions<T> {
@@ -99,7 +103,13 @@ export function createBatchConsumer<T>(options: BatchConsumerOptions<T>) {
         return deadLetter(record, 'INVALID_MESSAGE', invalid);
       }
       try {
-        await collector.submit({ messageId: record.messageId, body, receiveCount });
+        await collector.submit({
+          messageId: record.messageId,
+          body,
+          receiveCount,
+          sentAt: Number(record.attributes.SentTimestamp),
+          attributes: stringAttributes(record),
+        });
         metrics.addMetric('MessagesProcessed', MetricUnit.Count, 1);
         summary.processed += 1;
         return 'processed';
@@ -151,17 +161,21 @@ function receiveCountOf(record: SQSRecord): number {
   return Number(record.attributes.ApproximateReceiveCount ?? '1');
 }
 
+function stringAttributes(record: SQSRecord): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(record.messageAttributes ?? {}).flatMap(([name, value]) =>
+      typeof value.stringValue === 'string' ? [[name, value.stringValue] as const] : [],
+    ),
+  );
+}
+
 /**
  * The message's own string attributes (intent, ids), kept on its dead-lettered copy; a remainder's
  * attributes (e.g. its own count) take the place of the message's.
  */
 function keptAttributes(record: SQSRecord, replaced: Record<string, string> = {}): Record<string, string> {
   // A redriven message still carries the reason of its last dead-lettering: the new one replaces it.
-  const own = Object.entries(record.messageAttributes ?? {}).flatMap(([name, value]) =>
-    typeof value.stringValue === 'string' && !REASON_ATTRIBUTE_NAMES.has(name)
-      ? [[name, value.stringValue] as const]
-      : [],
-  );
+  const own = Object.entries(stringAttributes(record)).filter(([name]) => !REASON_ATTRIBUTE_NAMES.has(name));
   const kept = Object.entries({ ...Object.fromEntries(own), ...replaced });
   return Object.fromEntries(kept.slice(0, MAX_ATTRIBUTES - REASON_ATTRIBUTES));
 }

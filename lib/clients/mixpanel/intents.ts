@@ -3,7 +3,8 @@ import type { OutgoingMessage } from '../queue-gateway.js';
 import { RetryableError } from '../../errors.js';
 import { logger, metrics, MetricUnit } from '../../observability.js';
 import type { ItemResult } from '../../sqs/batch-collector.js';
-import type { MixpanelGateway } from './client.js';
+import { carryOver, poolOrder, sendNowCount, type CarryOptions, type Kind } from './carry.js';
+import { MIXPANEL_BATCH_RECORDS, type MixpanelGateway } from './client.js';
 import {
   EventPack,
   GroupPack,
@@ -63,43 +64,63 @@ export function packMixpanelIntents(
   ];
 }
 
-type Kind = 'event' | 'profile' | 'group';
 type Intent = z.output<typeof MixpanelIntent>;
 
 /**
  * Sends a batch of mixed intents with one call per kind and chunk of 2,000 (events to `/import`,
  * profiles to `/engage`, groups to `/groups`), the updates of every pack pooled with the single
  * ones so partial packs share calls; one result per intent, in input order. With a `gate`, a
- * versioned update older than its record's last applied version is skipped (done, not sent).
+ * versioned update older than its record's last applied version is skipped (done, not sent). With
+ * `carry`, a part-filled last call of a kind may be put back on the queue instead (./carry.ts).
  */
 export async function sendMixpanelIntents(
   gateway: MixpanelGateway,
   intents: readonly Intent[],
-  options: { gate?: VersionGate } = {},
+  options: { gate?: VersionGate; carry?: CarryOptions } = {},
 ): Promise<ItemResult[]> {
+  const { carry } = options;
   const results: ItemResult[] = new Array<ItemResult>(intents.length).fill(undefined);
   const admitted = await admit(intents, options.gate, results);
+  const carriable = intents.map(
+    (intent, i) =>
+      carry !== undefined &&
+      !('version' in intent && intent.version) &&
+      carry.now - (carry.queuedAt[i] ?? 0) < carry.maxAgeMs,
+  );
   const items = { event: [] as unknown[], profile: [] as unknown[], group: [] as unknown[] };
   // Which intent each pooled item came from, and each intent's slice of its kind's pool.
   const slices: Array<{ kind: Kind; from: number; to: number } | undefined> = [];
-  intents.forEach((intent, position) => {
-    if (!admitted[position]) return;
+  for (const position of poolOrder(carriable, carry?.queuedAt ?? [])) {
+    const intent = intents[position];
+    if (!intent || !admitted[position]) continue;
     let kind: Kind;
     let added: unknown[];
     try {
       [kind, added] = itemsOf(intent);
     } catch (error) {
       results[position] = error as Error;
-      return;
+      continue;
     }
     const pool = items[kind];
     slices[position] = { kind, from: pool.length, to: pool.length + added.length };
     for (const item of added) pool.push(item);
-  });
+  }
+  const send = async (kind: Kind, call: (pooled: never[]) => Promise<ItemResult[]>): Promise<ItemResult[]> => {
+    const pool = items[kind];
+    if (pool.length === 0) return [];
+    const full = Math.floor(pool.length / MIXPANEL_BATCH_RECORDS) * MIXPANEL_BATCH_RECORDS;
+    // The intents whose items would make up the part-filled call, and when the oldest was queued.
+    const remainder = slices.flatMap((slice, position) => (slice?.kind === kind && slice.to > full ? [position] : []));
+    const count = sendNowCount(pool.length, carry !== undefined && remainder.every((position) => carriable[position]));
+    const sent = await call(pool.slice(0, count) as never[]);
+    if (!carry || count === pool.length) return sent;
+    const since = Math.min(...remainder.map((position) => carry.queuedAt[position] ?? carry.now));
+    return [...sent, ...(await carryOver(kind, pool.slice(count), since, (messages) => carry.send(messages)))];
+  };
   const outcomes = {
-    event: items.event.length ? await gateway.importEvents(items.event as MixpanelEvent[]) : [],
-    profile: items.profile.length ? await gateway.updateProfiles(items.profile as ProfileUpdate[]) : [],
-    group: items.group.length ? await gateway.updateGroups(items.group as GroupUpdate[]) : [],
+    event: await send('event', (pooled) => gateway.importEvents(pooled)),
+    profile: await send('profile', (pooled) => gateway.updateProfiles(pooled)),
+    group: await send('group', (pooled) => gateway.updateGroups(pooled)),
   };
   slices.forEach((slice, position) => {
     if (!slice) return;

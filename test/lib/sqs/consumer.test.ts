@@ -39,6 +39,17 @@ describe('createBatchConsumer', () => {
     expect(batches[0]?.map((message) => message.body.id)).toEqual(['a', 'b', 'c']);
   });
 
+  it('tells the batch call when SQS accepted each message and what string attributes it carries', async () => {
+    const { handler, batches } = consumer(() => undefined);
+
+    await handler(sqsEvent([sqsRecord({ id: 'a' }, { attributes: { intent: 'mixpanel.events', count: '3' } })]));
+
+    expect(batches[0]?.[0]).toMatchObject({
+      sentAt: 1_700_000_000_000,
+      attributes: { intent: 'mixpanel.events', count: '3' },
+    });
+  });
+
   it('reports a retryable failure and delays its next delivery with back-off', async () => {
     const { handler, queue } = consumer((message) => (message.body.id === 'b' ? new RetryableError('429') : undefined));
     const failing = sqsRecord({ id: 'b' }, { messageId: 'mb', receiveCount: 3 });

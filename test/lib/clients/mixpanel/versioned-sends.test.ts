@@ -1,31 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
-import type { MixpanelGateway } from '../../../../lib/clients/mixpanel/client.js';
 import { MixpanelIntent, sendMixpanelIntents } from '../../../../lib/clients/mixpanel/intents.js';
 import { packProfileUpdates } from '../../../../lib/clients/mixpanel/packs.js';
-import type { GroupUpdate, MixpanelEvent, ProfileUpdate } from '../../../../lib/clients/mixpanel/types.js';
 import { StoredVersionGate, type VersionGate } from '../../../../lib/clients/mixpanel/version-gate.js';
 import { RetryableError } from '../../../../lib/errors.js';
-import type { ItemResult } from '../../../../lib/sqs/batch-collector.js';
 import { FakeStateStore } from '../../../support/fake-state-store.js';
-
-/** Records what reaches Mixpanel. */
-class RecordingMixpanel implements MixpanelGateway {
-  readonly events: MixpanelEvent[] = [];
-  readonly profiles: ProfileUpdate[] = [];
-  readonly groups: GroupUpdate[] = [];
-  importEvents(events: readonly MixpanelEvent[]): Promise<ItemResult[]> {
-    this.events.push(...events);
-    return Promise.resolve(events.map(() => undefined));
-  }
-  updateProfiles(updates: readonly ProfileUpdate[]): Promise<ItemResult[]> {
-    this.profiles.push(...updates);
-    return Promise.resolve(updates.map(() => undefined));
-  }
-  updateGroups(updates: readonly GroupUpdate[]): Promise<ItemResult[]> {
-    this.groups.push(...updates);
-    return Promise.resolve(updates.map(() => undefined));
-  }
-}
+import { RecordingMixpanel } from '../../../support/recording-mixpanel.js';
 
 const KEY = 'Opportunity/0065g00000Ab1CdAAJ';
 const version = (modstamp: string) => ({ key: KEY, modstamp });
