@@ -1,6 +1,6 @@
 import { ApiPause } from '../lib/clients/api-pause.js';
 import { SqsQueueGateway } from '../lib/clients/queue-gateway.js';
-import { carrySettings, firstQueuedAt } from '../lib/clients/mixpanel/carry.js';
+import { carrySettings, queuedOf } from '../lib/clients/mixpanel/carry.js';
 import { MixpanelClient } from '../lib/clients/mixpanel/client.js';
 import { loadMixpanelConfig } from '../lib/clients/mixpanel/config.js';
 import { MixpanelIntent, sendMixpanelIntents } from '../lib/clients/mixpanel/intents.js';
@@ -45,7 +45,7 @@ export const handler = createBatchConsumer({
         gate,
         carry: {
           maxAgeMs: settings.MIXPANEL_CARRY_SECONDS * 1000,
-          queuedAt: messages.map(firstQueuedAt),
+          queued: messages.map(queuedOf),
           now: Date.now(),
           send: (carried) => queue.send(settings.MIXPANEL_QUEUE_URL, carried),
         },

@@ -11,7 +11,7 @@ const events = (prefix: string, count: number): MixpanelEvent[] =>
   }));
 
 describe('the mixpanel-sender on the local hub, with its carry', () => {
-  it('puts a part-filled last call back on its queue, then sends it when it comes back alone', async () => {
+  it('puts a part-filled last call back on its queue, and sends it when it has come back alone twice', async () => {
     const invocations: Invocation[] = [];
     const harness = await startHubWithSandbox(
       {},
@@ -35,9 +35,10 @@ describe('the mixpanel-sender on the local hub, with its carry', () => {
       await eventually(() => (mixpanel.stats().importedRecords >= 2_500 ? true : undefined));
       await eventually(async () => ((await queueDepth(hub, 'MixpanelQueue')) === 0 ? true : undefined));
 
-      // Two packs made one full call and 500 carried; the carried pack came back on its own.
+      // Two packs made one full call and 500 carried; the carried pack came back alone twice.
       expect(invocations.map((invocation) => [invocation.size, invocation.outcome])).toEqual([
         [2, 'ok'],
+        [1, 'ok'],
         [1, 'ok'],
       ]);
       const imports = mixpanel.callLog().filter((call) => call.endpoint === 'import');

@@ -11,18 +11,22 @@ import type { GroupUpdate, MixpanelEvent, ProfileUpdate } from './types.js';
  * it again cannot make a record wait longer than the carry allows.
  */
 export const CARRIED_SINCE_ATTRIBUTE = 'carried_since';
+/** On a carried pack that no new record joined when it was carried: the next time alone, it goes out. */
+export const CARRIED_ALONE_ATTRIBUTE = 'carried_alone';
 
 /**
- * A sender invocation whose records of one kind fill some calls of 2,000 and leave a part-filled
- * one may put that remainder back on the queue, to fill a call of a later invocation instead of
- * costing a call of its own. Only unversioned records that have waited less than `maxAgeMs` are
- * carried; the oldest records go out first.
+ * A sender invocation whose records of one kind leave a part-filled call may put that remainder
+ * back on the queue, to fill a call of a later invocation instead of costing a call of its own.
+ * Only unversioned records that have waited less than `maxAgeMs` are carried, and the oldest
+ * records go out first. A remainder that comes back with no new record to join it is carried once
+ * more, since a remainder of a concurrent invocation may be on its way back too (two part-filled
+ * calls would then make one), and goes out the second time.
  */
 export interface CarryOptions {
   /** The longest a record may wait, from when it was first queued, before it must go out. */
   maxAgeMs: number;
-  /** When each intent's records were first queued (epoch ms), in input order: see `firstQueuedAt`. */
-  queuedAt: readonly number[];
+  /** When each intent's records were first queued, in input order: see `queuedOf`. */
+  queued: readonly Queued[];
   now: number;
   /** Puts a carried remainder back on the sender's own queue. */
   send(messages: readonly OutgoingMessage[]): Promise<void>;
@@ -35,31 +39,48 @@ export const carrySettings = {
   MIXPANEL_CARRY_SECONDS: z.coerce.number().int().min(0).max(300).default(60),
 };
 
-/** When a message's records were first queued: a carried pack's own attribute, else SQS's SentTimestamp. */
-export function firstQueuedAt(message: { sentAt: number; attributes: Readonly<Record<string, string>> }): number {
+/**
+ * When a message's records were first queued (epoch ms), whether they were carried before, and
+ * whether the last time they were carried alone.
+ */
+export interface Queued {
+  at: number;
+  carried: boolean;
+  alone: boolean;
+}
+
+/** A carried pack's own time (never later than SQS's SentTimestamp), else SQS's SentTimestamp. */
+export function queuedOf(message: { sentAt: number; attributes: Readonly<Record<string, string>> }): Queued {
   const carriedSince = Number(message.attributes[CARRIED_SINCE_ATTRIBUTE]);
-  return Number.isFinite(carriedSince) && carriedSince > 0 ? Math.min(carriedSince, message.sentAt) : message.sentAt;
+  return Number.isFinite(carriedSince) && carriedSince > 0
+    ? {
+        at: Math.min(carriedSince, message.sentAt),
+        carried: true,
+        alone: message.attributes[CARRIED_ALONE_ATTRIBUTE] === 'true',
+      }
+    : { at: message.sentAt, carried: false, alone: false };
 }
 
 /**
  * The order in which messages pool their records: those that cannot wait first (versioned, or
  * already old enough), then the others oldest first, so that a remainder holds the youngest.
  */
-export function poolOrder(carriable: readonly boolean[], queuedAt: readonly number[]): number[] {
+export function poolOrder(carriable: readonly boolean[], queued: readonly Queued[]): number[] {
+  const at = (position: number): number => queued[position]?.at ?? 0;
   return carriable
     .map((_, position) => position)
-    .sort((a, b) => Number(carriable[a]) - Number(carriable[b]) || (queuedAt[a] ?? 0) - (queuedAt[b] ?? 0) || a - b);
+    .sort((a, b) => Number(carriable[a]) - Number(carriable[b]) || at(a) - at(b) || a - b);
 }
 
 /**
- * How many of a kind's `pooled` records go out now: only the full calls when some call fills and
- * the part-filled rest may be carried; all of them otherwise. A pool that fills no call goes out
- * whole: a trickle is never delayed, and a carried remainder that comes back without enough new
- * records to fill a call goes out then.
+ * How many of a kind's `pooled` records go out now: only the full calls (possibly none) when the
+ * part-filled rest may be carried, all of them otherwise. A pool that fills no call goes out whole
+ * when every record in it was carried alone last time: nothing joined them while they waited.
  */
-export function sendNowCount(pooled: number, remainderCarriable: boolean): number {
+export function sendNowCount(pooled: number, rest: { carriable: boolean; mayWaitAgain: boolean }): number {
   const full = Math.floor(pooled / MIXPANEL_BATCH_RECORDS) * MIXPANEL_BATCH_RECORDS;
-  return full > 0 && full < pooled && remainderCarriable ? full : pooled;
+  if (full === pooled || !rest.carriable) return pooled;
+  return full > 0 || rest.mayWaitAgain ? full : pooled;
 }
 
 const packers: Record<Kind, (items: never[], attributes: Record<string, string>) => OutgoingMessage[]> = {
@@ -69,16 +90,20 @@ const packers: Record<Kind, (items: never[], attributes: Record<string, string>)
 };
 
 /**
- * Puts `items` back on the queue as packs that remember `since`; one result per item: all done,
- * or all failed with the send's error (the messages they came from are then retried whole).
+ * Puts `items` back on the queue as packs that remember `since` and whether they went `alone` (no
+ * record in their pool was new); one result per item: all done, or all failed with the send's
+ * error (the messages they came from are then retried whole).
  */
 export async function carryOver(
   kind: Kind,
   items: readonly unknown[],
-  since: number,
+  carried: { since: number; alone: boolean },
   send: CarryOptions['send'],
 ): Promise<ItemResult[]> {
-  const messages = packers[kind](items as never[], { [CARRIED_SINCE_ATTRIBUTE]: String(since) });
+  const messages = packers[kind](items as never[], {
+    [CARRIED_SINCE_ATTRIBUTE]: String(carried.since),
+    ...(carried.alone && { [CARRIED_ALONE_ATTRIBUTE]: 'true' }),
+  });
   try {
     await send(messages);
   } catch (error) {

@@ -85,12 +85,12 @@ export async function sendMixpanelIntents(
     (intent, i) =>
       carry !== undefined &&
       !('version' in intent && intent.version) &&
-      carry.now - (carry.queuedAt[i] ?? 0) < carry.maxAgeMs,
+      carry.now - (carry.queued[i]?.at ?? Number.NaN) < carry.maxAgeMs,
   );
   const items = { event: [] as unknown[], profile: [] as unknown[], group: [] as unknown[] };
   // Which intent each pooled item came from, and each intent's slice of its kind's pool.
   const slices: Array<{ kind: Kind; from: number; to: number } | undefined> = [];
-  for (const position of poolOrder(carriable, carry?.queuedAt ?? [])) {
+  for (const position of poolOrder(carriable, carry?.queued ?? [])) {
     const intent = intents[position];
     if (!intent || !admitted[position]) continue;
     let kind: Kind;
@@ -109,13 +109,22 @@ export async function sendMixpanelIntents(
     const pool = items[kind];
     if (pool.length === 0) return [];
     const full = Math.floor(pool.length / MIXPANEL_BATCH_RECORDS) * MIXPANEL_BATCH_RECORDS;
-    // The intents whose items would make up the part-filled call, and when the oldest was queued.
-    const remainder = slices.flatMap((slice, position) => (slice?.kind === kind && slice.to > full ? [position] : []));
-    const count = sendNowCount(pool.length, carry !== undefined && remainder.every((position) => carriable[position]));
-    const sent = await call(pool.slice(0, count) as never[]);
+    const ofKind = slices.flatMap((slice, position) => (slice?.kind === kind ? [{ slice, position }] : []));
+    // The intents whose items would make up the part-filled call.
+    const rest = ofKind.filter(({ slice }) => slice.to > full).map(({ position }) => position);
+    const queued = ofKind.map(({ position }) => carry?.queued[position]);
+    const alone = queued.every((entry) => entry?.carried);
+    const count = carry
+      ? sendNowCount(pool.length, {
+          carriable: rest.every((position) => carriable[position]),
+          mayWaitAgain: queued.some((entry) => !entry?.alone),
+        })
+      : pool.length;
+    const sent = count > 0 ? await call(pool.slice(0, count) as never[]) : [];
     if (!carry || count === pool.length) return sent;
-    const since = Math.min(...remainder.map((position) => carry.queuedAt[position] ?? carry.now));
-    return [...sent, ...(await carryOver(kind, pool.slice(count), since, (messages) => carry.send(messages)))];
+    const since = Math.min(...rest.map((position) => carry.queued[position]?.at ?? carry.now));
+    const carried = await carryOver(kind, pool.slice(count), { since, alone }, (messages) => carry.send(messages));
+    return [...sent, ...carried];
   };
   const outcomes = {
     event: await send('event', (pooled) => gateway.importEvents(pooled)),

@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import {
+  CARRIED_ALONE_ATTRIBUTE,
   CARRIED_SINCE_ATTRIBUTE,
-  firstQueuedAt,
+  queuedOf,
   sendNowCount,
   type CarryOptions,
 } from '../../../../lib/clients/mixpanel/carry.js';
@@ -31,12 +32,23 @@ const profiles = (prefix: string, count: number): ProfileUpdate[] =>
 const parsed = (messages: readonly OutgoingMessage[]) =>
   messages.map((message) => MixpanelIntent.parse(JSON.parse(message.body)));
 
-/** A carry whose sends are recorded (or fail with `failure`). */
-function carrying(queuedAt: number[], failure?: Error): CarryOptions & { sent: OutgoingMessage[] } {
+/**
+ * A carry whose sends are recorded (or fail with `failure`); each intent first queued at the time
+ * given, or carried before since the time given as `{ carried: time }` (`alone` if nothing new
+ * joined it then).
+ */
+function carrying(
+  queuedAt: Array<number | { carried: number; alone?: boolean }>,
+  failure?: Error,
+): CarryOptions & { sent: OutgoingMessage[] } {
   const sent: OutgoingMessage[] = [];
   return {
     maxAgeMs: MAX_AGE_MS,
-    queuedAt,
+    queued: queuedAt.map((at) =>
+      typeof at === 'number'
+        ? { at, carried: false, alone: false }
+        : { at: at.carried, carried: true, alone: at.alone ?? false },
+    ),
     now: NOW,
     sent,
     send: (messages) => {
@@ -48,27 +60,43 @@ function carrying(queuedAt: number[], failure?: Error): CarryOptions & { sent: O
 }
 
 describe('sendNowCount', () => {
-  it('sends only the full calls when some call fills and the rest may wait', () => {
-    expect(sendNowCount(3_400, true)).toBe(2_000);
-    expect(sendNowCount(6_100, true)).toBe(6_000);
+  const rest = { carriable: true, mayWaitAgain: true };
+
+  it('sends only the full calls, possibly none, when the part-filled rest may wait', () => {
+    expect(sendNowCount(3_400, rest)).toBe(2_000);
+    expect(sendNowCount(6_100, rest)).toBe(6_000);
+    expect(sendNowCount(1_999, rest)).toBe(0);
+    expect(sendNowCount(2_500, { ...rest, mayWaitAgain: false })).toBe(2_000);
   });
 
-  it('sends everything when no call fills, every call fills, or the rest may not wait', () => {
-    expect(sendNowCount(1_999, true)).toBe(1_999);
-    expect(sendNowCount(4_000, true)).toBe(4_000);
-    expect(sendNowCount(3_400, false)).toBe(3_400);
+  it('sends everything when every call fills, the rest may not wait, or what fills no call waited alone', () => {
+    expect(sendNowCount(4_000, rest)).toBe(4_000);
+    expect(sendNowCount(3_400, { ...rest, carriable: false })).toBe(3_400);
+    expect(sendNowCount(1_999, { ...rest, mayWaitAgain: false })).toBe(1_999);
   });
 });
 
-describe('firstQueuedAt', () => {
+describe('queuedOf', () => {
   it('is the carried pack’s own time when it has one, else when SQS accepted the message', () => {
-    expect(firstQueuedAt({ sentAt: NOW, attributes: { [CARRIED_SINCE_ATTRIBUTE]: String(NOW - 30_000) } })).toBe(
-      NOW - 30_000,
-    );
-    expect(firstQueuedAt({ sentAt: NOW, attributes: {} })).toBe(NOW);
-    expect(firstQueuedAt({ sentAt: NOW, attributes: { [CARRIED_SINCE_ATTRIBUTE]: 'soon' } })).toBe(NOW);
+    expect(queuedOf({ sentAt: NOW, attributes: { [CARRIED_SINCE_ATTRIBUTE]: String(NOW - 30_000) } })).toEqual({
+      at: NOW - 30_000,
+      carried: true,
+      alone: false,
+    });
+    expect(
+      queuedOf({
+        sentAt: NOW,
+        attributes: { [CARRIED_SINCE_ATTRIBUTE]: String(NOW - 30_000), [CARRIED_ALONE_ATTRIBUTE]: 'true' },
+      }),
+    ).toEqual({ at: NOW - 30_000, carried: true, alone: true });
+    expect(queuedOf({ sentAt: NOW, attributes: {} })).toEqual({ at: NOW, carried: false, alone: false });
+    expect(queuedOf({ sentAt: NOW, attributes: { [CARRIED_SINCE_ATTRIBUTE]: 'soon' } })).toEqual({
+      at: NOW,
+      carried: false,
+      alone: false,
+    });
     // A time set ahead of SQS's own cannot make a record look younger than it is.
-    expect(firstQueuedAt({ sentAt: NOW, attributes: { [CARRIED_SINCE_ATTRIBUTE]: String(NOW + 60_000) } })).toBe(NOW);
+    expect(queuedOf({ sentAt: NOW, attributes: { [CARRIED_SINCE_ATTRIBUTE]: String(NOW + 60_000) } }).at).toBe(NOW);
   });
 });
 
@@ -110,14 +138,52 @@ describe('sendMixpanelIntents with a carry', () => {
     ]);
   });
 
-  it('sends a pool that fills no call at once: a trickle, or a carried rest that came back alone', async () => {
+  it('carries a pool that fills no call, once more when it comes back alone, and sends it the next time', async () => {
     const mixpanel = new RecordingMixpanel();
     const carry = carrying([NOW - 5_000]);
+    const results = await sendMixpanelIntents(mixpanel, parsed(packEvents(events('a', 1_400))), { carry });
+    expect(results).toEqual([undefined]);
+    expect(mixpanel.calls).toEqual([]);
+    expect(unpackedIntents(carry.sent)).toHaveLength(1_400);
+    expect(carry.sent[0]?.attributes?.[CARRIED_ALONE_ATTRIBUTE]).toBeUndefined();
 
-    await sendMixpanelIntents(mixpanel, parsed(packEvents(events('a', 1_400))), { carry });
+    const back = carrying([{ carried: NOW - 5_000 }]);
+    await sendMixpanelIntents(mixpanel, parsed(carry.sent), { carry: back });
+    expect(mixpanel.calls).toEqual([]);
+    expect(back.sent.map((message) => message.attributes?.[CARRIED_ALONE_ATTRIBUTE])).toEqual(['true']);
 
+    const again = carrying([{ carried: NOW - 5_000, alone: true }]);
+    await sendMixpanelIntents(mixpanel, parsed(back.sent), { carry: again });
     expect(mixpanel.calls).toEqual([{ endpoint: 'import', records: 1_400 }]);
-    expect(carry.sent).toEqual([]);
+    expect(again.sent).toEqual([]);
+  });
+
+  it('makes one call of two remainders that come back together', async () => {
+    const mixpanel = new RecordingMixpanel();
+    const carry = carrying([
+      { carried: NOW - 6_000, alone: true },
+      { carried: NOW - 5_000, alone: true },
+    ]);
+
+    await sendMixpanelIntents(mixpanel, parsed([...packEvents(events('a', 1_200)), ...packEvents(events('b', 800))]), {
+      carry,
+    });
+
+    expect(mixpanel.calls).toEqual([{ endpoint: 'import', records: 2_000 }]);
+  });
+
+  it('carries what came back again when new records join it, until a call fills', async () => {
+    const mixpanel = new RecordingMixpanel();
+    const carried = packEvents(events('a', 1_200));
+    const carry = carrying([{ carried: NOW - 8_000 }, NOW - 1_000, NOW - 500]);
+
+    await sendMixpanelIntents(
+      mixpanel,
+      parsed([...carried, ...packEvents(events('b', 300)), ...packEvents(events('c', 300))]),
+      { carry },
+    );
+    expect(mixpanel.calls).toEqual([]);
+    expect(carry.sent.map((message) => message.attributes?.[CARRIED_SINCE_ATTRIBUTE])).toEqual([String(NOW - 8_000)]);
   });
 
   it('sends everything when the rest holds a record that has waited its time, or a versioned update', async () => {
