@@ -19,7 +19,7 @@ describe('npm start', () => {
     expect(output).toMatch(/salesforce +sandbox http:\/\/127\.0\.0\.1:\d+/);
     expect(output).toMatch(/mixpanel +sandbox http:\/\/127\.0\.0\.1:\d+/);
     expect(output).toMatch(/zendesk +sandbox http:\/\/127\.0\.0\.1:\d+/);
-    expect(output).toContain('mixpanelSender ← MixpanelQueue (batch 2000, window 10 s, concurrency 2)');
+    expect(output).toContain('mixpanelSender ← MixpanelQueue (batch 2000, window 2 s, concurrency 2)');
     expect(output).toContain(`kept in ${join(dataDir, 'queues')} across stops and crashes`);
     expect(answer.status).toBe(200);
     expect(output).toContain(`Console: ${hub.url}/console`);

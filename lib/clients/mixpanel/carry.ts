@@ -17,8 +17,8 @@ export const CARRIED_ALONE_ATTRIBUTE = 'carried_alone';
 /**
  * A sender invocation whose records of one kind leave a part-filled call may put that remainder
  * back on the queue, to fill a call of a later invocation instead of costing a call of its own.
- * Only unversioned records that have waited less than `maxAgeMs` are carried, and the oldest
- * records go out first. A remainder that comes back with no new record to join it is carried once
+ * Only the records of unversioned packs that have waited less than `maxAgeMs` are carried, and
+ * the oldest records go out first. A remainder that comes back with no new record to join it is carried once
  * more, since a remainder of a concurrent invocation may be on its way back too (two part-filled
  * calls would then make one), and goes out the second time.
  */
@@ -40,25 +40,44 @@ export const carrySettings = {
 };
 
 /**
- * When a message's records were first queued (epoch ms), whether they were carried before, and
- * whether the last time they were carried alone.
+ * When a message's records were first queued (epoch ms), whether they were carried before, whether
+ * the last time they were carried alone, and the message's attributes.
  */
 export interface Queued {
   at: number;
   carried: boolean;
   alone: boolean;
+  attributes: Readonly<Record<string, string>>;
 }
 
 /** A carried pack's own time (never later than SQS's SentTimestamp), else SQS's SentTimestamp. */
 export function queuedOf(message: { sentAt: number; attributes: Readonly<Record<string, string>> }): Queued {
   const carriedSince = Number(message.attributes[CARRIED_SINCE_ATTRIBUTE]);
+  const { attributes } = message;
   return Number.isFinite(carriedSince) && carriedSince > 0
     ? {
         at: Math.min(carriedSince, message.sentAt),
         carried: true,
-        alone: message.attributes[CARRIED_ALONE_ATTRIBUTE] === 'true',
+        alone: attributes[CARRIED_ALONE_ATTRIBUTE] === 'true',
+        attributes,
       }
-    : { at: message.sentAt, carried: false, alone: false };
+    : { at: message.sentAt, carried: false, alone: false, attributes };
+}
+
+// Set anew on every carried pack.
+const OWN_ATTRIBUTES = new Set(['intent', 'count', CARRIED_SINCE_ATTRIBUTE, CARRIED_ALONE_ATTRIBUTE]);
+
+/**
+ * The attributes every message of a carried remainder has in common (e.g. `source`), so that a
+ * carried pack still says where its records come from if it is dead-lettered.
+ */
+export function sharedAttributes(all: ReadonlyArray<Readonly<Record<string, string>>>): Record<string, string> {
+  const [first, ...others] = all;
+  return Object.fromEntries(
+    Object.entries(first ?? {}).filter(
+      ([name, value]) => !OWN_ATTRIBUTES.has(name) && others.every((attributes) => attributes[name] === value),
+    ),
+  );
 }
 
 /**
@@ -90,17 +109,18 @@ const packers: Record<Kind, (items: never[], attributes: Record<string, string>)
 };
 
 /**
- * Puts `items` back on the queue as packs that remember `since` and whether they went `alone` (no
- * record in their pool was new); one result per item: all done, or all failed with the send's
+ * Puts `items` back on the queue as packs that remember `since`, whether they went `alone` (no
+ * record in their pool was new) and the `attributes` of the messages they came from; one result per item: all done, or all failed with the send's
  * error (the messages they came from are then retried whole).
  */
 export async function carryOver(
   kind: Kind,
   items: readonly unknown[],
-  carried: { since: number; alone: boolean },
+  carried: { since: number; alone: boolean; attributes: Record<string, string> },
   send: CarryOptions['send'],
 ): Promise<ItemResult[]> {
   const messages = packers[kind](items as never[], {
+    ...carried.attributes,
     [CARRIED_SINCE_ATTRIBUTE]: String(carried.since),
     ...(carried.alone && { [CARRIED_ALONE_ATTRIBUTE]: 'true' }),
   });

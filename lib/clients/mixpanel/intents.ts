@@ -3,7 +3,7 @@ import type { OutgoingMessage } from '../queue-gateway.js';
 import { RetryableError } from '../../errors.js';
 import { logger, metrics, MetricUnit } from '../../observability.js';
 import type { ItemResult } from '../../sqs/batch-collector.js';
-import { carryOver, poolOrder, sendNowCount, type CarryOptions, type Kind } from './carry.js';
+import { carryOver, poolOrder, sendNowCount, sharedAttributes, type CarryOptions, type Kind } from './carry.js';
 import { MIXPANEL_BATCH_RECORDS, type MixpanelGateway } from './client.js';
 import {
   EventPack,
@@ -81,10 +81,12 @@ export async function sendMixpanelIntents(
   const { carry } = options;
   const results: ItemResult[] = new Array<ItemResult>(intents.length).fill(undefined);
   const admitted = await admit(intents, options.gate, results);
+  // A single event or update keeps its own message (and its attributes, should it be dead-lettered).
   const carriable = intents.map(
     (intent, i) =>
       carry !== undefined &&
-      !('version' in intent && intent.version) &&
+      isPack(intent) &&
+      !intent.version &&
       carry.now - (carry.queued[i]?.at ?? Number.NaN) < carry.maxAgeMs,
   );
   const items = { event: [] as unknown[], profile: [] as unknown[], group: [] as unknown[] };
@@ -122,8 +124,12 @@ export async function sendMixpanelIntents(
       : pool.length;
     const sent = count > 0 ? await call(pool.slice(0, count) as never[]) : [];
     if (!carry || count === pool.length) return sent;
-    const since = Math.min(...rest.map((position) => carry.queued[position]?.at ?? carry.now));
-    const carried = await carryOver(kind, pool.slice(count), { since, alone }, (messages) => carry.send(messages));
+    const from = rest.flatMap((position) => carry.queued[position] ?? []);
+    const since = Math.min(...from.map((entry) => entry.at));
+    const attributes = sharedAttributes(from.map((entry) => entry.attributes));
+    const carried = await carryOver(kind, pool.slice(count), { since, alone, attributes }, (messages) =>
+      carry.send(messages),
+    );
     return [...sent, ...carried];
   };
   const outcomes = {

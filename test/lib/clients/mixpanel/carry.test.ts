@@ -46,8 +46,8 @@ function carrying(
     maxAgeMs: MAX_AGE_MS,
     queued: queuedAt.map((at) =>
       typeof at === 'number'
-        ? { at, carried: false, alone: false }
-        : { at: at.carried, carried: true, alone: at.alone ?? false },
+        ? { at, carried: false, alone: false, attributes: { source: 'app' } }
+        : { at: at.carried, carried: true, alone: at.alone ?? false, attributes: { source: 'app' } },
     ),
     now: NOW,
     sent,
@@ -78,7 +78,7 @@ describe('sendNowCount', () => {
 
 describe('queuedOf', () => {
   it('is the carried pack’s own time when it has one, else when SQS accepted the message', () => {
-    expect(queuedOf({ sentAt: NOW, attributes: { [CARRIED_SINCE_ATTRIBUTE]: String(NOW - 30_000) } })).toEqual({
+    expect(queuedOf({ sentAt: NOW, attributes: { [CARRIED_SINCE_ATTRIBUTE]: String(NOW - 30_000) } })).toMatchObject({
       at: NOW - 30_000,
       carried: true,
       alone: false,
@@ -88,9 +88,14 @@ describe('queuedOf', () => {
         sentAt: NOW,
         attributes: { [CARRIED_SINCE_ATTRIBUTE]: String(NOW - 30_000), [CARRIED_ALONE_ATTRIBUTE]: 'true' },
       }),
-    ).toEqual({ at: NOW - 30_000, carried: true, alone: true });
-    expect(queuedOf({ sentAt: NOW, attributes: {} })).toEqual({ at: NOW, carried: false, alone: false });
-    expect(queuedOf({ sentAt: NOW, attributes: { [CARRIED_SINCE_ATTRIBUTE]: 'soon' } })).toEqual({
+    ).toMatchObject({ at: NOW - 30_000, carried: true, alone: true });
+    expect(queuedOf({ sentAt: NOW, attributes: {} })).toEqual({
+      at: NOW,
+      carried: false,
+      alone: false,
+      attributes: {},
+    });
+    expect(queuedOf({ sentAt: NOW, attributes: { [CARRIED_SINCE_ATTRIBUTE]: 'soon' } })).toMatchObject({
       at: NOW,
       carried: false,
       alone: false,
@@ -119,6 +124,49 @@ describe('sendMixpanelIntents with a carry', () => {
     expect(carry.sent.map((message) => message.attributes?.[CARRIED_SINCE_ATTRIBUTE])).toEqual([String(NOW - 10_000)]);
     const everything = [...mixpanel.events, ...carried.map((intent) => (intent as { event: MixpanelEvent }).event)];
     expect(new Set(everything.map((event) => event.properties.$insert_id)).size).toBe(3_400);
+  });
+
+  it('keeps on a carried pack the attributes its messages share, and only those', async () => {
+    const mixpanel = new RecordingMixpanel();
+    const carry = carrying([NOW - 2_000, NOW - 1_000]);
+    carry.queued = [
+      {
+        at: NOW - 2_000,
+        carried: false,
+        alone: false,
+        attributes: { source: 'zendesk', ticket_id: '7', count: '2100' },
+      },
+      {
+        at: NOW - 1_000,
+        carried: false,
+        alone: false,
+        attributes: { source: 'zendesk', ticket_id: '8', count: '1700' },
+      },
+    ];
+
+    // The call takes 2,000 of a; the other 100 of a and all of b are carried.
+    await sendMixpanelIntents(
+      mixpanel,
+      parsed([...packEvents(events('a', 2_100)), ...packEvents(events('b', 1_700))]),
+      {
+        carry,
+      },
+    );
+
+    expect(carry.sent.map((message) => message.attributes)).toEqual([
+      { source: 'zendesk', intent: 'mixpanel.events', count: '1800', [CARRIED_SINCE_ATTRIBUTE]: String(NOW - 2_000) },
+    ]);
+  });
+
+  it('never carries a single event or update: it keeps its own message', async () => {
+    const mixpanel = new RecordingMixpanel();
+    const single = MixpanelIntent.parse({ type: 'mixpanel.event', event: events('s', 1)[0] });
+    const carry = carrying([NOW - 1_000]);
+
+    await sendMixpanelIntents(mixpanel, [single], { carry });
+
+    expect(mixpanel.calls).toEqual([{ endpoint: 'import', records: 1 }]);
+    expect(carry.sent).toEqual([]);
   });
 
   it('carries events and profile updates each by its own count', async () => {
