@@ -110,8 +110,8 @@ const packers: Record<Kind, (items: never[], attributes: Record<string, string>)
 
 /**
  * Puts `items` back on the queue as packs that remember `since`, whether they went `alone` (no
- * record in their pool was new) and the `attributes` of the messages they came from; one result per item: all done, or all failed with the send's
- * error (the messages they came from are then retried whole).
+ * record in their pool was new) and the `attributes` of the messages they came from. One result
+ * per item: all done, or all failed with the send's error (their messages are then retried whole).
  */
 export async function carryOver(
   kind: Kind,
