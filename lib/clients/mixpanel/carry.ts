@@ -102,6 +102,44 @@ export function sendNowCount(pooled: number, rest: { carriable: boolean; mayWait
   return full > 0 || rest.mayWaitAgain ? full : pooled;
 }
 
+/** What a carried remainder remembers: see `carryOver`. */
+export interface Carried {
+  since: number;
+  alone: boolean;
+  attributes: Record<string, string>;
+}
+
+/**
+ * Of a kind's pool of `pooled` records, how many go out now, and what the rest remembers if it is
+ * carried. `intents` are the positions of the kind's intents, each with the end of its records in
+ * the pool (in pool order); `carriable` and `queued` are by position.
+ */
+export function planCarry(
+  pooled: number,
+  intents: ReadonlyArray<{ position: number; to: number }>,
+  carriable: readonly boolean[],
+  queued: readonly Queued[],
+): { count: number; carried?: Carried } {
+  const full = Math.floor(pooled / MIXPANEL_BATCH_RECORDS) * MIXPANEL_BATCH_RECORDS;
+  // The intents whose records would make up the part-filled call.
+  const rest = intents.filter(({ to }) => to > full).map(({ position }) => position);
+  const entries = intents.map(({ position }) => queued[position]);
+  const count = sendNowCount(pooled, {
+    carriable: rest.every((position) => carriable[position]),
+    mayWaitAgain: entries.some((entry) => !entry?.alone),
+  });
+  if (count === pooled) return { count };
+  const from = rest.flatMap((position) => queued[position] ?? []);
+  return {
+    count,
+    carried: {
+      since: Math.min(...from.map((entry) => entry.at)),
+      alone: entries.every((entry) => entry?.carried),
+      attributes: sharedAttributes(from.map((entry) => entry.attributes)),
+    },
+  };
+}
+
 const packers: Record<Kind, (items: never[], attributes: Record<string, string>) => OutgoingMessage[]> = {
   event: (items: MixpanelEvent[], attributes) => packEvents(items, attributes),
   profile: (items: ProfileUpdate[], attributes) => packProfileUpdates(items, undefined, attributes),
@@ -116,7 +154,7 @@ const packers: Record<Kind, (items: never[], attributes: Record<string, string>)
 export async function carryOver(
   kind: Kind,
   items: readonly unknown[],
-  carried: { since: number; alone: boolean; attributes: Record<string, string> },
+  carried: Carried,
   send: CarryOptions['send'],
 ): Promise<ItemResult[]> {
   const messages = packers[kind](items as never[], {

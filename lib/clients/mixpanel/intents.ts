@@ -3,8 +3,8 @@ import type { OutgoingMessage } from '../queue-gateway.js';
 import { RetryableError } from '../../errors.js';
 import { logger, metrics, MetricUnit } from '../../observability.js';
 import type { ItemResult } from '../../sqs/batch-collector.js';
-import { carryOver, poolOrder, sendNowCount, sharedAttributes, type CarryOptions, type Kind } from './carry.js';
-import { MIXPANEL_BATCH_RECORDS, type MixpanelGateway } from './client.js';
+import { carryOver, planCarry, poolOrder, type CarryOptions, type Kind } from './carry.js';
+import type { MixpanelGateway } from './client.js';
 import {
   EventPack,
   GroupPack,
@@ -110,26 +110,11 @@ export async function sendMixpanelIntents(
   const send = async (kind: Kind, call: (pooled: never[]) => Promise<ItemResult[]>): Promise<ItemResult[]> => {
     const pool = items[kind];
     if (pool.length === 0) return [];
-    const full = Math.floor(pool.length / MIXPANEL_BATCH_RECORDS) * MIXPANEL_BATCH_RECORDS;
-    const ofKind = slices.flatMap((slice, position) => (slice?.kind === kind ? [{ slice, position }] : []));
-    // The intents whose items would make up the part-filled call.
-    const rest = ofKind.filter(({ slice }) => slice.to > full).map(({ position }) => position);
-    const queued = ofKind.map(({ position }) => carry?.queued[position]);
-    const alone = queued.every((entry) => entry?.carried);
-    const count = carry
-      ? sendNowCount(pool.length, {
-          carriable: rest.every((position) => carriable[position]),
-          mayWaitAgain: queued.some((entry) => !entry?.alone),
-        })
-      : pool.length;
-    const sent = count > 0 ? await call(pool.slice(0, count) as never[]) : [];
-    if (!carry || count === pool.length) return sent;
-    const from = rest.flatMap((position) => carry.queued[position] ?? []);
-    const since = Math.min(...from.map((entry) => entry.at));
-    const attributes = sharedAttributes(from.map((entry) => entry.attributes));
-    const carried = await carryOver(kind, pool.slice(count), { since, alone, attributes }, (messages) =>
-      carry.send(messages),
-    );
+    const ofKind = slices.flatMap((slice, position) => (slice?.kind === kind ? [{ position, to: slice.to }] : []));
+    const plan = carry ? planCarry(pool.length, ofKind, carriable, carry.queued) : { count: pool.length };
+    const sent = plan.count > 0 ? await call(pool.slice(0, plan.count) as never[]) : [];
+    if (!carry || !plan.carried) return sent;
+    const carried = await carryOver(kind, pool.slice(plan.count), plan.carried, (messages) => carry.send(messages));
     return [...sent, ...carried];
   };
   const outcomes = {
