@@ -3,6 +3,7 @@
  * a module that a dependency loads but the hub never runs with a smaller one, so that a cold start
  * neither downloads nor parses it. test/infra/serverless-package.test.ts checks the bundles.
  */
+import { builtinModules } from 'node:module';
 import { dirname, join } from 'node:path';
 
 const inPackage = (name, path) => new RegExp(`[\\\\/]node_modules[\\\\/]${name}[\\\\/]`).test(path);
@@ -62,4 +63,29 @@ const unusedModules = {
   },
 };
 
-export default [zodEnglishOnly, unusedModules];
+/**
+ * Node's built-in modules, loaded with `require` (the bundle's banner defines one) instead of an
+ * `import` statement. Importing a built-in as an ES module builds a facade that reads every one of
+ * its exports, lazy ones too: for `node:http` that loads undici (its `WebSocket` and `EventSource`
+ * getters), which the hub never uses and which costs a cold start some 15 ms. A CommonJS
+ * `require` reads only the exports the bundle uses.
+ */
+const BUILTINS = new Set(builtinModules.filter((name) => !name.startsWith('_')));
+
+const builtinsByRequire = {
+  name: 'builtins-by-require',
+  setup(build) {
+    build.onResolve({ filter: /^(node:)?[a-z][a-z0-9_/]*$/ }, ({ path, kind }) => {
+      const name = path.replace(/^node:/, '');
+      return kind === 'import-statement' && BUILTINS.has(name)
+        ? { path: name, namespace: 'builtin-require' }
+        : undefined;
+    });
+    build.onLoad({ filter: /.*/, namespace: 'builtin-require' }, ({ path }) => ({
+      contents: `module.exports = require('node:${path}');`,
+      loader: 'js',
+    }));
+  },
+};
+
+export default [zodEnglishOnly, unusedModules, builtinsByRequire];
