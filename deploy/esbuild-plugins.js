@@ -66,7 +66,7 @@ const unusedModules = {
 /**
  * Node's built-in modules, loaded with `require` (the bundle's banner defines one) instead of an
  * `import` statement. Importing a built-in as an ES module builds a facade that reads every one of
- * its exports, lazy ones too: for `node:http` that loads undici (its `WebSocket` and `EventSource`
+ * its exports, lazy ones too: for `node:http` that loads undici (its `WebSocket`, `CloseEvent` and `MessageEvent`
  * getters), which the hub never uses and which costs a cold start some 15 ms. A CommonJS
  * `require` reads only the exports the bundle uses.
  */
