@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { readSsmParameter } from './ssm-parameter.js';
 
 /** A setting is missing or malformed; the message names every variable at fault. */
 export class ConfigError extends Error {
@@ -68,11 +69,11 @@ export async function resolveSecrets<K extends string>(
   return Object.fromEntries(entries) as Record<K, string>;
 }
 
-/** Reads decrypted SecureString parameters through Powertools, cached for the container's life. */
-export const ssmParameterReader: ParameterReader = async (name) => {
-  const { getParameter } = await import('@aws-lambda-powertools/parameters/ssm');
-  return getParameter(name, { decrypt: true, maxAge: 300 });
-};
+/**
+ * Reads decrypted SecureString parameters with SSM's GetParameter (lib/ssm-parameter.ts), for
+ * the secrets that are not in the environment: every secret of a deployment, none of a local run.
+ */
+export const ssmParameterReader: ParameterReader = readSsmParameter;
 
 /** Where the hub's queues are; every function that enqueues or consumes needs these. */
 export const queueSettings = {
