@@ -3,7 +3,7 @@
  * a module that a dependency loads but the hub never runs with a smaller one, so that a cold start
  * neither downloads nor parses it. test/infra/serverless-package.test.ts checks the bundles.
  */
-import { builtinModules } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
 const inPackage = (name, path) => new RegExp(`[\\\\/]node_modules[\\\\/]${name}[\\\\/]`).test(path);
@@ -64,6 +64,41 @@ const unusedModules = {
 };
 
 /**
+ * The AWS SDK clients' default credential chain, cut to the links a Lambda function can use: the
+ * runtime's variables (`AWS_ACCESS_KEY_ID`…, set in every Lambda environment, and tried first by the
+ * full chain too), then the container and instance metadata endpoints. The links it leaves out
+ * (SSO, shared config files, `credential_process`, web identity token files, console login) read
+ * files and profiles that Lambda does not have, and bring some 140 KB of STS, SSO and sign-in
+ * clients into each bundle for every cold start to compile.
+ */
+const LAMBDA_CREDENTIALS = `
+import { fromEnv } from '@aws-sdk/credential-provider-env';
+import { remoteProvider } from '@aws-sdk/credential-provider-node/dist-es/remoteProvider.js';
+import { memoizeChain } from '@aws-sdk/credential-provider-node/dist-es/runtime/memoize-chain.js';
+// As the full chain: credentials are fetched again in their last 5 minutes.
+const credentialsTreatedAsExpired = (credentials) =>
+  credentials?.expiration !== undefined && credentials.expiration.getTime() - Date.now() < 300_000;
+export const defaultProvider = (init = {}) =>
+  memoizeChain([() => fromEnv(init)(), async () => (await remoteProvider(init))()], credentialsTreatedAsExpired);
+`;
+
+const lambdaCredentials = {
+  name: 'lambda-credentials',
+  setup(build) {
+    // One module for every client of a bundle, resolved where the package itself is.
+    const resolveDir = dirname(createRequire(import.meta.url).resolve('@aws-sdk/credential-provider-node'));
+    build.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, ({ importer }) =>
+      inPackage('@aws-sdk', importer) ? { path: 'default-provider', namespace: 'lambda-credentials' } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'lambda-credentials' }, () => ({
+      contents: LAMBDA_CREDENTIALS,
+      resolveDir,
+      loader: 'js',
+    }));
+  },
+};
+
+/**
  * Node's built-in modules, loaded with `require` (the bundle's banner defines one) instead of an
  * `import` statement. Importing a built-in as an ES module builds a facade that reads every one of
  * its exports, lazy ones too: for `node:http` that loads undici (its `WebSocket`, `CloseEvent` and `MessageEvent`
@@ -88,4 +123,4 @@ const builtinsByRequire = {
   },
 };
 
-export default [zodEnglishOnly, unusedModules, builtinsByRequire];
+export default [zodEnglishOnly, unusedModules, lambdaCredentials, builtinsByRequire];
