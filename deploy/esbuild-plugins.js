@@ -46,13 +46,31 @@ const STUBS = [
     contents:
       'module.exports = class FormData { constructor() { throw new Error("form-data is left out of this bundle"); } };',
   },
+  {
+    module: 'xml2js',
+    importer: 'jsforce',
+    // jsforce parses a response body as XML by its content type alone; the REST, OAuth and Bulk
+    // API 2.0 calls of the hub answer JSON (or CSV). An XML body stays text, as jsforce keeps any
+    // body it cannot parse; xml2js, xmlbuilder and sax (100 KB) are left out.
+    contents: 'module.exports = { parseStringPromise: async (text) => text };',
+  },
+  {
+    module: './csv',
+    importer: 'jsforce',
+    // jsforce's CSV helpers (csv-parse and csv-stringify, 80 KB) serve Bulk API 1.0 and record
+    // streams, which the hub never uses, and `text/csv` answers, which the hub reads as text
+    // (`responseType: 'text/plain'`). A throwing parser leaves any other CSV body text, as above.
+    contents:
+      'const leftOut = () => { throw new Error("jsforce CSV helpers are left out of this bundle"); };\n' +
+      'module.exports = { parseCSV: leftOut, toCSV: leftOut, parseCSVStream: leftOut, serializeCSVStream: leftOut };',
+  },
 ];
 
 const unusedModules = {
   name: 'unused-modules',
   setup(build) {
     for (const stub of STUBS) {
-      build.onResolve({ filter: new RegExp(`^${stub.module}$`) }, ({ importer }) =>
+      build.onResolve({ filter: new RegExp(`^${stub.module.replaceAll('.', '\\.')}$`) }, ({ importer }) =>
         inPackage(stub.importer, importer) ? { path: stub.module, namespace: 'unused-modules' } : undefined,
       );
     }

@@ -80,6 +80,8 @@ const SQS_COMMANDS_SENT =
 const SQS_COMMANDS_UNSENT = /"(CreateQueue|DeleteQueue|PurgeQueue|ListQueueTags|TagQueue|AddPermission)Command"/g;
 /** The clients behind credential sources Lambda does not have (SSO, profiles' role chains, console login). */
 const NON_LAMBDA_CREDENTIAL_CLIENTS = /"(SSOClient|SSOOIDCClient|STSClient|SigninClient)"/g;
+/** Code of the parsers jsforce loads for XML and CSV bodies (xml2js's sax and xmlbuilder, csv-parse), which the hub reads as JSON or text. */
+const JSFORCE_BODY_PARSERS = /"(SAXParser|XMLStringifier|CSV_INVALID_CLOSING_QUOTE)"/g;
 /** A built-in module loaded as an ES module (the banner's `module` aside): see deploy/esbuild-plugins.js. */
 const BUILTIN_IMPORT = /(?:import|from)\s*"(?:node:)?(?!module")[a-z_/]+"/g;
 /** esbuild writes non-ASCII characters as escapes (`\xFC`, `\u0431`): back to characters, to search for them. */
@@ -145,7 +147,7 @@ describe('osls package (offline, no AWS credentials)', () => {
     expect(zips.filter((zip) => zip.bytes > MAX_ZIP_BYTES)).toEqual([]);
   });
 
-  it("bundles the AWS SDK's commands each function sends and its Lambda credential sources, no other, and none of zod's non-English locales", () => {
+  it("bundles the AWS SDK's commands each function sends and its Lambda credential sources, no other, and none of zod's other locales or jsforce's XML and CSV parsers", () => {
     const markers = zodOtherLocaleMarkers();
     // Guards the check itself: zod ships some 60 locales.
     expect(markers.length).toBeGreaterThan(40);
@@ -165,6 +167,8 @@ describe('osls package (offline, no AWS credentials)', () => {
         expect({ functionId, name, unsent }).toEqual({ functionId, name, unsent: [] });
         const credentialClients = [...code.matchAll(NON_LAMBDA_CREDENTIAL_CLIENTS)].map((match) => match[1]);
         expect({ functionId, name, credentialClients }).toEqual({ functionId, name, credentialClients: [] });
+        const parsers = [...code.matchAll(JSFORCE_BODY_PARSERS)].map((match) => match[1]);
+        expect({ functionId, name, parsers }).toEqual({ functionId, name, parsers: [] });
         const builtins = [...code.matchAll(BUILTIN_IMPORT)].map((match) => match[0]);
         expect({ functionId, name, builtins }).toEqual({ functionId, name, builtins: [] });
         const locales = markers.filter((marker) => code.includes(marker));
