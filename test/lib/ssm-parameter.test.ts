@@ -17,22 +17,24 @@ describe('readSsmParameter', () => {
   const saved = { ...process.env };
 
   beforeAll(async () => {
-    server = createServer(async (request: IncomingMessage, response) => {
+    server = createServer((request: IncomingMessage, response) => {
+      const answer = (body: Received['body']): void => {
+        received.push({ target: request.headers['x-amz-target'] as string | undefined, body });
+        const value = body.Name === undefined ? undefined : values[body.Name];
+        response.setHeader('content-type', 'application/x-amz-json-1.1');
+        if (body.Name !== undefined && denied.has(body.Name)) {
+          response.statusCode = 400;
+          response.end(JSON.stringify({ __type: 'AccessDeniedException', message: 'denied' }));
+        } else if (value === undefined) {
+          response.statusCode = 400;
+          response.end(JSON.stringify({ __type: 'ParameterNotFound', message: 'not found' }));
+        } else {
+          response.end(JSON.stringify({ Parameter: { Name: body.Name, Type: 'SecureString', Value: value } }));
+        }
+      };
       const chunks: Buffer[] = [];
-      for await (const chunk of request) chunks.push(chunk as Buffer);
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Received['body'];
-      received.push({ target: request.headers['x-amz-target'] as string | undefined, body });
-      const value = body.Name === undefined ? undefined : values[body.Name];
-      response.setHeader('content-type', 'application/x-amz-json-1.1');
-      if (body.Name !== undefined && denied.has(body.Name)) {
-        response.statusCode = 400;
-        response.end(JSON.stringify({ __type: 'AccessDeniedException', message: 'denied' }));
-      } else if (value === undefined) {
-        response.statusCode = 400;
-        response.end(JSON.stringify({ __type: 'ParameterNotFound', message: 'not found' }));
-      } else {
-        response.end(JSON.stringify({ Parameter: { Name: body.Name, Type: 'SecureString', Value: value } }));
-      }
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => answer(JSON.parse(Buffer.concat(chunks).toString('utf8')) as Received['body']));
     });
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
