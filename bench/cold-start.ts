@@ -4,14 +4,15 @@
  * function's environment. The service is packaged as for a deployment (`serverless package`).
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { build, type Plugin } from 'esbuild';
 import { functionEnvironment, type LocalResources } from '../local/function-environment.js';
 import { readHubDefinition, type FunctionDefinition, type HubDefinition } from '../local/serverless-definition.js';
+import { loadServerlessYaml } from '../local/serverless-variables.js';
 import { readZipEntries } from './zip.js';
 
 export interface ColdStart {
@@ -96,38 +97,140 @@ export async function measureColdStarts(
   }
 }
 
-/** A dependency alone, in a fresh process: the floor under every function that imports it. */
+/** A dependency alone, bundled as the functions are, in a fresh process: the floor under a function that uses it. */
 export interface ImportFloor {
-  specifier: string;
+  name: string;
   importMs: number;
 }
 
 /**
- * The dependencies the stack prescribes, each imported alone (from the repository's node_modules,
- * as the bundles resolve the AWS SDK): what no bundle importing one of them can start under.
+ * A dependency as a function uses it: an ES module that imports it and does what a cold start does
+ * with it. `~/` starts a path from the repository root.
  */
-export const FLOOR_SPECIFIERS = [
-  '@aws-sdk/client-sqs',
-  '@aws-sdk/client-dynamodb',
-  'zod',
-  '@aws-lambda-powertools/logger',
-  '@aws-lambda-powertools/metrics',
-  'jsforce/lib/connection.js',
-] as const;
+export interface FloorEntry {
+  name: string;
+  source: string;
+}
 
-/** The median fresh-process import time of each specifier, resolved from the repository root. */
+/**
+ * The dependencies the stack prescribes, each used alone as the hub's code uses it at import (clients
+ * built, nothing sent), and bundled with the functions' esbuild settings, so that the SDK, zod and
+ * jsforce keep what the functions keep of them. An empty module is the process's own share.
+ */
+export const FLOOR_ENTRIES: readonly FloorEntry[] = [
+  { name: 'an empty module', source: 'export {};' },
+  {
+    name: 'SQS client (SQSClient, SendMessageBatchCommand)',
+    source:
+      "import { SQSClient, SendMessageBatchCommand } from '@aws-sdk/client-sqs';\n" +
+      'export const sqs = new SQSClient({});\nexport { SendMessageBatchCommand };',
+  },
+  {
+    name: 'SQS client and SSM GetParameter',
+    source:
+      "import { SQSClient, SendMessageBatchCommand } from '@aws-sdk/client-sqs';\n" +
+      "export { readSsmParameter } from '~/lib/ssm-parameter.js';\n" +
+      'export const sqs = new SQSClient({});\nexport { SendMessageBatchCommand };',
+  },
+  {
+    name: 'DynamoDB document client',
+    source:
+      "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';\n" +
+      "import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';\n" +
+      'export const db = DynamoDBDocumentClient.from(new DynamoDBClient({}));\nexport { GetCommand };',
+  },
+  {
+    name: 'zod/mini (one object schema, parsed)',
+    source:
+      "import * as z from '~/lib/zod-mini.js';\n" +
+      "z.object({ url: z.url(), count: z.number().check(z.int(), z.minimum(1)) }).parse({ url: 'https://x.test', count: 1 });",
+  },
+  {
+    name: 'zod, classic (one object schema, parsed)',
+    source:
+      "import { z } from 'zod';\n" +
+      "z.object({ url: z.url(), count: z.number().int().min(1) }).parse({ url: 'https://x.test', count: 1 });",
+  },
+  {
+    name: 'Powertools Logger and Metrics',
+    source:
+      "import { Logger } from '@aws-lambda-powertools/logger';\n" +
+      "import { Metrics } from '@aws-lambda-powertools/metrics';\n" +
+      "export const logger = new Logger({ serviceName: 'floor' });\n" +
+      "export const metrics = new Metrics({ namespace: 'Floor', serviceName: 'floor' });",
+  },
+  {
+    name: 'jsforce Connection and OAuth2',
+    source: "export { Connection } from 'jsforce/lib/connection.js';\nexport { OAuth2 } from 'jsforce/lib/oauth2.js';",
+  },
+];
+
+/** The median fresh-process import time of each entry, bundled with serverless.yml's `custom.esbuild` settings. */
 export async function measureImportFloors(
-  specifiers: readonly string[],
+  entries: readonly FloorEntry[],
   imports: number = IMPORTS,
 ): Promise<ImportFloor[]> {
-  const floors: ImportFloor[] = [];
-  for (const specifier of specifiers) {
-    const url = pathToFileURL(createRequire(join(root, 'package.json')).resolve(specifier)).href;
-    const times: number[] = [];
-    for (let i = 0; i < Math.max(1, imports); i += 1) times.push(await importOnce(url, { PATH: process.env.PATH }));
-    floors.push({ specifier, importMs: median(times) });
+  const cache = join(root, 'node_modules/.cache/switchboard');
+  mkdirSync(cache, { recursive: true });
+  const dir = mkdtempSync(join(cache, 'floors-'));
+  try {
+    const floors: ImportFloor[] = [];
+    for (const [index, entry] of entries.entries()) {
+      const bundle = await bundleEntry(entry.source, join(dir, `floor-${index}`));
+      const times: number[] = [];
+      for (let i = 0; i < Math.max(1, imports); i += 1)
+        times.push(await importOnce(bundle, { PATH: process.env.PATH }));
+      floors.push({ name: entry.name, importMs: median(times) });
+    }
+    return floors;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-  return floors;
+}
+
+/** Bundles one entry as serverless-esbuild bundles a handler (`custom.esbuild` in serverless.yml). */
+async function bundleEntry(source: string, base: string): Promise<string> {
+  const config = loadServerlessYaml(readFileSync(join(root, 'serverless.yml'), 'utf8'), {
+    stage: STAGE,
+    region: REGION,
+    env: {},
+  });
+  const settings = (config.custom as { esbuild: EsbuildSettings }).esbuild;
+  const plugins = (await import(pathToFileURL(join(root, settings.plugins)).href)) as { default: Plugin[] };
+  writeFileSync(`${base}.ts`, source.replaceAll("'~/", `'${root}/`));
+  const outfile = `${base}.mjs`;
+  await build({
+    entryPoints: [`${base}.ts`],
+    outfile,
+    bundle: settings.bundle,
+    minify: settings.minify,
+    sourcemap: settings.sourcemap,
+    keepNames: settings.keepNames,
+    target: settings.target,
+    platform: settings.platform,
+    format: settings.format,
+    mainFields: settings.mainFields,
+    external: settings.exclude ?? [],
+    banner: settings.banner,
+    plugins: plugins.default,
+    logLevel: 'error',
+  });
+  return outfile;
+}
+
+/** The settings of serverless.yml's `custom.esbuild` that a bundle of a floor entry uses. */
+interface EsbuildSettings {
+  bundle: boolean;
+  minify: boolean;
+  sourcemap: boolean;
+  keepNames: boolean;
+  target: string;
+  platform: 'node';
+  format: 'esm';
+  mainFields?: string[];
+  exclude?: string[];
+  plugins: string;
+  banner: { js: string };
 }
 
 async function packageService(out: string): Promise<void> {

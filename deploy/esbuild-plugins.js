@@ -3,6 +3,7 @@
  * a module that a dependency loads but the hub never runs with a smaller one, so that a cold start
  * neither downloads nor parses it. test/infra/serverless-package.test.ts checks the bundles.
  */
+import { builtinModules, createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
 const inPackage = (name, path) => new RegExp(`[\\\\/]node_modules[\\\\/]${name}[\\\\/]`).test(path);
@@ -45,13 +46,31 @@ const STUBS = [
     contents:
       'module.exports = class FormData { constructor() { throw new Error("form-data is left out of this bundle"); } };',
   },
+  {
+    module: 'xml2js',
+    importer: 'jsforce',
+    // jsforce parses a response body as XML by its content type alone; the REST, OAuth and Bulk
+    // API 2.0 calls of the hub answer JSON (or CSV). An XML body stays text, as jsforce keeps any
+    // body it cannot parse; xml2js, xmlbuilder and sax (100 KB) are left out.
+    contents: 'module.exports = { parseStringPromise: async (text) => text };',
+  },
+  {
+    module: './csv',
+    importer: 'jsforce',
+    // jsforce's CSV helpers (csv-parse and csv-stringify, 80 KB) serve Bulk API 1.0 and record
+    // streams, which the hub never uses, and `text/csv` answers, which the hub reads as text
+    // (`responseType: 'text/plain'`). A throwing parser leaves any other CSV body text, as above.
+    contents:
+      'const leftOut = () => { throw new Error("jsforce CSV helpers are left out of this bundle"); };\n' +
+      'module.exports = { parseCSV: leftOut, toCSV: leftOut, parseCSVStream: leftOut, serializeCSVStream: leftOut };',
+  },
 ];
 
 const unusedModules = {
   name: 'unused-modules',
   setup(build) {
     for (const stub of STUBS) {
-      build.onResolve({ filter: new RegExp(`^${stub.module}$`) }, ({ importer }) =>
+      build.onResolve({ filter: new RegExp(`^${stub.module.replaceAll('.', '\\.')}$`) }, ({ importer }) =>
         inPackage(stub.importer, importer) ? { path: stub.module, namespace: 'unused-modules' } : undefined,
       );
     }
@@ -62,4 +81,64 @@ const unusedModules = {
   },
 };
 
-export default [zodEnglishOnly, unusedModules];
+/**
+ * The AWS SDK clients' default credential chain, cut to the links a Lambda function can use: the
+ * runtime's variables (`AWS_ACCESS_KEY_ID`…, set in every Lambda environment, and tried first by the
+ * full chain too), then the container and instance metadata endpoints. The links it leaves out
+ * (SSO, shared config files, `credential_process`, web identity token files, console login) read
+ * files and profiles that Lambda does not have, and bring some 140 KB of STS, SSO and sign-in
+ * clients into each bundle for every cold start to compile.
+ */
+const LAMBDA_CREDENTIALS = `
+import { fromEnv } from '@aws-sdk/credential-provider-env';
+import { remoteProvider } from '@aws-sdk/credential-provider-node/dist-es/remoteProvider.js';
+import { memoizeChain } from '@aws-sdk/credential-provider-node/dist-es/runtime/memoize-chain.js';
+// As the full chain: credentials are fetched again in their last 5 minutes.
+const credentialsTreatedAsExpired = (credentials) =>
+  credentials?.expiration !== undefined && credentials.expiration.getTime() - Date.now() < 300_000;
+export const defaultProvider = (init = {}) =>
+  memoizeChain([() => fromEnv(init)(), async () => (await remoteProvider(init))()], credentialsTreatedAsExpired);
+`;
+
+const lambdaCredentials = {
+  name: 'lambda-credentials',
+  setup(build) {
+    // One module for every client of a bundle, resolved where the package itself is.
+    const resolveDir = dirname(createRequire(import.meta.url).resolve('@aws-sdk/credential-provider-node'));
+    build.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, ({ importer }) =>
+      inPackage('@aws-sdk', importer) ? { path: 'default-provider', namespace: 'lambda-credentials' } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'lambda-credentials' }, () => ({
+      contents: LAMBDA_CREDENTIALS,
+      resolveDir,
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * Node's built-in modules, loaded with `require` (the bundle's banner defines one) instead of an
+ * `import` statement. Importing a built-in as an ES module builds a facade that reads every one of
+ * its exports, lazy ones too: for `node:http` that loads undici (its `WebSocket`, `CloseEvent` and `MessageEvent`
+ * getters), which the hub never uses and which costs a cold start some 15 ms. A CommonJS
+ * `require` reads only the exports the bundle uses.
+ */
+const BUILTINS = new Set(builtinModules.filter((name) => !name.startsWith('_')));
+
+const builtinsByRequire = {
+  name: 'builtins-by-require',
+  setup(build) {
+    build.onResolve({ filter: /^(node:)?[a-z][a-z0-9_/]*$/ }, ({ path, kind }) => {
+      const name = path.replace(/^node:/, '');
+      return kind === 'import-statement' && BUILTINS.has(name)
+        ? { path: name, namespace: 'builtin-require' }
+        : undefined;
+    });
+    build.onLoad({ filter: /.*/, namespace: 'builtin-require' }, ({ path }) => ({
+      contents: `module.exports = require('node:${path}');`,
+      loader: 'js',
+    }));
+  },
+};
+
+export default [zodEnglishOnly, unusedModules, lambdaCredentials, builtinsByRequire];

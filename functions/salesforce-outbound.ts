@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../lib/zod-mini.js';
 import defaultMapping from '../config/outbound-mapping.json' with { type: 'json' };
 import { SqsQueueGateway, type QueueGateway } from '../lib/clients/queue-gateway.js';
 import { parseEnv, queueSettings, resolveSecrets, ssmParameterReader } from '../lib/config.js';
@@ -14,7 +14,7 @@ const settings = parseEnv({
   ...queueSettings,
   SALESFORCE_ORGANIZATION_ID: OrganizationId,
   /** JSON replacing the shipped config/outbound-mapping.json (README "Salesforce Outbound Messages"). */
-  OUTBOUND_MAPPING: z.string().optional(),
+  OUTBOUND_MAPPING: z.optional(z.string()),
 });
 const { SALESFORCE_OUTBOUND_TOKEN } = await resolveSecrets(['SALESFORCE_OUTBOUND_TOKEN'], ssmParameterReader);
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../lib/zod-mini.js';
 import { SqsQueueGateway } from '../lib/clients/queue-gateway.js';
 import { SalesforceClient } from '../lib/clients/salesforce/client.js';
 import { createBudgetLedger, loadSalesforceConfig } from '../lib/clients/salesforce/config.js';
@@ -20,9 +20,15 @@ import { syncTickets } from '../lib/tickets/sync.js';
 const settings = parseEnv({
   ...queueSettings,
   ...stateStoreSettings,
-  UNMATCHED_REQUESTER_POLICY: z.enum(['skip', 'email']).default('skip'),
-  ACCOUNT_USERS_TTL_SECONDS: z.coerce.number().int().min(0).default(DEFAULT_ACCOUNT_USERS_TTL_SECONDS),
-  CONTACT_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).default(DEFAULT_CONTACT_CACHE_TTL_SECONDS),
+  UNMATCHED_REQUESTER_POLICY: z._default(z.enum(['skip', 'email']), 'skip'),
+  ACCOUNT_USERS_TTL_SECONDS: z._default(
+    z.coerce.number().check(z.int(), z.minimum(0)),
+    DEFAULT_ACCOUNT_USERS_TTL_SECONDS,
+  ),
+  CONTACT_CACHE_TTL_SECONDS: z._default(
+    z.coerce.number().check(z.int(), z.minimum(0)),
+    DEFAULT_CONTACT_CACHE_TTL_SECONDS,
+  ),
 });
 const queue = SqsQueueGateway.create({ endpoint: settings.SQS_ENDPOINT });
 const state = DynamoStateStore.create({ tableName: settings.STATE_TABLE, endpoint: settings.DYNAMODB_ENDPOINT });

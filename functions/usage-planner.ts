@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../lib/zod-mini.js';
 import { ssmParameterReader } from '../lib/config.js';
 import { logger } from '../lib/observability.js';
 import { usageSyncDeps } from '../lib/usage/sync/container.js';
@@ -8,9 +8,10 @@ import { planUsageRun } from '../lib/usage/sync/plan.js';
 const deps = await usageSyncDeps(ssmParameterReader);
 
 /** The schedule sends its own event (ignored); `npm run sync -- run` may set these. */
-const PlanRequest = z
-  .object({ asOf: z.iso.datetime({ offset: true }).optional(), force: z.boolean().optional() })
-  .catch({});
+const PlanRequest = z.catch(
+  z.object({ asOf: z.optional(z.iso.datetime({ offset: true })), force: z.optional(z.boolean()) }),
+  {},
+);
 
 /**
  * The nightly schedule's target: starts a run of the usage sync (its chunks go on the usage

@@ -1,5 +1,5 @@
 import { parseEnv, ssmParameterReader } from '../lib/config.js';
-import { z } from 'zod';
+import * as z from '../lib/zod-mini.js';
 import { BACKOFF } from '../lib/sqs/backoff.js';
 import { createBatchConsumer } from '../lib/sqs/consumer.js';
 import { UsageChunk } from '../lib/usage/sync/chunks.js';
@@ -10,7 +10,7 @@ import { handleUsageChunk } from '../lib/usage/sync/handle-chunk.js';
 const deps = await usageSyncDeps(ssmParameterReader);
 const settings = parseEnv({
   USAGE_DLQ_URL: z.url(),
-  MAX_RECEIVE_COUNT: z.coerce.number().int().min(1).default(25),
+  MAX_RECEIVE_COUNT: z._default(z.coerce.number().check(z.int(), z.minimum(1)), 25),
 });
 
 /**

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../lib/zod-mini.js';
 import { SqsQueueGateway } from '../lib/clients/queue-gateway.js';
 import { parseEnv, queueSettings, resolveSecrets, ssmParameterReader } from '../lib/config.js';
 import { httpHandler } from '../lib/http/handler.js';
@@ -8,7 +8,7 @@ import { jsonResponse } from '../lib/http/types.js';
 import { logger } from '../lib/observability.js';
 import { enqueueTicketChanges, parseZendeskWebhook, type TicketRouting } from '../lib/tickets/ingress.js';
 
-const settings = parseEnv({ ...queueSettings, ZENDESK_API_URL: z.url().optional() });
+const settings = parseEnv({ ...queueSettings, ZENDESK_API_URL: z.optional(z.url()) });
 const { ZENDESK_WEBHOOK_SECRET } = await resolveSecrets(['ZENDESK_WEBHOOK_SECRET'], ssmParameterReader);
 
 // Zendesk signs base64(HMAC-SHA256(secret, timestamp + body)); five minutes bounds a replay.

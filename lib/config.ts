@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from './zod-mini.js';
+import { readSsmParameter } from './ssm-parameter.js';
 
 /** A setting is missing or malformed; the message names every variable at fault. */
 export class ConfigError extends Error {
@@ -11,7 +12,7 @@ type Env = Record<string, string | undefined>;
  * Parses environment variables with a zod shape, once per container. Fails with the names of
  * all missing or invalid variables, so a misconfigured deployment says what to set.
  */
-export function parseEnv<S extends z.ZodRawShape>(shape: S, env: Env = process.env): z.infer<z.ZodObject<S>> {
+export function parseEnv<S extends z.core.$ZodShape>(shape: S, env: Env = process.env): z.infer<z.ZodMiniObject<S>> {
   // An empty variable is an unset one (deployment parameters default to '').
   const set = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
   const result = z.object(shape).safeParse(set);
@@ -27,14 +28,14 @@ export function parseEnv<S extends z.ZodRawShape>(shape: S, env: Env = process.e
  * A setting that holds JSON (a mapping, a sync configuration): parsed and validated, or a
  * `ConfigError` that names the setting and every problem with its path.
  */
-export function parseJsonSetting<S extends z.ZodType>(name: string, text: string, schema: S): z.output<S> {
+export function parseJsonSetting<S extends z.core.$ZodType>(name: string, text: string, schema: S): z.output<S> {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
     throw new ConfigError(`${name} is not JSON: ${(error as Error).message}`);
   }
-  const parsed = schema.safeParse(json);
+  const parsed = z.safeParse(schema, json);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
   throw new ConfigError(`${name} is invalid: ${problems.join('; ')}`);
@@ -68,15 +69,15 @@ export async function resolveSecrets<K extends string>(
   return Object.fromEntries(entries) as Record<K, string>;
 }
 
-/** Reads decrypted SecureString parameters through Powertools, cached for the container's life. */
-export const ssmParameterReader: ParameterReader = async (name) => {
-  const { getParameter } = await import('@aws-lambda-powertools/parameters/ssm');
-  return getParameter(name, { decrypt: true, maxAge: 300 });
-};
+/**
+ * Reads decrypted SecureString parameters with SSM's GetParameter (lib/ssm-parameter.ts), for
+ * the secrets that are not in the environment: every secret of a deployment, none of a local run.
+ */
+export const ssmParameterReader: ParameterReader = readSsmParameter;
 
 /** Where the hub's queues are; every function that enqueues or consumes needs these. */
 export const queueSettings = {
-  SQS_ENDPOINT: z.url().optional(),
+  SQS_ENDPOINT: z.optional(z.url()),
   SALESFORCE_QUEUE_URL: z.url(),
   SALESFORCE_DLQ_URL: z.url(),
   MIXPANEL_QUEUE_URL: z.url(),
@@ -84,5 +85,5 @@ export const queueSettings = {
   ZENDESK_QUEUE_URL: z.url(),
   ZENDESK_DLQ_URL: z.url(),
   /** Equals the queues' redrive `maxReceiveCount`: the last delivery dead-letters with a reason. */
-  MAX_RECEIVE_COUNT: z.coerce.number().int().min(1).default(25),
+  MAX_RECEIVE_COUNT: z._default(z.coerce.number().check(z.int(), z.minimum(1)), 25),
 };

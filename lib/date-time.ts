@@ -1,4 +1,5 @@
-import { z, ZodError } from 'zod';
+import { $ZodRealError } from 'zod/v4/core';
+import * as z from './zod-mini.js';
 
 // `Date.parse` rolls impossible values over (2026-02-30 becomes 2 March, 24:00 the next day):
 // every field is checked against the calendar before a date-time is believed.
@@ -50,21 +51,25 @@ export function parseDateTime(text: string): { ms: number } | { problem: string 
 }
 
 function dateTimeFrom(earliestMs: number | undefined, tooEarly: string) {
-  return z.string().transform((value, ctx) => {
-    const parsed = parseDateTime(value);
-    if ('problem' in parsed) {
-      ctx.addIssue({
-        code: 'custom',
-        message: parsed.problem === FORMAT_HINT ? FORMAT_HINT : `${value}: ${parsed.problem}`,
-      });
-      return z.NEVER;
-    }
-    if (earliestMs !== undefined && parsed.ms < earliestMs) {
-      ctx.addIssue({ code: 'custom', message: `${value} ${tooEarly}` });
-      return z.NEVER;
-    }
-    return new Date(parsed.ms).toISOString();
-  });
+  return z.pipe(
+    z.string(),
+    z.transform((value: string, ctx) => {
+      const parsed = parseDateTime(value);
+      if ('problem' in parsed) {
+        ctx.issues.push({
+          code: 'custom',
+          message: parsed.problem === FORMAT_HINT ? FORMAT_HINT : `${value}: ${parsed.problem}`,
+          input: value,
+        });
+        return z.NEVER;
+      }
+      if (earliestMs !== undefined && parsed.ms < earliestMs) {
+        ctx.issues.push({ code: 'custom', message: `${value} ${tooEarly}`, input: value });
+        return z.NEVER;
+      }
+      return new Date(parsed.ms).toISOString();
+    }),
+  );
 }
 
 /** A date-time checked against the calendar, normalised to UTC ISO 8601 with milliseconds. */
@@ -93,5 +98,5 @@ export function refuseLaterThan(
       message: `${field.value} is more than ${allowance} in the future`,
       input: field.value,
     }));
-  if (issues.length > 0) throw new ZodError(issues);
+  if (issues.length > 0) throw new $ZodRealError(issues);
 }

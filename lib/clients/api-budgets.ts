@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../zod-mini.js';
 import { parseEnv } from '../config.js';
 import { apiPauseKey, type PauseItem } from './api-pause.js';
 import { budgetCaps, budgetLedgerKey, type LedgerItem } from './salesforce/budget-ledger.js';
@@ -67,9 +67,9 @@ const MIXPANEL_LIMIT = '~2 GB/min (~30,000 events/s) per project; 2,000 records 
 const ZENDESK_PLANS = 'Team 200, Growth/Professional 400, Enterprise 700, High Volume 2,500 requests/min';
 
 const budgetsEnv = {
-  SALESFORCE_LOGIN_URL: z.url().optional(),
+  SALESFORCE_LOGIN_URL: z.optional(z.url()),
   ...budgetEnvSettings,
-  ZENDESK_REQUESTS_PER_MINUTE: z.coerce.number().int().positive().optional(),
+  ZENDESK_REQUESTS_PER_MINUTE: z.optional(z.coerce.number().check(z.int(), z.positive())),
 };
 
 /**

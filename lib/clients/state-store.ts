@@ -7,14 +7,14 @@ import {
   PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from '../zod-mini.js';
 import { PermanentError, RetryableError } from '../errors.js';
 import { conditionExpressions, updateExpressions, type StateUpdate } from './state-expressions.js';
 
 /** Where the state table is; `DYNAMODB_ENDPOINT` only for the local one (dynalite). */
 export const stateStoreSettings = {
-  STATE_TABLE: z.string().min(3),
-  DYNAMODB_ENDPOINT: z.url().optional(),
+  STATE_TABLE: z.string().check(z.minLength(3)),
+  DYNAMODB_ENDPOINT: z.optional(z.url()),
 };
 
 /** Every item of the state table is found by a partition key and a sort key, both strings. */

@@ -1,6 +1,6 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { ZodError } from 'zod';
+import { $ZodError } from 'zod/v4/core';
 import { HttpError, PermanentError, RetryableError } from '../errors.js';
 import { logger } from '../observability.js';
 import { wellFormed } from '../text.js';
@@ -59,7 +59,7 @@ export function errorResponse(error: unknown, requestId: string | undefined): Ht
       ...(error.details ? { details: error.details } : {}),
       requestId,
     });
-  } else if (error instanceof ZodError) {
+  } else if (error instanceof $ZodError) {
     const issues = error.issues.map((issue) => ({
       field: issue.path.map(String).join('.') || '(body)',
       message: issue.message,

@@ -1,5 +1,5 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { z } from 'zod';
+import * as z from '../zod-mini.js';
 import { HttpError } from '../errors.js';
 
 /** One notification of an outbound message: the record's fields as Salesforce sent them (text, or null). */
@@ -55,12 +55,16 @@ function decode(text: string): string {
   );
 }
 
-const Nil = z.object({ '@_nil': z.literal('true') }).transform(() => null);
-const Text = z.string().transform(decode);
+const Nil = z.pipe(
+  z.object({ '@_nil': z.literal('true') }),
+  z.transform(() => null),
+);
+const Text = z.pipe(z.string(), z.transform(decode));
 const FieldValue = z.union([Text, Nil]);
-const SObject = z
-  .object({ '@_type': z.string().regex(/^sf:\w+$/, 'must be xsi:type="sf:<sObject>"'), Id: Text })
-  .catchall(z.unknown());
+const SObject = z.catchall(
+  z.object({ '@_type': z.string().check(z.regex(/^sf:\w+$/, 'must be xsi:type="sf:<sObject>"')), Id: Text }),
+  z.unknown(),
+);
 
 const Envelope = z.object({
   Envelope: z.object({
@@ -70,8 +74,7 @@ const Envelope = z.object({
         ActionId: Text,
         Notification: z
           .array(z.object({ Id: Text, sObject: SObject }))
-          .min(1)
-          .max(MAX_NOTIFICATIONS),
+          .check(z.minLength(1), z.maxLength(MAX_NOTIFICATIONS)),
       }),
     }),
   }),

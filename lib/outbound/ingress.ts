@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
+import * as z from '../zod-mini.js';
 import { HttpError } from '../errors.js';
 import { parseOutboundMessage } from './envelope.js';
 import type { OutboundIntents } from './intents.js';
@@ -9,7 +9,9 @@ import type { OutboundMapping } from './mapping.js';
 /** An org id as Setup shows it (15 characters) or as the API returns it (18). */
 export const OrganizationId = z
   .string()
-  .regex(/^00D[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?$/, 'must be a Salesforce organization id (00D…, 15 or 18 chars)');
+  .check(
+    z.regex(/^00D[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?$/, 'must be a Salesforce organization id (00D…, 15 or 18 chars)'),
+  );
 
 export interface OutboundIngressSettings {
   /** The secret path segment of `POST /webhooks/salesforce/{token}`. */

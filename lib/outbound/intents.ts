@@ -1,15 +1,15 @@
-import { z } from 'zod';
+import * as z from '../zod-mini.js';
 import type { GroupUpdate, MixpanelEvent, ProfileUpdate, SourceVersion } from '../clients/mixpanel/types.js';
 import type { OutgoingMessage } from '../clients/queue-gateway.js';
 
 /** Where an intent came from: what a later consumer needs to order it and to trace it. */
 export const OutboundSource = z.object({
-  notificationId: z.string().min(1),
-  ruleId: z.string().min(1),
-  sObjectType: z.string().min(1),
-  recordId: z.string().min(1),
+  notificationId: z.string().check(z.minLength(1)),
+  ruleId: z.string().check(z.minLength(1)),
+  sObjectType: z.string().check(z.minLength(1)),
+  recordId: z.string().check(z.minLength(1)),
   /** The record's SystemModstamp (or LastModifiedDate), ISO 8601: newer wins for profile values. */
-  modstamp: z.string().min(1),
+  modstamp: z.string().check(z.minLength(1)),
 });
 export type OutboundSource = z.infer<typeof OutboundSource>;
 
@@ -26,10 +26,12 @@ export function versionOf(source: OutboundSource): SourceVersion {
 export const OutboundFanOutIntent = z.object({
   type: z.literal('outbound.fanout'),
   /** The Salesforce Account id whose Contacts (with `App_User_Id__c`) receive the event. */
-  accountId: z.string().min(1),
+  accountId: z.string().check(z.minLength(1)),
   source: OutboundSource,
-  event: z.object({ event: z.string().min(1), properties: z.record(z.string(), z.unknown()) }).optional(),
-  profileSet: z.record(z.string(), z.unknown()).optional(),
+  event: z.optional(
+    z.object({ event: z.string().check(z.minLength(1)), properties: z.record(z.string(), z.unknown()) }),
+  ),
+  profileSet: z.optional(z.record(z.string(), z.unknown())),
 });
 export type OutboundFanOutIntent = z.infer<typeof OutboundFanOutIntent>;
 

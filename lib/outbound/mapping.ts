@@ -1,9 +1,11 @@
-import { z } from 'zod';
+import * as z from '../zod-mini.js';
 import { ConfigError } from '../config.js';
 
 const FieldName = z
   .string()
-  .regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'must be a field API name of the record, e.g. StageName or App_User_Id__c');
+  .check(
+    z.regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'must be a field API name of the record, e.g. StageName or App_User_Id__c'),
+  );
 
 // The hub sets these on every event; a mapping that set them too would hide where the event came from.
 const RESERVED = new Set([
@@ -18,73 +20,88 @@ const RESERVED = new Set([
 /** A property value: a field of the record (text, or converted) or a constant. */
 const ValueSource = z
   .strictObject({
-    field: FieldName.optional(),
-    type: z.enum(['string', 'number', 'boolean']).default('string'),
-    value: z.union([z.string(), z.number(), z.boolean(), z.null()]).optional(),
+    field: z.optional(FieldName),
+    type: z._default(z.enum(['string', 'number', 'boolean']), 'string'),
+    value: z.optional(z.union([z.string(), z.number(), z.boolean(), z.null()])),
   })
-  .refine((source) => (source.field === undefined) !== (source.value === undefined), {
-    message: 'needs exactly one of "field" (a field of the record) or "value" (a constant)',
-  });
+  .check(
+    z.refine((source) => (source.field === undefined) !== (source.value === undefined), {
+      message: 'needs exactly one of "field" (a field of the record) or "value" (a constant)',
+    }),
+  );
 export type ValueSource = z.output<typeof ValueSource>;
 
-const Properties = z.record(z.string().min(1).max(255), ValueSource).superRefine((properties, ctx) => {
-  for (const name of Object.keys(properties).filter((key) => RESERVED.has(key)))
-    ctx.addIssue({ code: 'custom', path: [name], message: 'is set by the hub on every event; choose another name' });
-  if (Object.keys(properties).length >= 250)
-    ctx.addIssue({ code: 'custom', message: 'Mixpanel takes fewer than 255 properties per event, the hub adds 7' });
-});
+const Properties = z.record(z.string().check(z.minLength(1), z.maxLength(255)), ValueSource).check(
+  z.superRefine((properties, ctx) => {
+    for (const name of Object.keys(properties).filter((key) => RESERVED.has(key)))
+      ctx.addIssue({ code: 'custom', path: [name], message: 'is set by the hub on every event; choose another name' });
+    if (Object.keys(properties).length >= 250)
+      ctx.addIssue({ code: 'custom', message: 'Mixpanel takes fewer than 255 properties per event, the hub adds 7' });
+  }),
+);
 
 /** A condition on one field: all of a rule's conditions must hold for it to apply. */
 const Condition = z
   .strictObject({
-    equals: z.string().optional(),
-    in: z.array(z.string()).min(1).optional(),
-    notEmpty: z.literal(true).optional(),
+    equals: z.optional(z.string()),
+    in: z.optional(z.array(z.string()).check(z.minLength(1))),
+    notEmpty: z.optional(z.literal(true)),
   })
-  .refine((condition) => Object.keys(condition).length === 1, {
-    message: 'needs exactly one of "equals", "in" or "notEmpty"',
-  });
+  .check(
+    z.refine((condition) => Object.keys(condition).length === 1, {
+      message: 'needs exactly one of "equals", "in" or "notEmpty"',
+    }),
+  );
 export type Condition = z.output<typeof Condition>;
 
 const Rule = z
   .strictObject({
     /** Part of every `$insert_id` the rule makes: renaming a rule makes its replays new events. */
-    id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'must be 1–64 letters, digits, "-" or "_"'),
-    sObject: z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'must be an sObject API name, e.g. Opportunity'),
-    when: z.record(FieldName, Condition).default({}),
+    id: z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'must be 1–64 letters, digits, "-" or "_"')),
+    sObject: z.string().check(z.regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'must be an sObject API name, e.g. Opportunity')),
+    when: z._default(z.record(FieldName, Condition), {}),
     /** The field holding the app user id (the Mixpanel distinct id). */
-    distinctIdField: FieldName.optional(),
+    distinctIdField: z.optional(FieldName),
     /** Or: every user of the record's account (resolved by the salesforce queue's consumer). */
-    fanOut: z.literal('account').optional(),
-    accountIdField: FieldName.default('AccountId'),
+    fanOut: z.optional(z.literal('account')),
+    accountIdField: z._default(FieldName, 'AccountId'),
     /** The record's version, for event times and ordering (default SystemModstamp, else LastModifiedDate). */
-    versionField: FieldName.optional(),
-    event: z.strictObject({ name: z.string().min(1).max(255), properties: Properties.default({}) }).optional(),
-    profileSet: Properties.optional(),
-    group: z.strictObject({ key: z.string().min(1), idField: FieldName, set: Properties }).optional(),
+    versionField: z.optional(FieldName),
+    event: z.optional(
+      z.strictObject({
+        name: z.string().check(z.minLength(1), z.maxLength(255)),
+        properties: z._default(Properties, {}),
+      }),
+    ),
+    profileSet: z.optional(Properties),
+    group: z.optional(z.strictObject({ key: z.string().check(z.minLength(1)), idField: FieldName, set: Properties })),
   })
-  .superRefine((rule, ctx) => {
-    if (!rule.event && !rule.profileSet && !rule.group)
-      ctx.addIssue({ code: 'custom', path: ['event'], message: 'a rule needs an event, a profileSet or a group' });
-    const needsUser = rule.event !== undefined || rule.profileSet !== undefined;
-    const targets = Number(rule.distinctIdField !== undefined) + Number(rule.fanOut !== undefined);
-    if (needsUser && targets !== 1)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['distinctIdField'],
-        message: 'an event or profileSet needs exactly one of "distinctIdField" or "fanOut": "account"',
-      });
-  });
+  .check(
+    z.superRefine((rule, ctx) => {
+      if (!rule.event && !rule.profileSet && !rule.group)
+        ctx.addIssue({ code: 'custom', path: ['event'], message: 'a rule needs an event, a profileSet or a group' });
+      const needsUser = rule.event !== undefined || rule.profileSet !== undefined;
+      const targets = Number(rule.distinctIdField !== undefined) + Number(rule.fanOut !== undefined);
+      if (needsUser && targets !== 1)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['distinctIdField'],
+          message: 'an event or profileSet needs exactly one of "distinctIdField" or "fanOut": "account"',
+        });
+    }),
+  );
 export type OutboundRule = z.output<typeof Rule>;
 
-const Mapping = z.strictObject({ rules: z.array(Rule) }).superRefine((mapping, ctx) => {
-  const seen = new Set<string>();
-  mapping.rules.forEach((rule, index) => {
-    if (seen.has(rule.id))
-      ctx.addIssue({ code: 'custom', path: ['rules', index, 'id'], message: 'is used by another rule' });
-    seen.add(rule.id);
-  });
-});
+const Mapping = z.strictObject({ rules: z.array(Rule) }).check(
+  z.superRefine((mapping, ctx) => {
+    const seen = new Set<string>();
+    mapping.rules.forEach((rule, index) => {
+      if (seen.has(rule.id))
+        ctx.addIssue({ code: 'custom', path: ['rules', index, 'id'], message: 'is used by another rule' });
+      seen.add(rule.id);
+    });
+  }),
+);
 export type OutboundMapping = z.output<typeof Mapping>;
 
 /** `rule "deal-won" (rules[0]) event.properties.amount.field` from a zod path. */

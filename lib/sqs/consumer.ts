@@ -1,6 +1,6 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { z } from 'zod';
+import * as z from '../zod-mini.js';
 import type { QueueGateway } from '../clients/queue-gateway.js';
 import { isPermanent, PermanentError, RetryableError } from '../errors.js';
 import { logger, metrics, MetricUnit } from '../observability.js';
@@ -23,7 +23,7 @@ export interface ConsumedMessage<T> {
 export interface BatchConsumerOptions<T> {
   /** Names the consumer in logs and metrics. */
   name: string;
-  schema: z.ZodType<T>;
+  schema: z.core.$ZodType<T>;
   queue: QueueGateway;
   /** The queue this consumer reads, for delayed retries. */
   queueUrl: string;
@@ -96,7 +96,7 @@ export function createBatchConsumer<T>(options: BatchConsumerOptions<T>) {
       const receiveCount = receiveCountOf(record);
       let body: T;
       try {
-        body = options.schema.parse(JSON.parse(record.body));
+        body = z.parse(options.schema, JSON.parse(record.body));
       } catch (error) {
         collector.skip();
         const invalid = new PermanentError(`Message is not a valid ${options.name} intent: ${describe(error)}`);

@@ -1,4 +1,5 @@
-import { ZodError } from 'zod';
+import { $ZodRealError } from 'zod/v4/core';
+import type * as z from '../zod-mini.js';
 import { refuseLaterThan } from '../date-time.js';
 import { parseAcceptances, type Located, type TermsAcceptance } from './acceptance.js';
 import { evidenceHash, evidenceOf } from './evidence-hash.js';
@@ -35,7 +36,7 @@ const place = (path: ReadonlyArray<string | number>): string =>
 function withoutRepeats(located: readonly Located[]): TermsAcceptance[] {
   const first = new Map<string, { hash: string; path: Array<string | number> }>();
   const kept: TermsAcceptance[] = [];
-  const issues: ZodError['issues'] = [];
+  const issues: z.core.$ZodIssue[] = [];
   for (const { acceptance, path } of located) {
     const id = acceptance.acceptance_id;
     const hash = evidenceHash(evidenceOf(acceptance));
@@ -52,6 +53,6 @@ function withoutRepeats(located: readonly Located[]): TermsAcceptance[] {
       });
     }
   }
-  if (issues.length > 0) throw new ZodError(issues);
+  if (issues.length > 0) throw new $ZodRealError(issues);
   return kept;
 }

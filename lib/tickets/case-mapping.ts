@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../zod-mini.js';
 import { parseJsonSetting } from '../config.js';
 import type { TicketChange } from './ticket-change.js';
 
@@ -22,10 +22,10 @@ export const TICKET_VALUES = [
  */
 export const CaseMapping = z.object({
   fields: z.record(
-    z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'must be a Salesforce field API name'),
+    z.string().check(z.regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'must be a Salesforce field API name')),
     z.enum(TICKET_VALUES),
   ),
-  values: z.record(z.string(), z.record(z.string(), z.string())).default({}),
+  values: z._default(z.record(z.string(), z.record(z.string(), z.string())), {}),
 });
 export type CaseMapping = z.infer<typeof CaseMapping>;
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../zod-mini.js';
 import type { OutgoingMessage } from '../clients/queue-gateway.js';
 import { TicketChange } from './ticket-change.js';
 

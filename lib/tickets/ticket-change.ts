@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../zod-mini.js';
 
 export const TICKET_STATUSES = ['new', 'open', 'pending', 'hold', 'solved', 'closed'] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
@@ -12,23 +12,23 @@ export type TicketEventKind = z.infer<typeof TicketEventKind>;
  * backfill): what the Salesforce writer turns into a Case and the Mixpanel sender into events.
  */
 export const TicketChange = z.object({
-  ticketId: z.string().regex(/^\d+$/, 'must be a Zendesk ticket id'),
-  subject: z.string().nullable(),
+  ticketId: z.string().check(z.regex(/^\d+$/, 'must be a Zendesk ticket id')),
+  subject: z.nullable(z.string()),
   status: z.enum(TICKET_STATUSES),
-  priority: z.string().nullable(),
-  type: z.string().nullable(),
-  channel: z.string().nullable(),
+  priority: z.nullable(z.string()),
+  type: z.nullable(z.string()),
+  channel: z.nullable(z.string()),
   tags: z.array(z.string()),
   createdAt: z.iso.datetime({ offset: true }),
   updatedAt: z.iso.datetime({ offset: true }),
-  url: z.string().nullable(),
+  url: z.nullable(z.string()),
   requester: z.object({
-    zendeskId: z.string().nullable(),
-    email: z.string().nullable(),
-    externalId: z.string().nullable(),
+    zendeskId: z.nullable(z.string()),
+    email: z.nullable(z.string()),
+    externalId: z.nullable(z.string()),
   }),
   /** The app's account id (Zendesk organization `external_id`), when the payload carries it. */
-  accountExternalId: z.string().nullable().default(null),
+  accountExternalId: z._default(z.nullable(z.string()), null),
   events: z.array(TicketEventKind),
   /** Where the change came from, e.g. `event:01HZ…`, `trigger`, `backfill`. */
   source: z.string(),

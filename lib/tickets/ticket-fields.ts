@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../zod-mini.js';
 import { isPlaceholderId, keepWholeItems, truncate } from '../fields.js';
 import { blankToNull } from './ticket-change.js';
 
@@ -21,18 +21,20 @@ const EMAIL_LENGTH = 254;
 /** Case.Origin is a picklist: values of at most 40 characters. */
 const CHANNEL_LENGTH = 40;
 
-const text = z
-  .union([z.string(), z.number()], { error: 'must be text' })
-  .nullish()
-  .transform((value) => blankToNull(value === undefined || value === null ? null : String(value)));
+const text = z.pipe(
+  z.nullish(z.union([z.string(), z.number()], { error: 'must be text' })),
+  z.transform((value: string | number | null | undefined) =>
+    blankToNull(value === undefined || value === null ? null : String(value)),
+  ),
+);
 
 /**
  * A Zendesk id in canonical form: digits without leading zeros, so "000710061" and 710061 name one
  * ticket. A JSON number beyond 2^53 has already lost digits when it is parsed: it is refused.
  */
-function canonicalId(value: string | number, ctx: z.core.$RefinementCtx): string {
+function canonicalId(value: string | number, ctx: { issues: z.core.$ZodRawIssue[] }): string {
   const fail = (message: string): never => {
-    ctx.addIssue({ code: 'custom', message });
+    ctx.issues.push({ code: 'custom', message, input: value });
     return z.NEVER;
   };
   if (typeof value === 'number' && !Number.isSafeInteger(value))
@@ -48,24 +50,35 @@ function canonicalId(value: string | number, ctx: z.core.$RefinementCtx): string
   return canonical;
 }
 
-export const zendeskId = z
-  .union([z.string(), z.number()], { error: 'must be a numeric Zendesk id' })
-  .transform(canonicalId);
+export const zendeskId = z.pipe(
+  z.union([z.string(), z.number()], { error: 'must be a numeric Zendesk id' }),
+  z.transform(canonicalId),
+);
 
 /** A Zendesk id that a trigger placeholder may render empty. */
-export const optionalZendeskId = text.transform((value, ctx) => (value === null ? null : canonicalId(value, ctx)));
+export const optionalZendeskId = z.pipe(
+  text,
+  z.transform((value: string | null, ctx) => (value === null ? null : canonicalId(value, ctx))),
+);
 
 /** Free text cut to Case.Subject's 255 characters, with a visible marker. */
-export const subject = text.transform((value) => (value === null ? null : truncate(value, SUBJECT_LENGTH)));
+export const subject = z.pipe(
+  text,
+  z.transform((value: string | null) => (value === null ? null : truncate(value, SUBJECT_LENGTH))),
+);
 
 /** An enumeration: event payloads send `HIGH`, trigger placeholders `High`, and an unset one `` or `-`. */
 function choice(values: readonly string[]) {
-  return text.pipe(
+  return z.pipe(
+    text,
     z
-      .string()
-      .nullable()
-      .transform((value) => (value === null || value === '-' ? null : value.toLowerCase()))
-      .refine((value) => value === null || values.includes(value), `must be one of ${values.join(', ')} (or empty)`),
+      .pipe(
+        z.nullable(z.string()),
+        z.transform((value: string | null) => (value === null || value === '-' ? null : value.toLowerCase())),
+      )
+      .check(
+        z.refine((value) => value === null || values.includes(value), `must be one of ${values.join(', ')} (or empty)`),
+      ),
   );
 }
 export const priority = choice(['urgent', 'high', 'normal', 'low']);
@@ -76,21 +89,25 @@ export const ticketType = choice(['problem', 'incident', 'question', 'task']);
 const CHANNEL_ALIASES: Record<string, string> = { web_form: 'web', mail: 'email', web_service: 'api' };
 
 /** A channel name (`web`, `email`, `api`, `web_widget`...) from either spelling. */
-export const channel = text.pipe(
+export const channel = z.pipe(
+  text,
   z
-    .string()
-    .nullable()
-    .transform((value) => {
-      if (value === null) return null;
-      const name = value
-        .toLowerCase()
-        .replace(/[^a-z0-9]+/g, '_')
-        .replace(/^_|_$/g, '');
-      return CHANNEL_ALIASES[name] ?? (name || null);
-    })
-    .refine(
-      (value) => value === null || value.length <= CHANNEL_LENGTH,
-      `must be a Zendesk channel name of at most ${CHANNEL_LENGTH} characters`,
+    .pipe(
+      z.nullable(z.string()),
+      z.transform((value: string | null) => {
+        if (value === null) return null;
+        const name = value
+          .toLowerCase()
+          .replace(/[^a-z0-9]+/g, '_')
+          .replace(/^_|_$/g, '');
+        return CHANNEL_ALIASES[name] ?? (name || null);
+      }),
+    )
+    .check(
+      z.refine(
+        (value) => value === null || value.length <= CHANNEL_LENGTH,
+        `must be a Zendesk channel name of at most ${CHANNEL_LENGTH} characters`,
+      ),
     ),
 );
 
@@ -98,26 +115,32 @@ export const channel = text.pipe(
  * Tags, from a list (events) or a space-separated placeholder (triggers): as many whole tags as fit
  * Case.Zendesk_Tags__c once joined with spaces, the last one the truncation marker when some did not.
  */
-export const tags = z
-  .union([z.array(z.string()), z.string()], { error: 'must be a list of tags, or tags separated by spaces' })
-  .nullish()
-  .transform((value) => {
+export const tags = z.pipe(
+  z.nullish(
+    z.union([z.array(z.string()), z.string()], { error: 'must be a list of tags, or tags separated by spaces' }),
+  ),
+  z.transform((value: string[] | string | null | undefined) => {
     const list = typeof value === 'string' ? value.split(/\s+/) : (value ?? []);
     return keepWholeItems(list.map((tag) => tag.trim()).filter(Boolean), TAGS_LENGTH);
-  });
+  }),
+);
+
+/** Text where Mixpanel's placeholder ids ("null", "0", "anon"...) mean there is none, of at most `length`. */
+const unlessPlaceholder = (length: number) =>
+  z
+    .pipe(
+      text,
+      z.transform((value: string | null) => (value === null || isPlaceholderId(value) ? null : value)),
+    )
+    .check(z.refine((value) => value === null || value.length <= length, `must be at most ${length} characters`));
 
 /** The requester's app user id; Mixpanel's placeholder ids ("null", "0", "anon"...) mean there is none. */
-export const externalId = text
-  .transform((value) => (value === null || isPlaceholderId(value) ? null : value))
-  .refine((value) => value === null || value.length <= APP_ID_LENGTH, `must be at most ${APP_ID_LENGTH} characters`);
+export const externalId = unlessPlaceholder(APP_ID_LENGTH);
 
 /** The requester's email: a placeholder means none; longer than SMTP allows cannot be an address. */
-export const email = text
-  .transform((value) => (value === null || isPlaceholderId(value) ? null : value))
-  .refine((value) => value === null || value.length <= EMAIL_LENGTH, `must be at most ${EMAIL_LENGTH} characters`);
+export const email = unlessPlaceholder(EMAIL_LENGTH);
 
 /** The organization's `external_id` (the app's account id), linked through Account.App_Account_Id__c. */
-export const accountExternalId = text.refine(
-  (value) => value === null || value.length <= APP_ID_LENGTH,
-  `must be at most ${APP_ID_LENGTH} characters`,
+export const accountExternalId = text.check(
+  z.refine((value) => value === null || value.length <= APP_ID_LENGTH, `must be at most ${APP_ID_LENGTH} characters`),
 );

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../zod-mini.js';
 import { dateTime, eventTime } from '../date-time.js';
 import { TICKET_STATUSES, type TicketChange, type TicketEventKind, type TicketStatus } from './ticket-change.js';
 import {
@@ -15,21 +15,24 @@ import {
 } from './ticket-fields.js';
 
 // Event payloads send enums upper-case ("OPEN"); trigger placeholders send labels ("On-hold").
-const status = z
-  .string()
-  .transform((value) =>
-    value
-      .trim()
-      .toLowerCase()
-      .replace(/^on-hold$/, 'hold'),
-  )
-  .pipe(z.enum(TICKET_STATUSES, { error: `must be one of ${TICKET_STATUSES.join(', ')}` }));
+const status = z.pipe(
+  z.pipe(
+    z.string(),
+    z.transform((value: string) =>
+      value
+        .trim()
+        .toLowerCase()
+        .replace(/^on-hold$/, 'hold'),
+    ),
+  ),
+  z.enum(TICKET_STATUSES, { error: `must be one of ${TICKET_STATUSES.join(', ')}` }),
+);
 
 /** An event-subscribed webhook body for `zen:event-type:ticket.*` (ids in `detail` are strings). */
 export const TicketEventBody = z.object({
-  type: z.string().regex(/^zen:event-type:ticket\.[a-z_]+$/, 'must be a zen:event-type:ticket.* event type'),
-  account_id: z.number().int(),
-  id: z.string().min(1).max(255),
+  type: z.string().check(z.regex(/^zen:event-type:ticket\.[a-z_]+$/, 'must be a zen:event-type:ticket.* event type')),
+  account_id: z.number().check(z.int()),
+  id: z.string().check(z.minLength(1), z.maxLength(255)),
   time: dateTime,
   detail: z.object({
     id: zendeskId,
@@ -41,7 +44,7 @@ export const TicketEventBody = z.object({
     tags,
     created_at: eventTime,
     updated_at: eventTime,
-    via: z.object({ channel }).nullish(),
+    via: z.nullish(z.object({ channel })),
   }),
 });
 export type TicketEventBody = z.infer<typeof TicketEventBody>;
@@ -64,7 +67,7 @@ export const TriggerBody = z.object({
     email,
     external_id: externalId,
   }),
-  organization: z.object({ external_id: accountExternalId }).optional(),
+  organization: z.optional(z.object({ external_id: accountExternalId })),
 });
 export type TriggerBody = z.infer<typeof TriggerBody>;
 

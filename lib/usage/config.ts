@@ -1,7 +1,9 @@
-import { z } from 'zod';
+import * as z from '../zod-mini.js';
 
 /** A name the hub uses for a counter, also its Mixpanel property name: lower snake case. */
-const CounterName = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'must be lower snake case, at most 64 characters');
+const CounterName = z
+  .string()
+  .check(z.regex(/^[a-z][a-z0-9_]{0,63}$/, 'must be lower snake case, at most 64 characters'));
 
 /**
  * Which column of the app's usage export holds what. The first four are required in every row
@@ -10,12 +12,12 @@ const CounterName = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'must be lower sn
  * accounts) and decides which of a user's rows is the newest; without it, `lastActiveAt` does.
  */
 export const UsageColumns = z.object({
-  userId: z.string().min(1).default('user_id'),
-  accountId: z.string().min(1).default('account_id'),
-  email: z.string().min(1).default('email'),
-  lastActiveAt: z.string().min(1).default('last_active_at'),
-  updatedAt: z.string().min(1).optional(),
-  counters: z.record(CounterName, z.string().min(1)).default({}),
+  userId: z._default(z.string().check(z.minLength(1)), 'user_id'),
+  accountId: z._default(z.string().check(z.minLength(1)), 'account_id'),
+  email: z._default(z.string().check(z.minLength(1)), 'email'),
+  lastActiveAt: z._default(z.string().check(z.minLength(1)), 'last_active_at'),
+  updatedAt: z.optional(z.string().check(z.minLength(1))),
+  counters: z._default(z.record(CounterName, z.string().check(z.minLength(1))), {}),
 });
 export type UsageColumns = z.output<typeof UsageColumns>;
 
@@ -23,9 +25,9 @@ export type UsageColumns = z.output<typeof UsageColumns>;
 export const UsageSource = z.object({
   format: z.enum(['ndjson', 'csv']),
   /** `auto` looks for gzip's magic bytes, so one setting reads both plain and gzipped exports. */
-  gzip: z.enum(['auto', 'always', 'never']).default('auto'),
-  delimiter: z.string().length(1).default(','),
-  columns: UsageColumns.default({
+  gzip: z._default(z.enum(['auto', 'always', 'never']), 'auto'),
+  delimiter: z._default(z.string().check(z.length(1)), ','),
+  columns: z._default(UsageColumns, {
     userId: 'user_id',
     accountId: 'account_id',
     email: 'email',
@@ -43,13 +45,15 @@ export type UsageSource = z.input<typeof UsageSource>;
  */
 export const PayingRule = z
   .object({
-    field: z.string().min(1),
-    in: z.array(z.string()).min(1).optional(),
-    notIn: z.array(z.string()).min(1).optional(),
+    field: z.string().check(z.minLength(1)),
+    in: z.optional(z.array(z.string()).check(z.minLength(1))),
+    notIn: z.optional(z.array(z.string()).check(z.minLength(1))),
   })
-  .refine((rule) => (rule.in === undefined) !== (rule.notIn === undefined), {
-    message: 'give exactly one of `in` and `notIn`',
-  });
+  .check(
+    z.refine((rule) => (rule.in === undefined) !== (rule.notIn === undefined), {
+      message: 'give exactly one of `in` and `notIn`',
+    }),
+  );
 export type PayingRule = z.output<typeof PayingRule>;
 
 /** Whether an account's Salesforce fields make it paying under the rule (undefined fields: unknown account). */

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from '../zod-mini.js';
 import type { GroupUpdate, ProfileUpdate } from '../clients/mixpanel/types.js';
 import type { AccountUsage, UserUsage } from './aggregate.js';
 
-const PropertyName = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'must be lower snake case, at most 64 characters');
+const PropertyName = z
+  .string()
+  .check(z.regex(/^[a-z][a-z0-9_]{0,63}$/, 'must be lower snake case, at most 64 characters'));
 
 /**
  * What the Mixpanel profiles carry of an account besides its usage: property name → Salesforce
@@ -13,16 +15,17 @@ const PropertyName = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'must be lower s
  */
 export const UsageProfileSettings = z.object({
   /** The group key of account group profiles (Mixpanel: Project Settings → Group Keys). */
-  groupKey: z.string().min(1).default('account_id'),
-  accountProperties: z
-    .record(
+  groupKey: z._default(z.string().check(z.minLength(1)), 'account_id'),
+  accountProperties: z._default(
+    z.record(
       PropertyName,
       z.object({
-        field: z.string().min(1),
-        type: z.enum(['string', 'number', 'boolean', 'datetime']).default('string'),
+        field: z.string().check(z.minLength(1)),
+        type: z._default(z.enum(['string', 'number', 'boolean', 'datetime']), 'string'),
       }),
-    )
-    .default({}),
+    ),
+    {},
+  ),
 });
 export type UsageProfileSettings = z.input<typeof UsageProfileSettings>;
 

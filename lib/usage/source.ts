@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { z } from 'zod';
+import * as z from '../zod-mini.js';
 import { PermanentError, RetryableError } from '../errors.js';
 
 export { fetchExportPage, type ExportPage } from './export-pages.js';
@@ -19,12 +19,15 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
  * matches `2026-01-150/`; it may be empty) or `https://host/path` (plain http only on loopback, for
  * the local app emulator). Read through `parseEnv`, a refusal names the variable.
  */
-export const UsageLocation = z
-  .string()
-  .trim()
-  .transform((text, ctx): UsageLocation => {
+export const UsageLocation = z.pipe(
+  z.string().check(z.trim()),
+  z.transform((text: string, ctx): UsageLocation => {
     const refuse = (message: string, shown?: string) => {
-      ctx.addIssue({ code: 'custom', message: shown === undefined ? message : `${message} (got ${shown})` });
+      ctx.issues.push({
+        code: 'custom',
+        message: shown === undefined ? message : `${message} (got ${shown})`,
+        input: text,
+      });
       return z.NEVER;
     };
     const s3 = /^s3:\/\/([^/]*)(?:\/(.*))?$/.exec(text);
@@ -52,7 +55,8 @@ export const UsageLocation = z
     if (url.username || url.password) return refuse('must not carry credentials; the token is a separate secret');
     url.hash = '';
     return { kind: 'https', url: url.href };
-  });
+  }),
+);
 
 /** One object of an S3 export; `etag` without its quotes, so it can key "already applied" checks. */
 export interface ExportPart {

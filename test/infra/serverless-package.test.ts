@@ -71,8 +71,24 @@ const artifactOf = (functionId: string): string => {
   return `${name.charAt(0).toLowerCase()}${name.slice(1)}.zip`;
 };
 const MAX_ZIP_BYTES = 1024 * 1024;
-/** Code of the AWS SDK v3: its user agent, and the schema ids of the Smithy core it is built on. */
-const AWS_SDK_CODE = /aws-sdk-js|smithy\.api#/;
+/**
+ * SQS commands by the class names `keepNames` keeps: the ones the hub sends, and some it never
+ * sends, which a bundle of the SDK's ES module builds leaves out (its CommonJS build keeps them all).
+ */
+const SQS_COMMANDS_SENT =
+  /"(SendMessage|SendMessageBatch|ChangeMessageVisibility|ReceiveMessage|DeleteMessageBatch)Command"/;
+const SQS_COMMANDS_UNSENT = /"(CreateQueue|DeleteQueue|PurgeQueue|ListQueueTags|TagQueue|AddPermission)Command"/g;
+/** The clients behind credential sources Lambda does not have (SSO, profiles' role chains, console login). */
+const NON_LAMBDA_CREDENTIAL_CLIENTS = /"(SSOClient|SSOOIDCClient|STSClient|SigninClient)"/g;
+/**
+ * Code of the parsers jsforce loads for XML and CSV bodies (xml2js's sax and xmlbuilder, csv-parse),
+ * which the hub reads as JSON or text.
+ */
+const JSFORCE_BODY_PARSERS = /"(SAXParser|XMLStringifier|CSV_INVALID_CLOSING_QUOTE)"/g;
+/** Classic zod's schema classes, by the names `keepNames` keeps: function code builds its schemas with zod/mini. */
+const CLASSIC_ZOD = /"Zod(Type|Object|String)"/g;
+/** A built-in module loaded as an ES module (the banner's `module` aside): see deploy/esbuild-plugins.js. */
+const BUILTIN_IMPORT = /(?:import|from)\s*"(?:node:)?(?!module")[a-z_/]+"/g;
 /** esbuild writes non-ASCII characters as escapes (`\xFC`, `\u0431`): back to characters, to search for them. */
 const unescaped = (code: string): string =>
   code.replace(/\\x([0-9a-fA-F]{2})|\\u([0-9a-fA-F]{4})|\\u\{([0-9a-fA-F]+)\}/g, (_, x, u, braced) =>
@@ -136,11 +152,11 @@ describe('osls package (offline, no AWS credentials)', () => {
     expect(zips.filter((zip) => zip.bytes > MAX_ZIP_BYTES)).toEqual([]);
   });
 
-  it("leaves the AWS SDK to Lambda's runtime and zod's non-English locales out of every bundle", () => {
+  it('bundles of the AWS SDK, zod and jsforce what the functions run, and no more', () => {
     const markers = zodOtherLocaleMarkers();
     // Guards the check itself: zod ships some 60 locales.
     expect(markers.length).toBeGreaterThan(40);
-    const importers: string[] = [];
+    const senders: string[] = [];
     for (const [functionId] of ofType('AWS::Lambda::Function')) {
       const entries = readZipEntries(join(out, artifactOf(functionId)));
       expect({ functionId, installed: [...entries.keys()].filter((name) => name.includes('node_modules/')) }).toEqual({
@@ -150,14 +166,25 @@ describe('osls package (offline, no AWS credentials)', () => {
       for (const [name, data] of entries) {
         if (!/\.m?js$/.test(name)) continue;
         const code = unescaped(data.toString('utf8'));
-        expect({ functionId, name, sdk: AWS_SDK_CODE.exec(code)?.[0] }).toEqual({ functionId, name, sdk: undefined });
+        const external = /from\s*"@(aws-sdk|smithy)\/[^"]+"/.exec(code)?.[0];
+        expect({ functionId, name, external }).toEqual({ functionId, name, external: undefined });
+        const unsent = [...code.matchAll(SQS_COMMANDS_UNSENT)].map((match) => match[1]);
+        expect({ functionId, name, unsent }).toEqual({ functionId, name, unsent: [] });
+        const credentialClients = [...code.matchAll(NON_LAMBDA_CREDENTIAL_CLIENTS)].map((match) => match[1]);
+        expect({ functionId, name, credentialClients }).toEqual({ functionId, name, credentialClients: [] });
+        const classicZod = [...code.matchAll(CLASSIC_ZOD)].map((match) => match[1]);
+        expect({ functionId, name, classicZod }).toEqual({ functionId, name, classicZod: [] });
+        const parsers = [...code.matchAll(JSFORCE_BODY_PARSERS)].map((match) => match[1]);
+        expect({ functionId, name, parsers }).toEqual({ functionId, name, parsers: [] });
+        const builtins = [...code.matchAll(BUILTIN_IMPORT)].map((match) => match[0]);
+        expect({ functionId, name, builtins }).toEqual({ functionId, name, builtins: [] });
         const locales = markers.filter((marker) => code.includes(marker));
         expect({ functionId, name, locales }).toEqual({ functionId, name, locales: [] });
-        if (/from\s*"@aws-sdk\/client-sqs"/.test(code)) importers.push(functionId);
+        if (SQS_COMMANDS_SENT.test(code)) senders.push(functionId);
       }
     }
-    // The SDK is imported, not missing: every consumer sends to a queue.
-    expect(importers).toEqual(expect.arrayContaining(['SalesforceWriterLambdaFunction', 'UsageSyncLambdaFunction']));
+    // Guards the checks above: the SDK is in the bundles, not missing, and every consumer sends to a queue.
+    expect(senders).toEqual(expect.arrayContaining(['SalesforceWriterLambdaFunction', 'UsageSyncLambdaFunction']));
   });
 
   it('gives each external API a queue with a dead-letter queue', () => {

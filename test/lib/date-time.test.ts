@@ -1,4 +1,4 @@
-import { ZodError } from 'zod';
+import { $ZodError } from 'zod/v4/core';
 import { dateTime, eventTime, parseDateTime, refuseLaterThan } from '../../lib/date-time.js';
 
 const iso = (text: string): string | undefined => {
@@ -73,8 +73,8 @@ describe('refuseLaterThan', () => {
       error = caught;
     }
 
-    expect(error).toBeInstanceOf(ZodError);
-    expect((error as ZodError).issues.map((issue) => [issue.path.join('.'), issue.message])).toEqual([
+    expect(error).toBeInstanceOf($ZodError);
+    expect((error as $ZodError).issues.map((issue) => [issue.path.join('.'), issue.message])).toEqual([
       ['b.0', '9999-12-31T00:00:00.000Z is more than an hour in the future'],
     ]);
   });

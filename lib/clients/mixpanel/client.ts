@@ -1,5 +1,5 @@
 import { gzipSync } from 'node:zlib';
-import type { z } from 'zod';
+import * as z from '../../zod-mini.js';
 import { chunkBy } from '../../batching.js';
 import { PermanentError, RetryableError } from '../../errors.js';
 import type { ItemResult } from '../../sqs/batch-collector.js';
@@ -79,14 +79,14 @@ export class MixpanelClient implements MixpanelGateway {
    */
   private async inChunks<T>(
     items: readonly unknown[],
-    schema: z.ZodType<T>,
+    schema: z.core.$ZodType<T>,
     toWire: (item: T) => unknown,
     send: (records: unknown[]) => Promise<ItemResult[]>,
   ): Promise<ItemResult[]> {
     const results: ItemResult[] = new Array<ItemResult>(items.length).fill(undefined);
     const valid: Array<{ position: number; wire: unknown; bytes: number }> = [];
     items.forEach((item, position) => {
-      const parsed = schema.safeParse(item);
+      const parsed = z.safeParse(schema, item);
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
         results[position] = new PermanentError(

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../zod-mini.js';
 import { parseEnv, resolveSecrets, type ParameterReader } from '../../config.js';
 
 export interface MixpanelConfig {
@@ -11,15 +11,18 @@ export interface MixpanelConfig {
 
 /** The project and the service account that every Mixpanel call of the hub uses. */
 const projectSettings = {
-  MIXPANEL_PROJECT_ID: z.string().min(1),
-  MIXPANEL_SERVICE_ACCOUNT: z.string().min(1),
+  MIXPANEL_PROJECT_ID: z.string().check(z.minLength(1)),
+  MIXPANEL_SERVICE_ACCOUNT: z.string().check(z.minLength(1)),
 };
 
 const withoutTrailingSlash = (url: string): string => url.replace(/\/+$/, '');
 
 /** Mixpanel settings: the EU residency URL is `https://api-eu.mixpanel.com`. */
 export async function loadMixpanelConfig(readParameter: ParameterReader, env = process.env): Promise<MixpanelConfig> {
-  const settings = parseEnv({ MIXPANEL_API_URL: z.url().default('https://api.mixpanel.com'), ...projectSettings }, env);
+  const settings = parseEnv(
+    { MIXPANEL_API_URL: z._default(z.url(), 'https://api.mixpanel.com'), ...projectSettings },
+    env,
+  );
   const secrets = await resolveSecrets(
     ['MIXPANEL_SERVICE_ACCOUNT_SECRET', 'MIXPANEL_PROJECT_TOKEN'],
     readParameter,
@@ -52,7 +55,7 @@ export async function loadMixpanelExportConfig(
   env = process.env,
 ): Promise<MixpanelExportConfig> {
   const settings = parseEnv(
-    { MIXPANEL_EXPORT_API_URL: z.url().default('https://data.mixpanel.com'), ...projectSettings },
+    { MIXPANEL_EXPORT_API_URL: z._default(z.url(), 'https://data.mixpanel.com'), ...projectSettings },
     env,
   );
   const secrets = await resolveSecrets(['MIXPANEL_SERVICE_ACCOUNT_SECRET'], readParameter, env);
@@ -84,7 +87,7 @@ export async function loadMixpanelGdprConfig(
   readParameter: ParameterReader,
   env = process.env,
 ): Promise<MixpanelGdprConfig> {
-  const settings = parseEnv({ MIXPANEL_GDPR_API_URL: z.url().default('https://mixpanel.com/api/app') }, env);
+  const settings = parseEnv({ MIXPANEL_GDPR_API_URL: z._default(z.url(), 'https://mixpanel.com/api/app') }, env);
   const secrets = await resolveSecrets(['MIXPANEL_PROJECT_TOKEN', 'MIXPANEL_GDPR_TOKEN'], readParameter, env);
   return {
     gdprApiUrl: withoutTrailingSlash(settings.MIXPANEL_GDPR_API_URL),

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../zod-mini.js';
 import { PermanentError, RetryableError } from '../../errors.js';
 import type { MixpanelExportConfig } from './config.js';
 
@@ -19,7 +19,7 @@ export interface ExportQuery {
 /** One exported event; `time` is in seconds. */
 export const ExportedEvent = z.object({
   event: z.string(),
-  properties: z.object({ time: z.number() }).catchall(z.unknown()),
+  properties: z.catchall(z.object({ time: z.number() }), z.unknown()),
 });
 export type ExportedEvent = z.infer<typeof ExportedEvent>;
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../zod-mini.js';
 import type { OutgoingMessage } from '../queue-gateway.js';
 import { RetryableError } from '../../errors.js';
 import { logger, metrics, MetricUnit } from '../../observability.js';
@@ -24,8 +24,8 @@ import type { VersionGate } from './version-gate.js';
  */
 export const MixpanelIntent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('mixpanel.event'), event: MixpanelEvent }),
-  z.object({ type: z.literal('mixpanel.profile'), update: ProfileUpdate, version: SourceVersion.optional() }),
-  z.object({ type: z.literal('mixpanel.group'), update: GroupUpdate, version: SourceVersion.optional() }),
+  z.object({ type: z.literal('mixpanel.profile'), update: ProfileUpdate, version: z.optional(SourceVersion) }),
+  z.object({ type: z.literal('mixpanel.group'), update: GroupUpdate, version: z.optional(SourceVersion) }),
   EventPack,
   ProfilePack,
   GroupPack,

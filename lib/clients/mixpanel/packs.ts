@@ -1,5 +1,5 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { z } from 'zod';
+import * as z from '../../zod-mini.js';
 import { PermanentError, RetryableError } from '../../errors.js';
 import type { ItemResult } from '../../sqs/batch-collector.js';
 import type { OutgoingMessage } from '../queue-gateway.js';
@@ -21,10 +21,10 @@ export const PACK_MAX_BYTES = 200 * 1024;
 const packOf = <K extends string>(type: K) =>
   z.object({
     type: z.literal(type),
-    count: z.number().int().positive(),
-    data: z.string().min(1),
+    count: z.number().check(z.int(), z.positive()),
+    data: z.string().check(z.minLength(1)),
     /** The one source record every update of the pack comes from (e.g. a fan-out to an account's users). */
-    version: SourceVersion.optional(),
+    version: z.optional(SourceVersion),
   });
 export const EventPack = packOf('mixpanel.events');
 export const ProfilePack = packOf('mixpanel.profiles');

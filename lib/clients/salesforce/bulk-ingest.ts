@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../zod-mini.js';
 import { csvCell } from '../../csv.js';
 import { PermanentError, RetryableError } from '../../errors.js';
 import { asText } from '../../text.js';
@@ -14,12 +14,8 @@ import { assertApiName } from './soql.js';
  * https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/upload_job_data.htm
  */
 export const BulkIngestSettings = z.object({
-  maxJobBytes: z
-    .number()
-    .int()
-    .positive()
-    .default(100 * 1024 * 1024),
-  polling: BulkPolling.default({ pollInitialMs: 1_000, pollMaxMs: 30_000, timeoutMs: 600_000 }),
+  maxJobBytes: z._default(z.number().check(z.int(), z.positive()), 100 * 1024 * 1024),
+  polling: z._default(BulkPolling, { pollInitialMs: 1_000, pollMaxMs: 30_000, timeoutMs: 600_000 }),
 });
 export type BulkIngestSettings = z.input<typeof BulkIngestSettings>;
 

@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { z } from 'zod';
+import * as z from '../../zod-mini.js';
 import { RetryableError } from '../../errors.js';
 import { logger } from '../../observability.js';
 import type { SalesforceSession } from './session.js';
@@ -10,13 +10,9 @@ import type { SalesforceSession } from './session.js';
  * call, so the interval grows instead of staying short.
  */
 export const BulkPolling = z.object({
-  pollInitialMs: z.number().int().nonnegative().default(1_000),
-  pollMaxMs: z.number().int().nonnegative().default(30_000),
-  timeoutMs: z
-    .number()
-    .int()
-    .positive()
-    .default(10 * 60_000),
+  pollInitialMs: z._default(z.number().check(z.int(), z.nonnegative()), 1_000),
+  pollMaxMs: z._default(z.number().check(z.int(), z.nonnegative()), 30_000),
+  timeoutMs: z._default(z.number().check(z.int(), z.positive()), 10 * 60_000),
 });
 export type BulkPolling = z.input<typeof BulkPolling>;
 

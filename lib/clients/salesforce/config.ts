@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../zod-mini.js';
 import { ConfigError, parseEnv, resolveSecrets, type ParameterReader } from '../../config.js';
 import type { StateStore } from '../state-store.js';
 import {
@@ -16,20 +16,16 @@ const MAX_VISIBILITY_SECONDS = 12 * 60 * 60;
 
 /** The budget's settings (docs/throttling.md), read alike by the functions and by `switchboard limits`. */
 export const budgetEnvSettings = {
-  SALESFORCE_BUDGET_GUARD_PERCENT: z.coerce.number().gt(0).max(100).default(80),
-  SALESFORCE_DAILY_BUDGET: z.coerce.number().int().positive().optional(),
-  SALESFORCE_BUDGET_WAIT_SECONDS: z.coerce
-    .number()
-    .int()
-    .min(60)
-    .max(MAX_VISIBILITY_SECONDS)
-    .default(DEFAULT_SPENT_WAIT_SECONDS),
-  SALESFORCE_BUDGET_PROBE_SECONDS: z.coerce
-    .number()
-    .int()
-    .min(60)
-    .max(ROLLING_WINDOW_SECONDS)
-    .default(DEFAULT_PROBE_SECONDS),
+  SALESFORCE_BUDGET_GUARD_PERCENT: z._default(z.coerce.number().check(z.gt(0), z.maximum(100)), 80),
+  SALESFORCE_DAILY_BUDGET: z.optional(z.coerce.number().check(z.int(), z.positive())),
+  SALESFORCE_BUDGET_WAIT_SECONDS: z._default(
+    z.coerce.number().check(z.int(), z.minimum(60), z.maximum(MAX_VISIBILITY_SECONDS)),
+    DEFAULT_SPENT_WAIT_SECONDS,
+  ),
+  SALESFORCE_BUDGET_PROBE_SECONDS: z._default(
+    z.coerce.number().check(z.int(), z.minimum(60), z.maximum(ROLLING_WINDOW_SECONDS)),
+    DEFAULT_PROBE_SECONDS,
+  ),
 };
 
 export interface SalesforceConfig {
@@ -67,19 +63,17 @@ export async function loadSalesforceConfig(
   const settings = parseEnv(
     {
       SALESFORCE_LOGIN_URL: z.url(),
-      SALESFORCE_CLIENT_ID: z.string().min(1),
-      SALESFORCE_API_VERSION: z
-        .string()
-        .regex(/^\d+\.\d$/, 'expected a version such as 62.0')
-        .default('62.0'),
+      SALESFORCE_CLIENT_ID: z.string().check(z.minLength(1)),
+      SALESFORCE_API_VERSION: z._default(
+        z.string().check(z.regex(/^\d+\.\d$/, 'expected a version such as 62.0')),
+        '62.0',
+      ),
       ...budgetEnvSettings,
-      MAX_RECEIVE_COUNT: z.coerce.number().int().min(1).default(25),
-      SALESFORCE_COLLECTIONS_PER_CALL: z.coerce
-        .number()
-        .int()
-        .min(1)
-        .max(MAX_COLLECTIONS_PER_CALL)
-        .default(MAX_COLLECTIONS_PER_CALL),
+      MAX_RECEIVE_COUNT: z._default(z.coerce.number().check(z.int(), z.minimum(1)), 25),
+      SALESFORCE_COLLECTIONS_PER_CALL: z._default(
+        z.coerce.number().check(z.int(), z.minimum(1), z.maximum(MAX_COLLECTIONS_PER_CALL)),
+        MAX_COLLECTIONS_PER_CALL,
+      ),
     },
     env,
   );

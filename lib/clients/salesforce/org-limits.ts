@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../zod-mini.js';
 import { PermanentError } from '../../errors.js';
 import type { SalesforceSession } from './session.js';
 

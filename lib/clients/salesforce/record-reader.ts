@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../zod-mini.js';
 import { PermanentError } from '../../errors.js';
 import { textOrNull } from '../../text.js';
 import { BulkPolling, systemClock, type JobClock } from './bulk-jobs.js';
@@ -15,13 +15,13 @@ import { assertApiName } from './soql.js';
  */
 export const RecordReadSettings = z.object({
   /** Field API names or parent paths (`Owner.Email`), as they appear in SELECT. */
-  fields: z.array(z.string().min(1)).min(1),
+  fields: z.array(z.string().check(z.minLength(1))).check(z.minLength(1)),
   /** Only records where each of these fields has a value (`WHERE f != null AND …`). */
-  requireValue: z.array(z.string().min(1)).default([]),
-  strategy: z.enum(['auto', 'bulk', 'soql']).default('auto'),
-  bulkThreshold: z.number().int().positive().default(2_000),
-  bulkPageSize: z.number().int().positive().default(50_000),
-  polling: BulkPolling.default({ pollInitialMs: 1_000, pollMaxMs: 30_000, timeoutMs: 600_000 }),
+  requireValue: z._default(z.array(z.string().check(z.minLength(1))), []),
+  strategy: z._default(z.enum(['auto', 'bulk', 'soql']), 'auto'),
+  bulkThreshold: z._default(z.number().check(z.int(), z.positive()), 2_000),
+  bulkPageSize: z._default(z.number().check(z.int(), z.positive()), 50_000),
+  polling: z._default(BulkPolling, { pollInitialMs: 1_000, pollMaxMs: 30_000, timeoutMs: 600_000 }),
 });
 export type RecordReadSettings = z.input<typeof RecordReadSettings>;
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../zod-mini.js';
 import { parseEnv, resolveSecrets, type ParameterReader } from '../../config.js';
 
 export interface ZendeskConfig {
@@ -17,11 +17,15 @@ export async function loadZendeskConfig(readParameter: ParameterReader, env = pr
   const settings = parseEnv(
     {
       ZENDESK_API_URL: z
-        .url()
-        .transform((url) => url.replace(/\/+$/, ''))
-        .refine(
-          (url) => url.endsWith('/api/v2'),
-          'must be the API base ending in /api/v2, e.g. https://acme.zendesk.com/api/v2',
+        .pipe(
+          z.url(),
+          z.transform((url: string) => url.replace(/\/+$/, '')),
+        )
+        .check(
+          z.refine(
+            (url) => url.endsWith('/api/v2'),
+            'must be the API base ending in /api/v2, e.g. https://acme.zendesk.com/api/v2',
+          ),
         ),
       ZENDESK_EMAIL: z.email(),
     },

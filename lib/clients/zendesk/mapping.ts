@@ -1,9 +1,13 @@
-import { z } from 'zod';
+import * as z from '../../zod-mini.js';
 import { PermanentError } from '../../errors.js';
 import type { ExportPage, ZendeskTicketRecord, ZendeskUserSummary } from './gateway.js';
 
-const id = z.number().int().positive();
-const orNull = <T extends z.ZodType>(schema: T) => schema.nullish().transform((value) => value ?? null);
+const id = z.number().check(z.int(), z.positive());
+const orNull = <T extends z.core.SomeType>(schema: T) =>
+  z.pipe(
+    z.nullish(schema),
+    z.transform((value: z.output<T> | null | undefined) => value ?? null),
+  );
 
 /**
  * A user in the Users API JSON (api-reference/ticketing/users/users#json-format); only the fields
@@ -84,8 +88,8 @@ export function toExportPage(json: unknown): ExportPage {
   return { tickets: page.tickets.map(toTicketRecord), afterCursor: page.after_cursor, endOfStream: page.end_of_stream };
 }
 
-function parse<T extends z.ZodType>(schema: T, json: unknown, what: string): z.output<T> {
-  const result = schema.safeParse(json);
+function parse<T extends z.core.$ZodType>(schema: T, json: unknown, what: string): z.output<T> {
+  const result = z.safeParse(schema, json);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const where = issue?.path.map(String).join('.') || '(root)';

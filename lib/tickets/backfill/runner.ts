@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { z } from 'zod';
+import * as z from '../../zod-mini.js';
 import type { ExportPage, ZendeskGateway, ZendeskTicketRecord } from '../../clients/zendesk/gateway.js';
 import { PermanentError, RetryableError } from '../../errors.js';
 import { BACKOFF as BACKOFF_BY_API, retryDelaySeconds } from '../../sqs/backoff.js';
@@ -70,10 +70,10 @@ export interface BackfillResult {
  * runs, and the start time of the export (absent from files written before it was kept).
  */
 export const BackfillState = z.object({
-  cursor: z.string().nullable(),
+  cursor: z.nullable(z.string()),
   updatedAt: z.string(),
-  tickets: z.number().int().min(0),
-  startTime: z.number().int().optional(),
+  tickets: z.number().check(z.int(), z.minimum(0)),
+  startTime: z.optional(z.number().check(z.int())),
 });
 export type BackfillState = z.infer<typeof BackfillState>;
 

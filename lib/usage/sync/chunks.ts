@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from '../../zod-mini.js';
 import type { OutgoingMessage } from '../../clients/queue-gateway.js';
 
 /**
@@ -12,15 +12,20 @@ export function fineBucket(accountId: string): number {
   return createHash('sha256').update(accountId).digest().readUInt32BE(0) % FINE_BUCKETS;
 }
 
-const RunId = z.string().regex(/^[A-Za-z0-9-]{1,64}$/);
-const ChunkId = z.string().regex(/^[a-z0-9-]{1,64}$/);
+const RunId = z.string().check(z.regex(/^[A-Za-z0-9-]{1,64}$/));
+const ChunkId = z.string().check(z.regex(/^[a-z0-9-]{1,64}$/));
 
 /** One unit of a night on the usage queue: one consumer invocation, retried alone when it fails. */
 export const UsageChunk = z.discriminatedUnion('type', [
   /** Reads the Accounts from Salesforce into staging, by fine bucket. */
   z.object({ type: z.literal('usage.accounts'), runId: RunId, chunkId: ChunkId }),
   /** Splits one export object into staging rows by fine bucket. */
-  z.object({ type: z.literal('usage.partition'), runId: RunId, chunkId: ChunkId, key: z.string().min(1) }),
+  z.object({
+    type: z.literal('usage.partition'),
+    runId: RunId,
+    chunkId: ChunkId,
+    key: z.string().check(z.minLength(1)),
+  }),
   /**
    * Reads the app's HTTPS export from `url` for up to `pages` pages into staging rows, then
    * continues in a chunk of its own from where it stopped.
@@ -30,15 +35,15 @@ export const UsageChunk = z.discriminatedUnion('type', [
     runId: RunId,
     chunkId: ChunkId,
     url: z.url(),
-    pages: z.number().int().positive(),
+    pages: z.number().check(z.int(), z.positive()),
   }),
   /** Diffs and sends fine buckets `from` ≤ b < `to`. */
   z.object({
     type: z.literal('usage.sync'),
     runId: RunId,
     chunkId: ChunkId,
-    from: z.number().int().min(0),
-    to: z.number().int().max(FINE_BUCKETS),
+    from: z.number().check(z.int(), z.minimum(0)),
+    to: z.number().check(z.int(), z.maximum(FINE_BUCKETS)),
   }),
   /** Writes the night's changed Accounts to Salesforce. */
   z.object({ type: z.literal('usage.write'), runId: RunId, chunkId: ChunkId }),

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../zod-mini.js';
 import { SqsQueueGateway } from '../../clients/queue-gateway.js';
 import { createS3Client } from '../../clients/s3.js';
 import { SalesforceBulkClient } from '../../clients/salesforce/bulk-client.js';
@@ -17,22 +17,24 @@ import { RunStaging } from './staging.js';
 /** What the usage planner and consumer read from their environment. */
 export const usageSyncSettings = {
   ...stateStoreSettings,
-  SQS_ENDPOINT: z.url().optional(),
+  SQS_ENDPOINT: z.optional(z.url()),
   /** The local S3 (fauxqs, on the SQS endpoint); absent in AWS. */
-  S3_ENDPOINT: z.url().optional(),
+  S3_ENDPOINT: z.optional(z.url()),
   USAGE_QUEUE_URL: z.url(),
   MIXPANEL_QUEUE_URL: z.url(),
-  STAGING_BUCKET: z.string().min(3),
+  STAGING_BUCKET: z.string().check(z.minLength(3)),
   /**
    * `s3://bucket/prefix/` of the nightly export (`{date}` in it is the night's UTC date), or the
    * app's paged export endpoint `https://…` (its bearer token: `USAGE_EXPORT_TOKEN`).
    */
-  USAGE_SOURCE: z.string().refine((text) => UsageLocation.safeParse(text.replaceAll('{date}', '2000-01-01')).success, {
-    message: 'must be s3://bucket/prefix/ or https://host/path',
-  }),
+  USAGE_SOURCE: z.string().check(
+    z.refine((text) => UsageLocation.safeParse(text.replaceAll('{date}', '2000-01-01')).success, {
+      message: 'must be s3://bucket/prefix/ or https://host/path',
+    }),
+  ),
   /** The app's paged HTTPS export: when set, read instead of `USAGE_SOURCE`. */
-  USAGE_EXPORT_URL: z.url().optional(),
-  USAGE_SYNC_CONFIG: z.string().optional(),
+  USAGE_EXPORT_URL: z.optional(z.url()),
+  USAGE_SYNC_CONFIG: z.optional(z.string()),
 };
 
 /**

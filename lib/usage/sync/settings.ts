@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../zod-mini.js';
 import { parseJsonSetting } from '../../config.js';
 import { PayingRule, UsageSource } from '../config.js';
 import { UsageProfileSettings } from '../mixpanel-payloads.js';
@@ -15,21 +15,23 @@ export const ACCOUNT_FIGURES = [
 ] as const;
 export type AccountFigure = (typeof ACCOUNT_FIGURES)[number];
 
-const FieldName = z.string().regex(/^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)?$/, 'must be a field API name');
+const FieldName = z
+  .string()
+  .check(z.regex(/^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)?$/, 'must be a field API name'));
 
 /**
  * What a night reads and writes, from `USAGE_SYNC_CONFIG` (JSON). Every key has a default that
  * matches the metadata in `salesforce/` and the app emulator, so an empty setting is a valid one.
  */
 export const UsageSyncConfig = z.object({
-  export: UsageSource.prefault({
+  export: z.prefault(UsageSource, {
     format: 'ndjson',
     columns: { counters: { logins: 'logins_30d', projects: 'projects_created' } },
   }),
   /** Account fields read from Salesforce (besides `App_Account_Id__c`), for the paying rule and the profiles. */
-  accountFields: z.array(FieldName).default(['Name', 'Plan__c', 'Seats_Purchased__c', 'MRR__c', 'Renewal_Date__c']),
-  paying: PayingRule.default({ field: 'Plan__c', notIn: ['trial', 'free'] }),
-  profiles: UsageProfileSettings.default({
+  accountFields: z._default(z.array(FieldName), ['Name', 'Plan__c', 'Seats_Purchased__c', 'MRR__c', 'Renewal_Date__c']),
+  paying: z._default(PayingRule, { field: 'Plan__c', notIn: ['trial', 'free'] }),
+  profiles: z._default(UsageProfileSettings, {
     groupKey: 'account_id',
     accountProperties: {
       account_name: { field: 'Name', type: 'string' },
@@ -40,7 +42,7 @@ export const UsageSyncConfig = z.object({
     },
   }),
   /** Account field → figure. `asOf` is when the export was taken, so it moves only with the other figures. */
-  salesforceFields: z.record(FieldName, z.enum(ACCOUNT_FIGURES)).default({
+  salesforceFields: z._default(z.record(FieldName, z.enum(ACCOUNT_FIGURES)), {
     WAPU__c: 'wapu',
     Active_Users_1d__c: 'activeUsers1d',
     Active_Users_7d__c: 'activeUsers7d',
@@ -50,9 +52,9 @@ export const UsageSyncConfig = z.object({
     Usage_Synced_At__c: 'asOf',
   }),
   /** About this many users per chunk (one consumer invocation); whole accounts stay in one chunk. */
-  usersPerChunk: z.number().int().min(1_000).max(200_000).default(25_000),
+  usersPerChunk: z._default(z.number().check(z.int(), z.minimum(1_000), z.maximum(200_000)), 25_000),
   /** More than this share of unreadable export rows fails the run instead of syncing a partial night. */
-  maxInvalidRowShare: z.number().min(0).max(1).default(0.01),
+  maxInvalidRowShare: z._default(z.number().check(z.minimum(0), z.maximum(1)), 0.01),
 });
 export type UsageSyncConfig = z.output<typeof UsageSyncConfig>;
 

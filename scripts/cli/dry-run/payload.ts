@@ -1,6 +1,6 @@
 /** A dry run's input: the payload file, which webhook it is for, and the webhook's answer when it refuses it. */
 import { readFileSync } from 'node:fs';
-import { ZodError } from 'zod';
+import { $ZodError } from 'zod/v4/core';
 import { HttpError, PermanentError } from '../../../lib/errors.js';
 import { errorResponse, parseJsonBody } from '../../../lib/http/middleware.js';
 import type { HttpEvent } from '../../../lib/http/types.js';
@@ -68,7 +68,7 @@ export function refusalOf(route: Route, error: unknown): Refusal | undefined {
     const fault = faultResponse(error.statusCode, error.message);
     return { status: error.statusCode, message: error.message, body: String(fault.body) };
   }
-  if (!(error instanceof HttpError || error instanceof ZodError || error instanceof PermanentError)) return undefined;
+  if (!(error instanceof HttpError || error instanceof $ZodError || error instanceof PermanentError)) return undefined;
   const answer = errorResponse(error, undefined);
   const body = String(answer.body);
   return { status: answer.statusCode ?? 400, message: (JSON.parse(body) as { error: string }).error, body };

@@ -1,4 +1,4 @@
-import { ZodError } from 'zod';
+import { $ZodError } from 'zod/v4/core';
 import { HttpError } from '../../../lib/errors.js';
 import { TRUNCATION_MARKER } from '../../../lib/fields.js';
 import { parseTermsWebhook } from '../../../lib/terms/ingress.js';
@@ -10,7 +10,7 @@ function issues(body: unknown): string[] {
   try {
     parseTermsWebhook(body, NOW);
   } catch (error) {
-    if (error instanceof ZodError) return error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    if (error instanceof $ZodError) return error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     if (error instanceof HttpError) return [error.message];
     throw error;
   }

@@ -1,4 +1,4 @@
-import { ZodError } from 'zod';
+import { $ZodError } from 'zod/v4/core';
 import { TRUNCATION_MARKER } from '../../../lib/fields.js';
 import { toCaseFields, DEFAULT_CASE_MAPPING } from '../../../lib/tickets/case-mapping.js';
 import { parseZendeskWebhook } from '../../../lib/tickets/ingress.js';
@@ -18,7 +18,7 @@ function issues(body: unknown): string[] {
     parseZendeskWebhook(body, undefined);
     return [];
   } catch (error) {
-    if (error instanceof ZodError) return error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    if (error instanceof $ZodError) return error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw error;
   }
 }

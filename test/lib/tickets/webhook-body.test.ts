@@ -1,4 +1,4 @@
-import { ZodError } from 'zod';
+import { $ZodError } from 'zod/v4/core';
 import { HttpError } from '../../../lib/errors.js';
 import { parseZendeskWebhook } from '../../../lib/tickets/ingress.js';
 import type { TicketChange } from '../../../lib/tickets/ticket-change.js';
@@ -77,11 +77,11 @@ describe('parseZendeskWebhook: event-subscribed ticket events', () => {
     const body = JSON.parse(bodies.event(bodies.ticket(bodies.requester())));
     body.detail.status = 'EXPLODED';
 
-    expect(() => parseZendeskWebhook(body, API)).toThrow(ZodError);
+    expect(() => parseZendeskWebhook(body, API)).toThrow($ZodError);
     try {
       parseZendeskWebhook(body, API);
     } catch (error) {
-      expect((error as ZodError).issues[0]?.path).toEqual(['detail', 'status']);
+      expect((error as $ZodError).issues[0]?.path).toEqual(['detail', 'status']);
     }
   });
 });
