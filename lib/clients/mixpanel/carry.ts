@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import type { ItemResult } from '../../sqs/batch-collector.js';
+import * as z from '../../zod-mini.js';
 import { logger, metrics, MetricUnit } from '../../observability.js';
 import type { OutgoingMessage } from '../queue-gateway.js';
 import { MIXPANEL_BATCH_RECORDS } from './client.js';
@@ -36,7 +36,7 @@ export type Kind = 'event' | 'profile' | 'group';
 
 /** The sender's setting: how long a record may be carried, in seconds; 0 sends every remainder at once. */
 export const carrySettings = {
-  MIXPANEL_CARRY_SECONDS: z.coerce.number().int().min(0).max(300).default(60),
+  MIXPANEL_CARRY_SECONDS: z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(300)), 60),
 };
 
 /**
