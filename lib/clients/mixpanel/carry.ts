@@ -71,7 +71,7 @@ const OWN_ATTRIBUTES = new Set(['intent', 'count', CARRIED_SINCE_ATTRIBUTE, CARR
  * The attributes every message of a carried remainder has in common (e.g. `source`), so that a
  * carried pack still says where its records come from if it is dead-lettered.
  */
-export function sharedAttributes(all: ReadonlyArray<Readonly<Record<string, string>>>): Record<string, string> {
+function sharedAttributes(all: ReadonlyArray<Readonly<Record<string, string>>>): Record<string, string> {
   const [first, ...others] = all;
   return Object.fromEntries(
     Object.entries(first ?? {}).filter(
@@ -91,13 +91,16 @@ export function poolOrder(carriable: readonly boolean[], queued: readonly Queued
     .sort((a, b) => Number(carriable[a]) - Number(carriable[b]) || at(a) - at(b) || a - b);
 }
 
+/** How many of `pooled` records fill calls of 2,000. */
+const inFullCalls = (pooled: number): number => Math.floor(pooled / MIXPANEL_BATCH_RECORDS) * MIXPANEL_BATCH_RECORDS;
+
 /**
  * How many of a kind's `pooled` records go out now: only the full calls (possibly none) when the
  * part-filled rest may be carried, all of them otherwise. A pool that fills no call goes out whole
  * when every record in it was carried alone last time: nothing joined them while they waited.
  */
 export function sendNowCount(pooled: number, rest: { carriable: boolean; mayWaitAgain: boolean }): number {
-  const full = Math.floor(pooled / MIXPANEL_BATCH_RECORDS) * MIXPANEL_BATCH_RECORDS;
+  const full = inFullCalls(pooled);
   if (full === pooled || !rest.carriable) return pooled;
   return full > 0 || rest.mayWaitAgain ? full : pooled;
 }
@@ -120,7 +123,7 @@ export function planCarry(
   carriable: readonly boolean[],
   queued: readonly Queued[],
 ): { count: number; carried?: Carried } {
-  const full = Math.floor(pooled / MIXPANEL_BATCH_RECORDS) * MIXPANEL_BATCH_RECORDS;
+  const full = inFullCalls(pooled);
   // The intents whose records would make up the part-filled call.
   const rest = intents.filter(({ to }) => to > full).map(({ position }) => position);
   const entries = intents.map(({ position }) => queued[position]);
