@@ -112,6 +112,30 @@ export interface FloorEntry {
   source: string;
 }
 
+const JSFORCE =
+  "export { Connection } from 'jsforce/lib/connection.js';\nexport { OAuth2 } from 'jsforce/lib/oauth2.js';";
+
+/**
+ * What every queue consumer's container builds before its own code: the floor under the
+ * mixpanelSender and the zendeskReader, and with more clients under the writer and the usage sync.
+ */
+const CONSUMER = [
+  "import { SQSClient, SendMessageBatchCommand, ChangeMessageVisibilityCommand } from '@aws-sdk/client-sqs';",
+  "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';",
+  "import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';",
+  "import { Logger } from '@aws-lambda-powertools/logger';",
+  "import { Metrics } from '@aws-lambda-powertools/metrics';",
+  "import { BatchProcessor } from '@aws-lambda-powertools/batch';",
+  "import * as z from '~/lib/zod-mini.js';",
+  "export { readSsmParameter } from '~/lib/ssm-parameter.js';",
+  'export const sqs = new SQSClient({});',
+  'export const db = DynamoDBDocumentClient.from(new DynamoDBClient({}));',
+  "export const logger = new Logger({ serviceName: 'floor' });",
+  "export const metrics = new Metrics({ namespace: 'Floor', serviceName: 'floor' });",
+  'export { SendMessageBatchCommand, ChangeMessageVisibilityCommand, GetCommand, UpdateCommand, BatchProcessor };',
+  "z.object({ url: z.url(), count: z.number().check(z.int(), z.minimum(1)) }).parse({ url: 'https://x.test', count: 1 });",
+].join('\n');
+
 /**
  * The dependencies the stack prescribes, each used alone as the hub's code uses it at import (clients
  * built, nothing sent), and bundled with the functions' esbuild settings, so that the SDK, zod and
@@ -126,7 +150,7 @@ export const FLOOR_ENTRIES: readonly FloorEntry[] = [
       'export const sqs = new SQSClient({});\nexport { SendMessageBatchCommand };',
   },
   {
-    name: 'SQS client and SSM GetParameter',
+    name: 'SQS client and the SSM GetParameter reader (lib/ssm-parameter.ts)',
     source:
       "import { SQSClient, SendMessageBatchCommand } from '@aws-sdk/client-sqs';\n" +
       "export { readSsmParameter } from '~/lib/ssm-parameter.js';\n" +
@@ -161,7 +185,19 @@ export const FLOOR_ENTRIES: readonly FloorEntry[] = [
   },
   {
     name: 'jsforce Connection and OAuth2',
-    source: "export { Connection } from 'jsforce/lib/connection.js';\nexport { OAuth2 } from 'jsforce/lib/oauth2.js';",
+    source: JSFORCE,
+  },
+  {
+    name: "a consumer's dependencies together: SQS, the SSM reader, the DynamoDB document client, Powertools, zod/mini",
+    source: CONSUMER,
+  },
+  { name: 'the same and jsforce (the salesforceWriter has these)', source: `${CONSUMER}\n${JSFORCE}` },
+  {
+    name: 'the same and S3 (GetObject, ListObjectsV2, PutObject): the usage functions have these',
+    source:
+      `${CONSUMER}\n${JSFORCE}\n` +
+      "import { S3Client, GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';\n" +
+      'export const s3 = new S3Client({});\nexport { GetObjectCommand, ListObjectsV2Command, PutObjectCommand };',
   },
 ];
 

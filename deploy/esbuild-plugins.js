@@ -105,9 +105,11 @@ const lambdaCredentials = {
   setup(build) {
     // One module for every client of a bundle, resolved where the package itself is.
     const resolveDir = dirname(createRequire(import.meta.url).resolve('@aws-sdk/credential-provider-node'));
-    build.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, ({ importer }) =>
-      inPackage('@aws-sdk', importer) ? { path: 'default-provider', namespace: 'lambda-credentials' } : undefined,
-    );
+    // The SDK's clients and lib/ssm-parameter.ts alike.
+    build.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, () => ({
+      path: 'default-provider',
+      namespace: 'lambda-credentials',
+    }));
     build.onLoad({ filter: /.*/, namespace: 'lambda-credentials' }, () => ({
       contents: LAMBDA_CREDENTIALS,
       resolveDir,

@@ -85,6 +85,9 @@ const NON_LAMBDA_CREDENTIAL_CLIENTS = /"(SSOClient|SSOOIDCClient|STSClient|Signi
  * which the hub reads as JSON or text.
  */
 const JSFORCE_BODY_PARSERS = /"(SAXParser|XMLStringifier|CSV_INVALID_CLOSING_QUOTE)"/g;
+/** Error classes `@aws-sdk/client-ssm` registers at import: lib/ssm-parameter.ts sends GetParameter without it. */
+const SSM_CLIENT_ERRORS =
+  /"(AssociationAlreadyExists|AutomationDefinitionNotFoundException|ParameterVersionLabelLimitExceeded)"/g;
 /** Classic zod's schema classes, by the names `keepNames` keeps: function code builds its schemas with zod/mini. */
 const CLASSIC_ZOD = /"Zod(Type|Object|String)"/g;
 /** A built-in module loaded as an ES module (the banner's `module` aside): see deploy/esbuild-plugins.js. */
@@ -172,6 +175,8 @@ describe('osls package (offline, no AWS credentials)', () => {
         expect({ functionId, name, unsent }).toEqual({ functionId, name, unsent: [] });
         const credentialClients = [...code.matchAll(NON_LAMBDA_CREDENTIAL_CLIENTS)].map((match) => match[1]);
         expect({ functionId, name, credentialClients }).toEqual({ functionId, name, credentialClients: [] });
+        const ssmClient = [...code.matchAll(SSM_CLIENT_ERRORS)].map((match) => match[1]);
+        expect({ functionId, name, ssmClient }).toEqual({ functionId, name, ssmClient: [] });
         const classicZod = [...code.matchAll(CLASSIC_ZOD)].map((match) => match[1]);
         expect({ functionId, name, classicZod }).toEqual({ functionId, name, classicZod: [] });
         const parsers = [...code.matchAll(JSFORCE_BODY_PARSERS)].map((match) => match[1]);
