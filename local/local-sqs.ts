@@ -1,6 +1,7 @@
 import { ChangeMessageVisibilityBatchCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { startFauxqs } from 'fauxqs';
 import { DatabaseSync } from 'node:sqlite';
+import { chunkByCount } from '../lib/batching.js';
 import { releaseDataDir, takeDataDir } from './data-dir.js';
 import type { QueueDefinition } from './serverless-definition.js';
 import { LOCAL_AWS_CREDENTIALS } from './local-credentials.js';
@@ -150,8 +151,8 @@ export async function releaseKeptMessages(sqs: LocalSqs, queues: Iterable<LocalQ
     if (!inspected) continue;
     kept.waiting += inspected.messages.ready.length + inspected.messages.delayed.length;
     const handles = inspected.messages.inflight.map((entry) => entry.receiptHandle);
-    for (let i = 0; i < handles.length; i += BATCH_ENTRIES) {
-      const Entries = handles.slice(i, i + BATCH_ENTRIES).map((handle, index) => ({
+    for (const chunk of chunkByCount(handles, BATCH_ENTRIES)) {
+      const Entries = chunk.map((handle, index) => ({
         Id: String(index),
         ReceiptHandle: handle,
         VisibilityTimeout: RELEASE_VISIBILITY_SECONDS,

@@ -8,6 +8,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import * as z from '../zod-mini.js';
+import { chunkByCount } from '../batching.js';
 import { PermanentError, RetryableError } from '../errors.js';
 import { conditionExpressions, updateExpressions, type StateUpdate } from './state-expressions.js';
 
@@ -105,8 +106,8 @@ export class DynamoStateStore implements StateStore {
   async getMany(keys: readonly StateKey[]): Promise<Array<StateItem | undefined>> {
     const unique = [...new Map(keys.map((key) => [keyText(key), keyOf(key)])).values()];
     const found = new Map<string, StateItem>();
-    for (let i = 0; i < unique.length; i += BATCH_GET_KEYS) {
-      let pending = unique.slice(i, i + BATCH_GET_KEYS);
+    for (const chunk of chunkByCount(unique, BATCH_GET_KEYS)) {
+      let pending = chunk;
       await this.untilProcessed('BatchGetItem', pending.length, async () => {
         const output = await this.documents.send(
           new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending } } }),
@@ -152,8 +153,8 @@ export class DynamoStateStore implements StateStore {
   }
 
   private async writeBatches(requests: readonly WriteRequest[]): Promise<void> {
-    for (let i = 0; i < requests.length; i += BATCH_WRITE_ITEMS) {
-      let pending = requests.slice(i, i + BATCH_WRITE_ITEMS);
+    for (const chunk of chunkByCount(requests, BATCH_WRITE_ITEMS)) {
+      let pending = chunk;
       await this.untilProcessed('BatchWriteItem', pending.length, async () => {
         const output = await this.documents.send(
           new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }),

@@ -12,6 +12,7 @@ import {
   type MessageAttributeValue,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import { chunkByCount } from '../batching.js';
 import { describeBody } from './dead-letter-summary.js';
 import { REASON_ATTRIBUTE_NAMES } from './reason.js';
 
@@ -59,8 +60,8 @@ export async function receive(sqs: SQSClient, queueUrl: string, visibilitySecond
  * received again elsewhere) leaves its message to its own visibility timeout, which ends anyway.
  */
 export async function release(sqs: SQSClient, queueUrl: string, handles: readonly string[]): Promise<void> {
-  for (let i = 0; i < handles.length; i += BATCH) {
-    const Entries = handles.slice(i, i + BATCH).map((handle, index) => ({
+  for (const chunk of chunkByCount(handles, BATCH)) {
+    const Entries = chunk.map((handle, index) => ({
       Id: String(index),
       ReceiptHandle: handle,
       VisibilityTimeout: RELEASE_VISIBILITY_SECONDS,

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { chunkByCount } from '../batching.js';
 import { ConditionFailed, type StateItem, type StateKey, type StateStore } from '../clients/state-store.js';
 
 /** What the usage sync last sent for one account, so that the next night sends only what changed. */
@@ -128,9 +129,9 @@ export class UsageSyncState {
    */
   async forgetSalesforce(accountIds: readonly string[]): Promise<void> {
     const ids = [...new Set(accountIds)];
-    for (let i = 0; i < ids.length; i += UPDATES_IN_FLIGHT) {
+    for (const chunk of chunkByCount(ids, UPDATES_IN_FLIGHT)) {
       await Promise.all(
-        ids.slice(i, i + UPDATES_IN_FLIGHT).map((id) =>
+        chunk.map((id) =>
           this.store
             .update(partKey(id, 0), { remove: ['salesforceHash'], condition: { exists: true } })
             .catch((error: unknown) => {

@@ -1,4 +1,5 @@
 import zendesk from 'node-zendesk';
+import { chunkByCount } from '../../batching.js';
 import { PermanentError, RetryableError } from '../../errors.js';
 import { classifyResponse, transportFailure } from './classify.js';
 import type { ZendeskConfig } from './config.js';
@@ -78,8 +79,8 @@ export class ZendeskClient implements ZendeskGateway {
   async usersByIds(ids: readonly number[]): Promise<Map<number, ZendeskUserSummary>> {
     const unique = [...new Set(ids)].filter((id) => Number.isSafeInteger(id) && id > 0);
     const found = new Map<number, ZendeskUserSummary>();
-    for (let i = 0; i < unique.length; i += ZENDESK_SHOW_MANY_IDS) {
-      for (const json of await this.showManyUsers(unique.slice(i, i + ZENDESK_SHOW_MANY_IDS))) {
+    for (const chunk of chunkByCount(unique, ZENDESK_SHOW_MANY_IDS)) {
+      for (const json of await this.showManyUsers(chunk)) {
         const user = toUserSummary(json);
         found.set(user.id, user);
       }
