@@ -1,7 +1,8 @@
 /**
  * esbuild plugins of the Lambda bundles (serverless.yml `custom.esbuild.plugins`). Each one replaces
  * a module that a dependency loads but the hub never runs with a smaller one, so that a cold start
- * neither downloads nor parses it. test/infra/serverless-package.test.ts checks the bundles.
+ * neither downloads nor parses it. test/infra/serverless-package.test.ts checks the bundles,
+ * test/infra/esbuild-plugins.test.ts the built-ins they load.
  */
 import { builtinModules, createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -143,4 +144,60 @@ const builtinsByRequire = {
   },
 };
 
-export default [zodEnglishOnly, unusedModules, lambdaCredentials, builtinsByRequire];
+/**
+ * Built-ins that a dependency loads when the bundle is imported but whose code the hub never runs,
+ * each with who loads it and why that code does not run in Lambda. The bundle gets a stand-in whose
+ * exports (the real module's, listed at build time) are getters that load the module on first
+ * use: a cold start skips it, and a use nobody foresaw still gets the real export. The other
+ * built-ins a bundle loads stay eager, since an invocation uses them: `tty` too (debug and
+ * supports-color, under https-proxy-agent, call `isatty` while loading), `readline` (usageSync
+ * reads its staged files by line) and `fs/promises` (the SDK looks for its shared config files).
+ */
+const LAZY_BUILTINS = new Set([
+  // jsforce's connection registry (lib/registry/sfdx.js, loaded with `Connection`) runs the `sfdx`
+  // CLI, and only with JSFORCE_CONNECTION_REGISTRY=sfdx, which the hub never sets. Node's
+  // child_process loads dgram: neither is loaded now.
+  'child_process',
+  // https-proxy-agent, which jsforce's request.js loads for its `httpProxy` option, asserts only
+  // on a proxy's failed CONNECT; the hub gives jsforce no proxy.
+  'assert',
+]);
+
+/** The stand-in of a module that is itself a function (`assert(value)`) forwards calls and `new`. */
+const FORWARDER = `function (...args) {
+  return new.target ? Reflect.construct(load(), args, new.target) : Reflect.apply(load(), this, args);
+}`;
+
+const lazyBuiltinSource = (name) => {
+  const real = createRequire(import.meta.url)(`node:${name}`);
+  return `let real;
+const load = () => (real ??= require('node:${name}'));
+module.exports = ${typeof real === 'function' ? FORWARDER : '{}'};
+for (const key of ${JSON.stringify(Object.keys(real))})
+  Object.defineProperty(module.exports, key, {
+    enumerable: true,
+    get: () => load()[key],
+    set: (value) => { load()[key] = value; },
+  });`;
+};
+
+const lazyBuiltins = {
+  name: 'lazy-builtins',
+  setup(build) {
+    // Both import statements and dependencies' require() calls; not the stand-in's own require.
+    build.onResolve({ filter: /^(node:)?[a-z][a-z_/]*$/ }, ({ path, kind, namespace }) => {
+      const name = path.replace(/^node:/, '');
+      return LAZY_BUILTINS.has(name) &&
+        namespace !== 'lazy-builtin' &&
+        (kind === 'import-statement' || kind === 'require-call')
+        ? { path: name, namespace: 'lazy-builtin' }
+        : undefined;
+    });
+    build.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, ({ path }) => ({
+      contents: lazyBuiltinSource(path),
+      loader: 'js',
+    }));
+  },
+};
+
+export default [zodEnglishOnly, unusedModules, lambdaCredentials, lazyBuiltins, builtinsByRequire];
