@@ -48,6 +48,14 @@ const STUBS = [
       'module.exports = class FormData { constructor() { throw new Error("form-data is left out of this bundle"); } };',
   },
   {
+    module: 'https-proxy-agent',
+    importer: 'jsforce',
+    // jsforce builds a proxy agent only for its `httpProxy` option, which the hub never sets; the
+    // package brings agent-base, debug and supports-color, which test the terminal as they load.
+    contents:
+      'module.exports = () => { throw new Error("https-proxy-agent is left out of this bundle: no Salesforce proxy"); };',
+  },
+  {
     module: 'xml2js',
     importer: 'jsforce',
     // jsforce parses a response body as XML by its content type alone; the REST, OAuth and Bulk
@@ -158,21 +166,13 @@ const LAZY_BUILTINS = new Set([
   // CLI, and only with JSFORCE_CONNECTION_REGISTRY=sfdx, which the hub never sets. Node's
   // child_process loads dgram: neither is loaded now.
   'child_process',
-  // https-proxy-agent, which jsforce's request.js loads for its `httpProxy` option, asserts only
-  // on a proxy's failed CONNECT; the hub gives jsforce no proxy.
-  'assert',
 ]);
-
-/** The stand-in of a module that is itself a function (`assert(value)`) forwards calls and `new`. */
-const FORWARDER = `function (...args) {
-  return new.target ? Reflect.construct(load(), args, new.target) : Reflect.apply(load(), this, args);
-}`;
 
 const lazyBuiltinSource = (name) => {
   const real = createRequire(import.meta.url)(`node:${name}`);
   return `let real;
 const load = () => (real ??= require('node:${name}'));
-module.exports = ${typeof real === 'function' ? FORWARDER : '{}'};
+module.exports = {};
 for (const key of ${JSON.stringify(Object.keys(real))})
   Object.defineProperty(module.exports, key, {
     enumerable: true,

@@ -82,9 +82,9 @@ const SQS_COMMANDS_UNSENT = /"(CreateQueue|DeleteQueue|PurgeQueue|ListQueueTags|
 const NON_LAMBDA_CREDENTIAL_CLIENTS = /"(SSOClient|SSOOIDCClient|STSClient|SigninClient)"/g;
 /**
  * Code of the parsers jsforce loads for XML and CSV bodies (xml2js's sax and xmlbuilder, csv-parse),
- * which the hub reads as JSON or text.
+ * which the hub reads as JSON or text, and of its proxy agent, for a proxy the hub never sets.
  */
-const JSFORCE_BODY_PARSERS = /"(SAXParser|XMLStringifier|CSV_INVALID_CLOSING_QUOTE)"/g;
+const JSFORCE_BODY_PARSERS = /"(SAXParser|XMLStringifier|CSV_INVALID_CLOSING_QUOTE|HttpsProxyAgent)"/g;
 /** Error classes `@aws-sdk/client-ssm` registers at import: lib/ssm-parameter.ts sends GetParameter without it. */
 const SSM_CLIENT_ERRORS =
   /"(AssociationAlreadyExists|AutomationDefinitionNotFoundException|ParameterVersionLabelLimitExceeded)"/g;
