@@ -53,7 +53,9 @@ const STUBS = [
     // jsforce builds a proxy agent only for its `httpProxy` option, which the hub never sets; the
     // package brings agent-base, debug and supports-color, which test the terminal as they load.
     contents:
-      'module.exports = () => { throw new Error("https-proxy-agent is left out of this bundle: no Salesforce proxy"); };',
+      'module.exports = () => {\n' +
+      '  throw new Error("https-proxy-agent is left out of this bundle: no Salesforce proxy");\n' +
+      '};',
   },
   {
     module: 'xml2js',
