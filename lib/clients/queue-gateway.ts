@@ -32,6 +32,8 @@ export interface QueueGateway {
 
 /** SQS allows 10 entries and 256 KiB per SendMessageBatch. */
 export const SQS_BATCH_ENTRIES = 10;
+/** SQS refuses a message with more than 10 message attributes. */
+export const SQS_MAX_ATTRIBUTES = 10;
 export const SQS_BATCH_BYTES = 256 * 1024;
 /**
  * SendMessageBatch calls in flight at once for one send: an ingress that enqueues 100 intents

@@ -1,7 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from '../zod-mini.js';
-import type { QueueGateway } from '../clients/queue-gateway.js';
+import { SQS_MAX_ATTRIBUTES, type QueueGateway } from '../clients/queue-gateway.js';
 import { isPermanent, PermanentError, RetryableError } from '../errors.js';
 import { logger, metrics, MetricUnit } from '../observability.js';
 import { DEFAULT_BACKOFF, retryDelaySeconds, type BackoffOptions } from './backoff.js';
@@ -38,8 +38,7 @@ export interface BatchConsumerOptions<T> {
   backoff?: BackoffOptions;
 }
 
-// SQS allows 10 message attributes; the dead-letter reason takes these four.
-const MAX_ATTRIBUTES = 10;
+// The dead-letter reason takes four of SQS's 10 message attributes.
 const REASON_ATTRIBUTES = REASON_ATTRIBUTE_NAMES.size;
 
 /**
@@ -177,7 +176,7 @@ function keptAttributes(record: SQSRecord, replaced: Record<string, string> = {}
   // A redriven message still carries the reason of its last dead-lettering: the new one replaces it.
   const own = Object.entries(stringAttributes(record)).filter(([name]) => !REASON_ATTRIBUTE_NAMES.has(name));
   const kept = Object.entries({ ...Object.fromEntries(own), ...replaced });
-  return Object.fromEntries(kept.slice(0, MAX_ATTRIBUTES - REASON_ATTRIBUTES));
+  return Object.fromEntries(kept.slice(0, SQS_MAX_ATTRIBUTES - REASON_ATTRIBUTES));
 }
 
 function describe(error: unknown): string {

@@ -1,7 +1,9 @@
+import { isPermanent } from '../../errors.js';
 import type { ItemResult } from '../../sqs/batch-collector.js';
+import { REASON_ATTRIBUTE_NAMES } from '../../sqs/reason.js';
 import * as z from '../../zod-mini.js';
 import { logger, metrics, MetricUnit } from '../../observability.js';
-import type { OutgoingMessage } from '../queue-gateway.js';
+import { SQS_MAX_ATTRIBUTES, type OutgoingMessage } from '../queue-gateway.js';
 import { MIXPANEL_BATCH_RECORDS } from './client.js';
 import { packEvents, packGroupUpdates, packProfileUpdates } from './packs.js';
 import type { GroupUpdate, MixpanelEvent, ProfileUpdate } from './types.js';
@@ -69,15 +71,19 @@ const OWN_ATTRIBUTES = new Set(['intent', 'count', CARRIED_SINCE_ATTRIBUTE, CARR
 
 /**
  * The attributes every message of a carried remainder has in common (e.g. `source`), so that a
- * carried pack still says where its records come from if it is dead-lettered.
+ * carried pack still says where its records come from if it is dead-lettered; as many as SQS's 10
+ * leave room for, since SQS refuses a message with more. The reason of an earlier dead-lettering
+ * (on a redriven pack) is not kept: a later dead-lettering gives its own.
  */
 function sharedAttributes(all: ReadonlyArray<Readonly<Record<string, string>>>): Record<string, string> {
   const [first, ...others] = all;
-  return Object.fromEntries(
-    Object.entries(first ?? {}).filter(
-      ([name, value]) => !OWN_ATTRIBUTES.has(name) && others.every((attributes) => attributes[name] === value),
-    ),
+  const shared = Object.entries(first ?? {}).filter(
+    ([name, value]) =>
+      !OWN_ATTRIBUTES.has(name) &&
+      !REASON_ATTRIBUTE_NAMES.has(name) &&
+      others.every((attributes) => attributes[name] === value),
   );
+  return Object.fromEntries(shared.slice(0, SQS_MAX_ATTRIBUTES - OWN_ATTRIBUTES.size));
 }
 
 /**
@@ -106,41 +112,79 @@ export function sendNowCount(pooled: number, rest: { carriable: boolean; mayWait
 }
 
 /** What a carried remainder remembers: see `carryOver`. */
-export interface Carried {
+interface Carried {
   since: number;
   alone: boolean;
   attributes: Record<string, string>;
 }
 
+/** An intent of a kind's pool: its position in the batch, and the slice of the pool its records fill. */
+interface Pooled {
+  position: number;
+  from: number;
+  to: number;
+}
+
 /**
- * Of a kind's pool of `pooled` records, how many go out now, and what the rest remembers if it is
- * carried. `intents` are the positions of the kind's intents, each with the end of its records in
- * the pool (in pool order); `carriable` and `queued` are by position.
+ * Of a kind's pool of `pooled` records, how many go out now; the rest is carried. `carriable` and
+ * `queued` are by position.
  */
 export function planCarry(
   pooled: number,
-  intents: ReadonlyArray<{ position: number; to: number }>,
+  intents: readonly Pooled[],
   carriable: readonly boolean[],
   queued: readonly Queued[],
-): { count: number; carried?: Carried } {
+): number {
   const full = inFullCalls(pooled);
-  // The intents whose records would make up the part-filled call.
-  const rest = intents.filter(({ to }) => to > full).map(({ position }) => position);
-  const entries = intents.map(({ position }) => queued[position]);
-  const count = sendNowCount(pooled, {
-    carriable: rest.every((position) => carriable[position]),
-    mayWaitAgain: entries.some((entry) => !entry?.alone),
+  return sendNowCount(pooled, {
+    // The intents whose records would make up the part-filled call.
+    carriable: intents.every(({ position, to }) => to <= full || carriable[position]),
+    mayWaitAgain: intents.some(({ position }) => !queued[position]?.alone),
   });
-  if (count === pooled) return { count };
-  const from = rest.flatMap((position) => queued[position] ?? []);
+}
+
+/**
+ * What the records of `rest` remember when carried: the oldest time of their intents, whether every
+ * intent of the kind (`all`) had been carried before, and their intents' shared attributes.
+ */
+function carriedOf(rest: readonly Pooled[], all: readonly Pooled[], queued: readonly Queued[]): Carried {
+  const from = rest.flatMap(({ position }) => queued[position] ?? []);
   return {
-    count,
-    carried: {
-      since: Math.min(...from.map((entry) => entry.at)),
-      alone: entries.every((entry) => entry?.carried),
-      attributes: sharedAttributes(from.map((entry) => entry.attributes)),
-    },
+    since: Math.min(...from.map((entry) => entry.at)),
+    alone: all.every(({ position }) => queued[position]?.carried),
+    attributes: sharedAttributes(from.map((entry) => entry.attributes)),
   };
+}
+
+/**
+ * Sends the first `count` records of a kind's `pool` with `call` and carries the rest; one result
+ * per pooled record. If the sent records of the intent that straddles the two failed for a while,
+ * its rest is not carried: that intent's message is retried whole anyway. A rest that SQS does not
+ * take goes out now, in a part-filled call, rather than fail messages whose records are fine.
+ */
+export async function sendCarrying(
+  kind: Kind,
+  pool: readonly unknown[],
+  count: number,
+  intents: readonly Pooled[],
+  carry: CarryOptions,
+  call: (items: never[]) => Promise<ItemResult[]>,
+): Promise<ItemResult[]> {
+  const sent = count > 0 ? await call(pool.slice(0, count) as never[]) : [];
+  if (count === pool.length) return sent;
+  const straddling = intents.find(({ from, to }) => from < count && to > count);
+  const retried = straddling && sent.slice(straddling.from).find((result) => result && !isPermanent(result));
+  const start = retried ? straddling.to : count;
+  const left = new Array<ItemResult>(start - count).fill(retried);
+  const rest = pool.slice(start);
+  if (rest.length === 0) return [...sent, ...left];
+  const carried = carriedOf(
+    intents.filter(({ to }) => to > start),
+    intents,
+    carry.queued,
+  );
+  const done = await carryOver(kind, rest, carried, (messages) => carry.send(messages));
+  return [...sent, ...left, ...(done ? rest.map(() => undefined) : await call(rest as never[]))];
 }
 
 const packers: Record<Kind, (items: never[], attributes: Record<string, string>) => OutgoingMessage[]> = {
@@ -151,15 +195,10 @@ const packers: Record<Kind, (items: never[], attributes: Record<string, string>)
 
 /**
  * Puts `items` back on the queue as packs that remember `since`, whether they went `alone` (no
- * record in their pool was new) and the `attributes` of the messages they came from. One result
- * per item: all done, or all failed with the send's error (their messages are then retried whole).
+ * record in their pool was new) and the `attributes` of the messages they came from. Answers
+ * whether SQS took them all.
  */
-export async function carryOver(
-  kind: Kind,
-  items: readonly unknown[],
-  carried: Carried,
-  send: CarryOptions['send'],
-): Promise<ItemResult[]> {
+async function carryOver(kind: Kind, items: readonly unknown[], carried: Carried, send: CarryOptions['send']) {
   const messages = packers[kind](items as never[], {
     ...carried.attributes,
     [CARRIED_SINCE_ATTRIBUTE]: String(carried.since),
@@ -168,10 +207,14 @@ export async function carryOver(
   try {
     await send(messages);
   } catch (error) {
-    const failure = error instanceof Error ? error : new Error(String(error));
-    return items.map(() => failure);
+    logger.warn('Could not carry a part-filled Mixpanel call over: it goes out now', {
+      kind,
+      records: items.length,
+      error: error instanceof Error ? error.message : String(error),
+    });
+    return false;
   }
   metrics.addMetric('MixpanelRecordsCarried', MetricUnit.Count, items.length);
   logger.info('Carried a part-filled Mixpanel call over to a later invocation', { kind, records: items.length });
-  return items.map(() => undefined);
+  return true;
 }

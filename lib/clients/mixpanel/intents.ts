@@ -3,7 +3,7 @@ import type { OutgoingMessage } from '../queue-gateway.js';
 import { RetryableError } from '../../errors.js';
 import { logger, metrics, MetricUnit } from '../../observability.js';
 import type { ItemResult } from '../../sqs/batch-collector.js';
-import { carryOver, planCarry, poolOrder, type CarryOptions, type Kind } from './carry.js';
+import { planCarry, poolOrder, sendCarrying, type CarryOptions, type Kind } from './carry.js';
 import type { MixpanelGateway } from './client.js';
 import {
   EventPack,
@@ -110,12 +110,10 @@ export async function sendMixpanelIntents(
   const send = async (kind: Kind, call: (pooled: never[]) => Promise<ItemResult[]>): Promise<ItemResult[]> => {
     const pool = items[kind];
     if (pool.length === 0) return [];
-    const ofKind = slices.flatMap((slice, position) => (slice?.kind === kind ? [{ position, to: slice.to }] : []));
-    const plan = carry ? planCarry(pool.length, ofKind, carriable, carry.queued) : { count: pool.length };
-    const sent = plan.count > 0 ? await call(pool.slice(0, plan.count) as never[]) : [];
-    if (!carry || !plan.carried) return sent;
-    const carried = await carryOver(kind, pool.slice(plan.count), plan.carried, (messages) => carry.send(messages));
-    return [...sent, ...carried];
+    if (!carry) return call(pool as never[]);
+    const ofKind = slices.flatMap((slice, position) => (slice?.kind === kind ? [{ position, ...slice }] : []));
+    const count = planCarry(pool.length, ofKind, carriable, carry.queued);
+    return sendCarrying(kind, pool, count, ofKind, carry, call);
   };
   const outcomes = {
     event: await send('event', (pooled) => gateway.importEvents(pooled)),

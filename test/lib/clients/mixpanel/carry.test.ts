@@ -10,7 +10,7 @@ import { MixpanelIntent, sendMixpanelIntents } from '../../../../lib/clients/mix
 import { packEvents, packProfileUpdates } from '../../../../lib/clients/mixpanel/packs.js';
 import type { MixpanelEvent, ProfileUpdate } from '../../../../lib/clients/mixpanel/types.js';
 import type { OutgoingMessage } from '../../../../lib/clients/queue-gateway.js';
-import { PermanentError, RetryableError } from '../../../../lib/errors.js';
+import { PermanentError } from '../../../../lib/errors.js';
 import type { ItemResult } from '../../../../lib/sqs/batch-collector.js';
 import { unpackedIntents } from '../../../support/mixpanel-messages.js';
 import { RecordingMixpanel } from '../../../support/recording-mixpanel.js';
@@ -33,13 +33,11 @@ const parsed = (messages: readonly OutgoingMessage[]) =>
   messages.map((message) => MixpanelIntent.parse(JSON.parse(message.body)));
 
 /**
- * A carry whose sends are recorded (or fail with `failure`); each intent first queued at the time
- * given, or carried before since the time given as `{ carried: time }` (`alone` if nothing new
- * joined it then).
+ * A carry whose sends are recorded; each intent first queued at the time given, or carried
+ * before since the time given as `{ carried: time }` (`alone` if nothing new joined it then).
  */
 function carrying(
   queuedAt: Array<number | { carried: number; alone?: boolean }>,
-  failure?: Error,
 ): CarryOptions & { sent: OutgoingMessage[] } {
   const sent: OutgoingMessage[] = [];
   return {
@@ -52,7 +50,6 @@ function carrying(
     now: NOW,
     sent,
     send: (messages) => {
-      if (failure) return Promise.reject(failure);
       sent.push(...messages);
       return Promise.resolve();
     },
@@ -293,24 +290,6 @@ describe('sendMixpanelIntents with a carry', () => {
     );
 
     expect(mixpanel.calls.map((call) => call.records)).toEqual([2_000, 1_000]);
-  });
-
-  it('retries the messages whose records could not be put back, and only those', async () => {
-    const mixpanel = new RecordingMixpanel();
-    const intents = parsed([
-      ...packEvents(events('a', 1_000)),
-      ...packEvents(events('b', 1_500)),
-      ...packEvents(events('c', 500)),
-    ]);
-    const carry = carrying([NOW - 3_000, NOW - 2_000, NOW - 1_000], new RetryableError('SendMessageBatch failed'));
-
-    const results = await sendMixpanelIntents(mixpanel, intents, { carry });
-
-    // a fills the call; b straddles it; c is all in the rest.
-    expect(results[0]).toBeUndefined();
-    expect(results[1]).toBeInstanceOf(RetryableError);
-    expect(results[2]).toBeInstanceOf(RetryableError);
-    expect(mixpanel.calls).toEqual([{ endpoint: 'import', records: 2_000 }]);
   });
 
   it('keeps a permanent refusal of part of a pack apart from what that pack carries', async () => {
