@@ -4,7 +4,7 @@
  * alone, the floor no function that needs one of them can go under on this machine.
  */
 import { loadavg } from 'node:os';
-import { FLOOR_ENTRIES, measureColdStarts, measureImportFloors } from './cold-start.js';
+import { FLOOR_ENTRIES, measureColdStarts } from './cold-start.js';
 import type { BenchContext } from './harness.js';
 import { markdownTable, type ScenarioReport } from './report.js';
 
@@ -15,8 +15,11 @@ const kb = (bytes: number): string => `${(bytes / 1024).toFixed(0)} KB`;
 export async function coldStartScenario({ options, progress }: BenchContext): Promise<ScenarioReport> {
   const { imports } = options.coldStart;
   const tracker = progress.track('cold-start: functions measured', 1, 'steps');
-  const functions = await measureColdStarts({ imports, progress: (line) => process.stderr.write(`${line}\n`) });
-  const floors = await measureImportFloors(FLOOR_ENTRIES, imports);
+  const { functions, floors } = await measureColdStarts({
+    imports,
+    floors: FLOOR_ENTRIES,
+    progress: (line) => process.stderr.write(`${line}\n`),
+  });
   tracker.update(1);
   tracker.stop();
   // Import times grow with whatever else the machine runs: the table says how busy it was.

@@ -51,11 +51,13 @@ const IMPORT_SCRIPT =
 
 /**
  * Packages the service into a temporary directory, then measures each function's zip, its
- * unzipped handler bundle and the median of several fresh imports of that bundle.
+ * unzipped handler bundle and the median of several fresh imports of that bundle; with `floors`,
+ * those entries' imports too. Imports go in rounds, one of each bundle per round, so that the
+ * machine's load drifting during the run weighs on every figure alike.
  */
 export async function measureColdStarts(
-  options: { progress?: (line: string) => void; imports?: number } = {},
-): Promise<ColdStart[]> {
+  options: { progress?: (line: string) => void; imports?: number; floors?: readonly FloorEntry[] } = {},
+): Promise<{ functions: ColdStart[]; floors: ImportFloor[] }> {
   const progress = options.progress ?? (() => undefined);
   const imports = Math.max(1, options.imports ?? IMPORTS);
   const out = mkdtempSync(join(tmpdir(), 'switchboard-cold-start-'));
@@ -69,8 +71,7 @@ export async function measureColdStarts(
     await packageService(out);
     const definition = readHubDefinition(join(root, 'serverless.yml'), { stage: STAGE, region: REGION, env: {} });
     const resources = placeholderResources(definition);
-    const results: ColdStart[] = [];
-    for (const fn of definition.functions) {
+    const functions = definition.functions.map((fn) => {
       const zip = join(out, `${fn.name}.zip`);
       const dir = join(unzipped, fn.name);
       for (const [name, data] of readZipEntries(zip)) {
@@ -78,23 +79,62 @@ export async function measureColdStarts(
         writeFileSync(join(dir, name), data);
       }
       const bundle = join(dir, `${fn.module}.mjs`);
-      const env = coldStartEnvironment(fn, resources);
-      const times: number[] = [];
-      for (let i = 0; i < imports; i += 1) times.push(await importOnce(bundle, env));
-      const result = {
+      return { fn, zip, bundle, env: coldStartEnvironment(fn, resources) };
+    });
+    const floorBundles = await bundleFloors(options.floors ?? [], unzipped);
+    const times = await timeInRounds([...functions, ...floorBundles], imports, (round) =>
+      progress(`round ${round} of ${imports} done`),
+    );
+    return {
+      functions: functions.map(({ fn, zip, bundle }, index) => ({
         name: fn.name,
         zipBytes: statSync(zip).size,
         bundleBytes: statSync(bundle).size,
-        importMs: median(times),
-      };
-      progress(`${fn.name}: ${times.map((ms) => ms.toFixed(0)).join(' ')} ms`);
-      results.push(result);
-    }
-    return results;
+        importMs: median(times[index] ?? []),
+      })),
+      floors: floorBundles.map(({ name }, index) => ({
+        name,
+        importMs: median(times[functions.length + index] ?? []),
+      })),
+    };
   } finally {
     rmSync(out, { recursive: true, force: true });
     rmSync(unzipped, { recursive: true, force: true });
   }
+}
+
+interface ImportTarget {
+  bundle: string;
+  env: NodeJS.ProcessEnv;
+}
+
+/** `rounds` fresh imports of each target, one of each per round: the times by target. */
+async function timeInRounds(
+  targets: readonly ImportTarget[],
+  rounds: number,
+  done: (round: number) => void = () => undefined,
+): Promise<number[][]> {
+  const times = targets.map((): number[] => []);
+  for (let round = 1; round <= Math.max(1, rounds); round += 1) {
+    for (const [index, target] of targets.entries()) times[index]?.push(await importOnce(target.bundle, target.env));
+    done(round);
+  }
+  return times;
+}
+
+/** Each floor entry bundled in `dir`, imported with nothing but `PATH` in its environment. */
+async function bundleFloors(
+  entries: readonly FloorEntry[],
+  dir: string,
+): Promise<Array<ImportTarget & { name: string }>> {
+  const bundles = [];
+  for (const [index, entry] of entries.entries())
+    bundles.push({
+      name: entry.name,
+      bundle: await bundleEntry(entry.source, join(dir, `floor-${index}`)),
+      env: { PATH: process.env.PATH },
+    });
+  return bundles;
 }
 
 /** A dependency alone, bundled as the functions are, in a fresh process: the floor under a function that uses it. */
@@ -210,15 +250,9 @@ export async function measureImportFloors(
   mkdirSync(cache, { recursive: true });
   const dir = mkdtempSync(join(cache, 'floors-'));
   try {
-    const floors: ImportFloor[] = [];
-    for (const [index, entry] of entries.entries()) {
-      const bundle = await bundleEntry(entry.source, join(dir, `floor-${index}`));
-      const times: number[] = [];
-      for (let i = 0; i < Math.max(1, imports); i += 1)
-        times.push(await importOnce(bundle, { PATH: process.env.PATH }));
-      floors.push({ name: entry.name, importMs: median(times) });
-    }
-    return floors;
+    const bundles = await bundleFloors(entries, dir);
+    const times = await timeInRounds(bundles, imports);
+    return bundles.map(({ name }, index) => ({ name, importMs: median(times[index] ?? []) }));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
