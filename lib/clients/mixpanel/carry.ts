@@ -13,16 +13,25 @@ import type { GroupUpdate, MixpanelEvent, ProfileUpdate } from './types.js';
  * it again cannot make a record wait longer than the carry allows.
  */
 export const CARRIED_SINCE_ATTRIBUTE = 'carried_since';
-/** On a carried pack that no new record joined when it was carried: the next time alone, it goes out. */
+/**
+ * On a carried pack that no new record joined when it was carried: how many times in a row that
+ * happened (`1`, `2`…; `true`, from before the count, is 1). At `LONE_CARRIES`, the next time alone it goes out.
+ */
 export const CARRIED_ALONE_ATTRIBUTE = 'carried_alone';
+/**
+ * How many times in a row a remainder may come back with nothing new and be carried again: the
+ * remainders of concurrent invocations come back at about the same time, but each to whichever
+ * invocation receives it, so two of them meet in one invocation in some rounds and not in others.
+ */
+export const LONE_CARRIES = 3;
 
 /**
  * A sender invocation whose records of one kind leave a part-filled call may put that remainder
  * back on the queue, to fill a call of a later invocation instead of costing a call of its own.
  * Only the records of unversioned packs that have waited less than `maxAgeMs` are carried, and
- * the oldest records go out first. A remainder that comes back with no new record to join it is carried once
- * more, since a remainder of a concurrent invocation may be on its way back too (two part-filled
- * calls would then make one), and goes out the second time.
+ * the oldest records go out first. A remainder that comes back with no new record to join it is
+ * carried again, up to `LONE_CARRIES` times in a row, since a remainder of a concurrent invocation
+ * may be on its way back too (two part-filled calls would then make one); then it goes out.
  */
 export interface CarryOptions {
   /** The longest a record may wait, from when it was first queued, before it must go out. */
@@ -42,13 +51,13 @@ export const carrySettings = {
 };
 
 /**
- * When a message's records were first queued (epoch ms), whether they were carried before, whether
- * the last time they were carried alone, and the message's attributes.
+ * When a message's records were first queued (epoch ms), whether they were carried before, how many
+ * times in a row they were carried alone, and the message's attributes.
  */
 export interface Queued {
   at: number;
   carried: boolean;
-  alone: boolean;
+  lone: number;
   attributes: Readonly<Record<string, string>>;
 }
 
@@ -60,10 +69,21 @@ export function queuedOf(message: { sentAt: number; attributes: Readonly<Record<
     ? {
         at: Math.min(carriedSince, message.sentAt),
         carried: true,
-        alone: attributes[CARRIED_ALONE_ATTRIBUTE] === 'true',
+        lone: loneCarries(attributes[CARRIED_ALONE_ATTRIBUTE]),
         attributes,
       }
-    : { at: message.sentAt, carried: false, alone: false, attributes };
+    : { at: message.sentAt, carried: false, lone: 0, attributes };
+}
+
+/**
+ * `carried_alone` as a count: absent is 0, `true` 1, a whole number its value; anything else (or
+ * more than `LONE_CARRIES`) reads as `LONE_CARRIES`, so that no value keeps a pack going round.
+ */
+function loneCarries(text: string | undefined): number {
+  if (text === undefined) return 0;
+  if (text === 'true') return 1;
+  const count = /^[0-9]{1,2}$/.test(text) ? Number(text) : Number.NaN;
+  return count >= 0 && count < LONE_CARRIES ? count : LONE_CARRIES;
 }
 
 // Set anew on every carried pack.
@@ -103,7 +123,7 @@ const inFullCalls = (pooled: number): number => Math.floor(pooled / MIXPANEL_BAT
 /**
  * How many of a kind's `pooled` records go out now: only the full calls (possibly none) when the
  * part-filled rest may be carried, all of them otherwise. A pool that fills no call goes out whole
- * when every record in it was carried alone last time: nothing joined them while they waited.
+ * when every record in it was carried alone `LONE_CARRIES` times in a row: nothing joined them while they waited.
  */
 export function sendNowCount(pooled: number, rest: { carriable: boolean; mayWaitAgain: boolean }): number {
   const full = inFullCalls(pooled);
@@ -114,7 +134,7 @@ export function sendNowCount(pooled: number, rest: { carriable: boolean; mayWait
 /** What a carried remainder remembers: see `carryOver`. */
 interface Carried {
   since: number;
-  alone: boolean;
+  lone: number;
   attributes: Record<string, string>;
 }
 
@@ -139,7 +159,7 @@ export function planCarry(
   return sendNowCount(pooled, {
     // The intents whose records would make up the part-filled call.
     carriable: intents.every(({ position, to }) => to <= full || carriable[position]),
-    mayWaitAgain: intents.some(({ position }) => !queued[position]?.alone),
+    mayWaitAgain: intents.some(({ position }) => (queued[position]?.lone ?? 0) < LONE_CARRIES),
   });
 }
 
@@ -151,7 +171,9 @@ function carriedOf(rest: readonly Pooled[], all: readonly Pooled[], queued: read
   const from = rest.flatMap(({ position }) => queued[position] ?? []);
   return {
     since: Math.min(...from.map((entry) => entry.at)),
-    alone: all.every(({ position }) => queued[position]?.carried),
+    lone: all.every(({ position }) => queued[position]?.carried)
+      ? Math.max(...all.map(({ position }) => queued[position]?.lone ?? 0)) + 1
+      : 0,
     attributes: sharedAttributes(from.map((entry) => entry.attributes)),
   };
 }
@@ -194,15 +216,15 @@ const packers: Record<Kind, (items: never[], attributes: Record<string, string>)
 };
 
 /**
- * Puts `items` back on the queue as packs that remember `since`, whether they went `alone` (no
- * record in their pool was new) and the `attributes` of the messages they came from. Answers
+ * Puts `items` back on the queue as packs that remember `since`, how many times in a row they went
+ * `lone` (no record in their pool was new) and the `attributes` of the messages they came from. Answers
  * whether SQS took them all.
  */
 async function carryOver(kind: Kind, items: readonly unknown[], carried: Carried, send: CarryOptions['send']) {
   const messages = packers[kind](items as never[], {
     ...carried.attributes,
     [CARRIED_SINCE_ATTRIBUTE]: String(carried.since),
-    ...(carried.alone && { [CARRIED_ALONE_ATTRIBUTE]: 'true' }),
+    ...(carried.lone > 0 && { [CARRIED_ALONE_ATTRIBUTE]: String(carried.lone) }),
   });
   try {
     await send(messages);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import {
   CARRIED_ALONE_ATTRIBUTE,
+  LONE_CARRIES,
   CARRIED_SINCE_ATTRIBUTE,
   queuedOf,
   type CarryOptions,
@@ -30,7 +31,7 @@ const parsed = (messages: readonly OutgoingMessage[]) =>
 const fresh = (at: number, attributes: Record<string, string> = {}): Queued => ({
   at,
   carried: false,
-  alone: false,
+  lone: 0,
   attributes,
 });
 
@@ -63,12 +64,18 @@ describe('queuedOf, given attributes nobody checked', () => {
     expect(at({ [CARRIED_SINCE_ATTRIBUTE]: String(NOW - 30_000) }).at).toBe(NOW - 30_000);
   });
 
-  it('takes only "true" for carried_alone, and only on a pack carried before', () => {
+  it('reads carried_alone as a count below LONE_CARRIES, anything else as LONE_CARRIES, on a carried pack only', () => {
     const since = { [CARRIED_SINCE_ATTRIBUTE]: String(NOW - 30_000) };
-    expect(at({ ...since, [CARRIED_ALONE_ATTRIBUTE]: 'true' }).alone).toBe(true);
-    for (const flag of ['TRUE', 'yes', '1', ''])
-      expect(at({ ...since, [CARRIED_ALONE_ATTRIBUTE]: flag }).alone).toBe(false);
-    expect(at({ [CARRIED_ALONE_ATTRIBUTE]: 'true' })).toMatchObject({ carried: false, alone: false });
+    expect(at({ ...since, [CARRIED_ALONE_ATTRIBUTE]: 'true' }).lone).toBe(1);
+    expect(at({ ...since, [CARRIED_ALONE_ATTRIBUTE]: '2' }).lone).toBe(2);
+    expect(at(since).lone).toBe(0);
+    // No value keeps a pack going round: each sends it the next time it comes back alone.
+    for (const flag of ['TRUE', 'yes', '', '-1', '1.5', '1e3', '99', '3', ' 1'])
+      expect({ flag, lone: at({ ...since, [CARRIED_ALONE_ATTRIBUTE]: flag }).lone }).toEqual({
+        flag,
+        lone: LONE_CARRIES,
+      });
+    expect(at({ [CARRIED_ALONE_ATTRIBUTE]: 'true' })).toMatchObject({ carried: false, lone: 0 });
   });
 });
 
@@ -151,7 +158,7 @@ describe('sendMixpanelIntents when a carry meets a fault', () => {
       delivery_count: '5',
       [CARRIED_SINCE_ATTRIBUTE]: String(NOW - 5_000),
     };
-    const carry = carrying([{ at: NOW - 5_000, carried: true, alone: false, attributes: redriven }]);
+    const carry = carrying([{ at: NOW - 5_000, carried: true, lone: 0, attributes: redriven }]);
 
     await sendMixpanelIntents(mixpanel, parsed(packEvents(events('r', 500), redriven)), { carry });
 
@@ -163,7 +170,7 @@ describe('sendMixpanelIntents when a carry meets a fault', () => {
       intent: 'mixpanel.events',
       count: '500',
       [CARRIED_SINCE_ATTRIBUTE]: String(NOW - 5_000),
-      [CARRIED_ALONE_ATTRIBUTE]: 'true',
+      [CARRIED_ALONE_ATTRIBUTE]: '1',
     });
   });
 
@@ -171,8 +178,8 @@ describe('sendMixpanelIntents when a carry meets a fault', () => {
     const mixpanel = new RecordingMixpanel();
     const many = Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`id_${i}`, String(i)]));
     const carry = carrying([
-      { at: NOW - 5_000, carried: true, alone: false, attributes: many },
-      { at: NOW - 4_000, carried: true, alone: false, attributes: many },
+      { at: NOW - 5_000, carried: true, lone: 0, attributes: many },
+      { at: NOW - 4_000, carried: true, lone: 0, attributes: many },
     ]);
 
     await sendMixpanelIntents(mixpanel, parsed([...packEvents(events('a', 300)), ...packEvents(events('b', 300))]), {
@@ -183,7 +190,7 @@ describe('sendMixpanelIntents when a carry meets a fault', () => {
     expect(Object.keys(attributes)).toHaveLength(10);
     expect(attributes).toMatchObject({
       [CARRIED_SINCE_ATTRIBUTE]: String(NOW - 5_000),
-      [CARRIED_ALONE_ATTRIBUTE]: 'true',
+      [CARRIED_ALONE_ATTRIBUTE]: '1',
     });
   });
 });
@@ -229,7 +236,7 @@ describe('sendMixpanelIntents: what a carry may reorder', () => {
       ...packProfileUpdates([setTo('u_7', 'pro'), ...others]),
       ...packProfileUpdates([setTo('u_7', 'trial')]),
     ]);
-    const carry = carrying([fresh(NOW - 1_000), { at: NOW - 20_000, carried: true, alone: true, attributes: {} }]);
+    const carry = carrying([fresh(NOW - 1_000), { at: NOW - 20_000, carried: true, lone: 1, attributes: {} }]);
 
     await sendMixpanelIntents(mixpanel, intents, { carry });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import {
   CARRIED_ALONE_ATTRIBUTE,
+  LONE_CARRIES,
   CARRIED_SINCE_ATTRIBUTE,
   queuedOf,
   sendNowCount,
@@ -34,18 +35,18 @@ const parsed = (messages: readonly OutgoingMessage[]) =>
 
 /**
  * A carry whose sends are recorded; each intent first queued at the time given, or carried
- * before since the time given as `{ carried: time }` (`alone` if nothing new joined it then).
+ * before since the time given as `{ carried: time }` (`lone`: how many times in a row nothing new joined it).
  */
 function carrying(
-  queuedAt: Array<number | { carried: number; alone?: boolean }>,
+  queuedAt: Array<number | { carried: number; lone?: number }>,
 ): CarryOptions & { sent: OutgoingMessage[] } {
   const sent: OutgoingMessage[] = [];
   return {
     maxAgeMs: MAX_AGE_MS,
     queued: queuedAt.map((at) =>
       typeof at === 'number'
-        ? { at, carried: false, alone: false, attributes: { source: 'app' } }
-        : { at: at.carried, carried: true, alone: at.alone ?? false, attributes: { source: 'app' } },
+        ? { at, carried: false, lone: 0, attributes: { source: 'app' } }
+        : { at: at.carried, carried: true, lone: at.lone ?? 0, attributes: { source: 'app' } },
     ),
     now: NOW,
     sent,
@@ -78,24 +79,24 @@ describe('queuedOf', () => {
     expect(queuedOf({ sentAt: NOW, attributes: { [CARRIED_SINCE_ATTRIBUTE]: String(NOW - 30_000) } })).toMatchObject({
       at: NOW - 30_000,
       carried: true,
-      alone: false,
+      lone: 0,
     });
     expect(
       queuedOf({
         sentAt: NOW,
-        attributes: { [CARRIED_SINCE_ATTRIBUTE]: String(NOW - 30_000), [CARRIED_ALONE_ATTRIBUTE]: 'true' },
+        attributes: { [CARRIED_SINCE_ATTRIBUTE]: String(NOW - 30_000), [CARRIED_ALONE_ATTRIBUTE]: '2' },
       }),
-    ).toMatchObject({ at: NOW - 30_000, carried: true, alone: true });
+    ).toMatchObject({ at: NOW - 30_000, carried: true, lone: 2 });
     expect(queuedOf({ sentAt: NOW, attributes: {} })).toEqual({
       at: NOW,
       carried: false,
-      alone: false,
+      lone: 0,
       attributes: {},
     });
     expect(queuedOf({ sentAt: NOW, attributes: { [CARRIED_SINCE_ATTRIBUTE]: 'soon' } })).toMatchObject({
       at: NOW,
       carried: false,
-      alone: false,
+      lone: 0,
     });
     // A time set ahead of SQS's own cannot make a record look younger than it is.
     expect(queuedOf({ sentAt: NOW, attributes: { [CARRIED_SINCE_ATTRIBUTE]: String(NOW + 60_000) } }).at).toBe(NOW);
@@ -130,13 +131,13 @@ describe('sendMixpanelIntents with a carry', () => {
       {
         at: NOW - 2_000,
         carried: false,
-        alone: false,
+        lone: 0,
         attributes: { source: 'zendesk', ticket_id: '7', count: '2100' },
       },
       {
         at: NOW - 1_000,
         carried: false,
-        alone: false,
+        lone: 0,
         attributes: { source: 'zendesk', ticket_id: '8', count: '1700' },
       },
     ];
@@ -183,7 +184,7 @@ describe('sendMixpanelIntents with a carry', () => {
     ]);
   });
 
-  it('carries a pool that fills no call, once more when it comes back alone, and sends it the next time', async () => {
+  it('carries a pool that fills no call again as it comes back alone, LONE_CARRIES times, then sends it', async () => {
     const mixpanel = new RecordingMixpanel();
     const carry = carrying([NOW - 5_000]);
     const results = await sendMixpanelIntents(mixpanel, parsed(packEvents(events('a', 1_400))), { carry });
@@ -192,22 +193,41 @@ describe('sendMixpanelIntents with a carry', () => {
     expect(unpackedIntents(carry.sent)).toHaveLength(1_400);
     expect(carry.sent[0]?.attributes?.[CARRIED_ALONE_ATTRIBUTE]).toBeUndefined();
 
-    const back = carrying([{ carried: NOW - 5_000 }]);
-    await sendMixpanelIntents(mixpanel, parsed(carry.sent), { carry: back });
-    expect(mixpanel.calls).toEqual([]);
-    expect(back.sent.map((message) => message.attributes?.[CARRIED_ALONE_ATTRIBUTE])).toEqual(['true']);
+    let sent = carry.sent;
+    for (let lone = 0; lone < LONE_CARRIES; lone += 1) {
+      const back = carrying([{ carried: NOW - 5_000, lone }]);
+      await sendMixpanelIntents(mixpanel, parsed(sent), { carry: back });
+      expect(mixpanel.calls).toEqual([]);
+      expect(back.sent.map((message) => message.attributes?.[CARRIED_ALONE_ATTRIBUTE])).toEqual([String(lone + 1)]);
+      sent = back.sent;
+    }
 
-    const again = carrying([{ carried: NOW - 5_000, alone: true }]);
-    await sendMixpanelIntents(mixpanel, parsed(back.sent), { carry: again });
+    const last = carrying([{ carried: NOW - 5_000, lone: LONE_CARRIES }]);
+    await sendMixpanelIntents(mixpanel, parsed(sent), { carry: last });
     expect(mixpanel.calls).toEqual([{ endpoint: 'import', records: 1_400 }]);
-    expect(again.sent).toEqual([]);
+    expect(last.sent).toEqual([]);
+  });
+
+  it('counts the lone carries of remainders that meet from the most of them, so they still end', async () => {
+    const mixpanel = new RecordingMixpanel();
+    const carry = carrying([
+      { carried: NOW - 6_000, lone: 1 },
+      { carried: NOW - 5_000, lone: 2 },
+    ]);
+
+    await sendMixpanelIntents(mixpanel, parsed([...packEvents(events('a', 600)), ...packEvents(events('b', 500))]), {
+      carry,
+    });
+
+    expect(mixpanel.calls).toEqual([]);
+    expect(carry.sent.map((message) => message.attributes?.[CARRIED_ALONE_ATTRIBUTE])).toEqual(['3']);
   });
 
   it('makes one call of two remainders that come back together', async () => {
     const mixpanel = new RecordingMixpanel();
     const carry = carrying([
-      { carried: NOW - 6_000, alone: true },
-      { carried: NOW - 5_000, alone: true },
+      { carried: NOW - 6_000, lone: LONE_CARRIES },
+      { carried: NOW - 5_000, lone: LONE_CARRIES },
     ]);
 
     await sendMixpanelIntents(mixpanel, parsed([...packEvents(events('a', 1_200)), ...packEvents(events('b', 800))]), {
