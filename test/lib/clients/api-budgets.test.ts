@@ -5,7 +5,8 @@ import { ConfigError } from '../../../lib/config.js';
 import { FakeStateStore } from '../../support/fake-state-store.js';
 
 const ORG = 'acme.my.salesforce.com';
-const NOW = Date.parse('2026-12-02T10:00:00Z');
+// Real time, whole seconds: the state store reads an item past its expiresAt (against the real clock) as absent.
+const NOW = Math.floor(Date.now() / 1000) * 1000;
 const SETTINGS = { SALESFORCE_LOGIN_URL: `https://${ORG}` };
 
 /** The org's ledger as the consumers write it, with the settings the functions read. */
@@ -44,7 +45,7 @@ describe('readApiBudgets', () => {
     expect(budgets.mixpanel).toMatchObject({ paused: false, consecutive429s: 0 });
     expect(budgets.zendesk.limit).toContain('not configured');
     expect(budgets.problems).toEqual([]);
-    expect(budgets.at).toBe('2026-12-02T10:00:00.000Z');
+    expect(budgets.at).toBe(new Date(NOW).toISOString());
   });
 
   it('reads the ledger the consumers write: observation, calls reserved since, estimate and caps', async () => {
@@ -61,7 +62,7 @@ describe('readApiBudgets', () => {
 
     // Assert
     expect(salesforce).toMatchObject({
-      observed: { used: 500, max: 1000, at: '2026-12-02T09:59:00.000Z' },
+      observed: { used: 500, max: 1000, at: new Date(NOW - 60_000).toISOString() },
       reservedCalls: 3,
       reservedSinceObserved: 2,
       estimate: 502,
@@ -104,12 +105,14 @@ describe('readApiBudgets', () => {
     // Assert
     expect(during.salesforce).toMatchObject({
       paused: true,
-      pausedUntil: '2026-12-02T10:00:30.000Z',
+      pausedUntil: new Date(NOW + 30_000).toISOString(),
       pauseReason: 'concurrency',
       remainingSeconds: 20,
     });
-    expect(during.problems).toEqual([expect.stringContaining('Salesforce calls are paused until 2026-12-02T10:00:30')]);
-    expect(after.salesforce).toMatchObject({ paused: false, pausedUntil: '2026-12-02T10:00:30.000Z' });
+    expect(during.problems).toEqual([
+      expect.stringContaining(`Salesforce calls are paused until ${new Date(NOW + 30_000).toISOString().slice(0, 19)}`),
+    ]);
+    expect(after.salesforce).toMatchObject({ paused: false, pausedUntil: new Date(NOW + 30_000).toISOString() });
     expect(after.salesforce.remainingSeconds).toBeUndefined();
     expect(after.problems).toEqual([]);
   });

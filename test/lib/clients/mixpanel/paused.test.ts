@@ -28,7 +28,8 @@ beforeAll(async () => {
 });
 afterAll(async () => db.stop());
 beforeEach(async () => {
-  now = Date.parse('2026-12-02T10:00:00Z');
+  // Real time: the state store reads an item past its expiresAt (against the real clock) as absent.
+  now = Math.floor(Date.now() / 1000) * 1000;
   // One request a minute: the second gets Mixpanel's 429.
   emulator = await startMixpanelEmulator({ rateLimit: { windowMs: 60_000, maxRequests: 1 }, clock: () => now });
   store = probedStore(db, TABLE).store;

@@ -19,7 +19,8 @@ beforeAll(async () => {
 });
 afterAll(async () => db.stop());
 beforeEach(async () => {
-  now = Date.parse('2026-12-02T10:00:00Z');
+  // Real time: the state store reads an item past its expiresAt (against the real clock) as absent.
+  now = Math.floor(Date.now() / 1000) * 1000;
   // One request a minute: the second gets a 429 with Retry-After until the window turns.
   emulator = await startZendeskEmulator({
     exportLagSeconds: 0,
